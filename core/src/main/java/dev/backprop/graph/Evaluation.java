@@ -1,0 +1,46 @@
+package dev.backprop.graph;
+
+import java.util.Optional;
+
+/**
+ * The forward pass of a {@link Program} at one point: the value of every node (the book's Step 1).
+ * Immutable; {@link #gradient()} runs the reverse sweep (Step 2).
+ */
+public final class Evaluation {
+    private final Program program;
+    private final double[] values;
+
+    Evaluation(Program program, double[] values) {
+        this.program = program;
+        this.values = values;
+    }
+
+    /** The program evaluated. */
+    public Program program() {
+        return program;
+    }
+
+    /** The output's value. */
+    public double value() {
+        return values[program.output()];
+    }
+
+    /** The value of node {@code i}. */
+    public double value(int i) {
+        return values[i];
+    }
+
+    /** The reverse sweep from the output: derivatives with respect to every node. */
+    public Gradient gradient() {
+        double[] adj = program.nodes.backward(values, program.output());
+        return new Gradient(program.nodes, values, adj, program.inputIndices());
+    }
+
+    /**
+     * The first step whose value is NaN or infinite although its arguments are finite: where the
+     * trouble started. Empty when every value is finite.
+     */
+    public Optional<NonFinite> firstNonFinite() {
+        return NonFinite.firstInForward(program.nodes, values, program.output());
+    }
+}

@@ -1,0 +1,61 @@
+package dev.backprop.graph;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The result of one reverse sweep: ∂output/∂node for every node at or before the output
+ * (the book's Step 2), and in particular for every input.
+ */
+public final class Gradient {
+    private final Nodes nodes;
+    private final double[] values;
+    private final double[] adjoint;
+    private final int[] inputs;
+
+    Gradient(Nodes nodes, double[] values, double[] adjoint, int[] inputs) {
+        this.nodes = nodes;
+        this.values = values;
+        this.adjoint = adjoint;
+        this.inputs = inputs;
+    }
+
+    /** ∂output/∂v; zero for values the output does not depend on. */
+    public double of(Var v) {
+        return of(v.index());
+    }
+
+    /** ∂output/∂(node {@code i}). */
+    public double of(int i) {
+        return i < adjoint.length ? adjoint[i] : 0;
+    }
+
+    /** ∂output/∂(input called {@code name}). */
+    public double of(String name) {
+        for (int i : inputs) {
+            if (name.equals(nodes.name(i))) {
+                return of(i);
+            }
+        }
+        throw new IllegalArgumentException("no input called '" + name + "'");
+    }
+
+    /** Every input's derivative, by name, in the order the inputs were declared. */
+    public Map<String, Double> inputs() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int i : inputs) {
+            m.put(nodes.name(i), of(i));
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The first step of the reverse sweep whose derivative became NaN or infinite, with the
+     * operation that passed it on; empty when every derivative is finite.
+     */
+    public Optional<NonFinite> firstNonFinite() {
+        return NonFinite.firstInBackward(nodes, values, adjoint);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.backprop.graph;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable, compiled computation: the nodes of a tape frozen up to one output, with named
+ * inputs. Evaluate it at as many points as you like, from as many threads as you like; each call
+ * works in arrays of its own, so results are identical whatever the threading.
+ */
+public final class Program {
+    final Nodes nodes;
+    private final int[] inputs;
+    private final int output;
+    private final List<String> inputNames;
+
+    Program(Nodes nodes, int[] inputs, int output) {
+        this.nodes = nodes;
+        this.inputs = inputs;
+        this.output = output;
+        List<String> names = new ArrayList<>();
+        for (int i : inputs) {
+            names.add(nodes.name(i));
+        }
+        this.inputNames = Collections.unmodifiableList(names);
+    }
+
+    /** The inputs' names, in the order {@link #evaluate(double...)} takes their values. */
+    public List<String> inputs() {
+        return inputNames;
+    }
+
+    /** Number of nodes (inputs, constants and operations). */
+    public int size() {
+        return output + 1;
+    }
+
+    /** The node index of the output. */
+    public int output() {
+        return output;
+    }
+
+    /** Evaluates with the inputs' values given in the order of {@link #inputs()}. */
+    public Evaluation evaluate(double... values) {
+        if (values.length != inputs.length) {
+            throw new IllegalArgumentException(
+                    "expected " + inputs.length + " input values " + inputNames + ", got " + values.length);
+        }
+        double[] v = nodes.value.clone();
+        for (int k = 0; k < inputs.length; k++) {
+            v[inputs[k]] = values[k];
+        }
+        nodes.forward(v, output + 1);
+        return new Evaluation(this, v);
+    }
+
+    /**
+     * Evaluates with the inputs' values given by name.
+     *
+     * @throws IllegalArgumentException naming the first input that has no value
+     */
+    public Evaluation evaluate(Map<String, Double> values) {
+        double[] v = new double[inputs.length];
+        for (int k = 0; k < inputs.length; k++) {
+            Double x = values.get(inputNames.get(k));
+            if (x == null) {
+                throw new IllegalArgumentException("missing value for input '" + inputNames.get(k) + "'");
+            }
+            v[k] = x;
+        }
+        return evaluate(v);
+    }
+
+    /** A map of input name to value, in input order, for building arguments. */
+    public Map<String, Double> bind(double... values) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int k = 0; k < values.length; k++) {
+            m.put(inputNames.get(k), values[k]);
+        }
+        return m;
+    }
+
+    /** The node index of input {@code name}, or -1. */
+    public int inputNode(String name) {
+        int k = inputNames.indexOf(name);
+        return k < 0 ? -1 : inputs[k];
+    }
+
+    int[] inputIndices() {
+        return inputs;
+    }
+
+    /** The name given to node {@code i}, or null. */
+    public String name(int i) {
+        return nodes.name(i);
+    }
+
+    /** Node {@code i}'s name, or {@code t<i>} for an unnamed one. */
+    public String label(int i) {
+        return nodes.label(i);
+    }
+
+    /** The operation that produced node {@code i}, in formula syntax ({@code "sin(f0)"}). */
+    public String describe(int i) {
+        return nodes.describe(i);
+    }
+
+    /** Whether node {@code i} is a primitive operation (not an input or a constant). */
+    public boolean isOperation(int i) {
+        return nodes.code[i] >= 0;
+    }
+
+    /** The primitive at node {@code i}, or null for inputs and constants. */
+    public dev.backprop.op.Op op(int i) {
+        byte c = nodes.code[i];
+        return c >= 0 ? dev.backprop.op.Op.ofOrdinal(c) : null;
+    }
+
+    /** Argument {@code k} (0 or 1) of operation node {@code i}. */
+    public int argument(int i, int k) {
+        return k == 0 ? nodes.a[i] : nodes.b[i];
+    }
+
+    /** Whether node {@code i} is a constant (its value never depends on inputs). */
+    public boolean isConstant(int i) {
+        return nodes.code[i] == Nodes.CONSTANT;
+    }
+
+    /** Whether node {@code i} is an input. */
+    public boolean isInput(int i) {
+        return nodes.code[i] == Nodes.INPUT;
+    }
+
+    /** The value of constant node {@code i}. */
+    public double constantValue(int i) {
+        return nodes.value[i];
+    }
+}

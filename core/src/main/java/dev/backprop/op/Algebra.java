@@ -1,0 +1,44 @@
+package dev.backprop.op;
+
+/**
+ * Something that can build expressions out of constants and primitive applications.
+ *
+ * <p>The derivative rules in {@link Op} are written once against this interface, so the same rule
+ * yields a number (when {@code E} is a value) or a printable closed form (when {@code E} is a
+ * syntax node). Implementations may simplify as they build ({@code 0*x → 0}, {@code 1*x → x}).
+ *
+ * @param <E> the kind of expression built
+ */
+public interface Algebra<E> {
+
+    /** A constant. */
+    E constant(double value);
+
+    /** {@code op} applied to {@code a} (unary operations) or to {@code a} and {@code b}. */
+    E apply(Op op, E a, E b);
+
+    /** {@code op} applied to one argument. */
+    default E apply(Op op, E a) {
+        return apply(op, a, null);
+    }
+
+    default E add(E a, E b) {
+        return apply(Op.ADD, a, b);
+    }
+
+    default E sub(E a, E b) {
+        return apply(Op.SUB, a, b);
+    }
+
+    default E mul(E a, E b) {
+        return apply(Op.MUL, a, b);
+    }
+
+    default E div(E a, E b) {
+        return apply(Op.DIV, a, b);
+    }
+
+    default E neg(E a) {
+        return apply(Op.NEG, a);
+    }
+}
