@@ -1,0 +1,64 @@
+package dev.backprop.io;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Named columns of numbers, all of the same length: a data set as the batch evaluator and the
+ * fitting commands take it. Immutable: {@link #column(String)} returns a copy.
+ */
+public final class Columns {
+    private final Map<String, double[]> columns;
+    private final int rows;
+
+    /**
+     * Columns from a map of name to values (copied).
+     *
+     * @throws IllegalArgumentException if the columns differ in length
+     */
+    public Columns(Map<String, double[]> columns) {
+        Map<String, double[]> m = new LinkedHashMap<>();
+        int n = -1;
+        String first = null;
+        for (Map.Entry<String, double[]> e : columns.entrySet()) {
+            if (n >= 0 && e.getValue().length != n) {
+                throw new IllegalArgumentException("column '" + e.getKey() + "' has " + e.getValue().length
+                        + " values but column '" + first + "' has " + n);
+            }
+            if (n < 0) {
+                n = e.getValue().length;
+                first = e.getKey();
+            }
+            m.put(e.getKey(), e.getValue().clone());
+        }
+        this.columns = Collections.unmodifiableMap(m);
+        this.rows = Math.max(n, 0);
+    }
+
+    /** The number of rows (points). */
+    public int rows() {
+        return rows;
+    }
+
+    /** The column names, in file order. */
+    public List<String> names() {
+        return new ArrayList<>(columns.keySet());
+    }
+
+    /** Whether a column of that name exists. */
+    public boolean has(String name) {
+        return columns.containsKey(name);
+    }
+
+    /** A copy of the named column. */
+    public double[] column(String name) {
+        double[] c = columns.get(name);
+        if (c == null) {
+            throw new IllegalArgumentException("no column '" + name + "' (columns: " + String.join(", ", columns.keySet()) + ")");
+        }
+        return c.clone();
+    }
+}

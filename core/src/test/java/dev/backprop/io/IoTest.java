@@ -1,0 +1,103 @@
+package dev.backprop.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IoTest {
+
+    static Path fixture(String name) {
+        try {
+            return Path.of(IoTest.class.getResource("/io/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static final double[] VALUES = {0.5, -1.25, 3.0e-7, 1e300, -0.0, 2.0 / 3.0};
+
+    @Test
+    void readsNumpysOwnFiles() throws IOException {
+        assertThat(Npy.read(fixture("f8.npy"))).containsExactly(VALUES);
+        assertThat(Npy.read(fixture("f8_col.npy"))).containsExactly(VALUES);
+        assertThat(Npy.read(fixture("f8_big_endian.npy"))).containsExactly(VALUES);
+        assertThat(Npy.read(fixture("i8.npy"))).containsExactly(1, -2, 3);
+        double[] f4 = Files.readAllLines(fixture("f4_expected.txt")).stream().mapToDouble(Double::parseDouble).toArray();
+        assertThat(Npy.read(fixture("f4.npy"))).containsExactly(f4);
+    }
+
+    @Test
+    void rejectsWhatIsNotAColumnOfNumbers() {
+        assertThatThrownBy(() -> Npy.read(fixture("matrix.npy"))).isInstanceOf(DataException.class)
+                .hasMessageEndingWith("matrix.npy: shape (2, 3) is not one column; expected (n,), (n, 1) or (1, n)");
+        assertThatThrownBy(() -> Npy.read(fixture("complex.npy"))).hasMessageContaining("dtype '<c16' is not supported");
+        assertThatThrownBy(() -> Npy.read(fixture("make_fixtures.py"))).hasMessageContaining("not a NumPy .npy file");
+        assertThatThrownBy(() -> Npy.read(Path.of("/no/such.npy"))).hasMessage("/no/such.npy: no such file");
+    }
+
+    @Test
+    void columnsOfDifferentLengthsAreAnError() {
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put("x", fixture("f8.npy"));
+        files.put("y", fixture("i8.npy"));
+        assertThatThrownBy(() -> Npy.read(files)).hasMessageContaining("i8.npy: has 3 values but").hasMessageContaining("f8.npy has 6");
+    }
+
+    @Test
+    void encodeRoundTrips(@TempDir Path dir) throws IOException {
+        Path p = dir.resolve("a.npy");
+        Files.write(p, Npy.encode(VALUES));
+        assertThat(Npy.read(p)).containsExactly(VALUES);
+    }
+
+    @Test
+    void csvReadsHeaderAndColumns() {
+        Columns c = Csv.parse("d.csv", List.of("x, y", "1, 2.5", "-3e2,.5", "nan,-inf", "", ""));
+        assertThat(c.names()).containsExactly("x", "y");
+        assertThat(c.rows()).isEqualTo(3);
+        assertThat(c.column("x")).containsExactly(1, -300, Double.NaN);
+        assertThat(c.column("y")).containsExactly(2.5, 0.5, Double.NEGATIVE_INFINITY);
+    }
+
+    @Test
+    void csvErrorsNameFileLineAndColumn() {
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,y", "1,2", "3,abc")))
+                .isInstanceOf(DataException.class).hasMessage("d.csv:3:2: 'abc' is not a number (column y)");
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,y", "1,2,3")))
+                .hasMessage("d.csv:2: row has 3 cells, the header has 2");
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,y", "1,2", "", "3,4")))
+                .hasMessage("d.csv:3: empty row");
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,y", "1,")))
+                .hasMessage("d.csv:2:2: '' is not a number (column y)");
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,x")))
+                .hasMessage("d.csv:1:2: column 'x' appears twice");
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of()))
+                .hasMessageContaining("d.csv: empty file");
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x", "1.5f")))
+                .hasMessage("d.csv:2:1: '1.5f' is not a number (column x)");
+    }
+
+    @Test
+    void csvWriteRoundTrips(@TempDir Path dir) throws IOException {
+        Map<String, double[]> m = new LinkedHashMap<>();
+        m.put("x", VALUES);
+        m.put("y", VALUES.clone());
+        StringWriter w = new StringWriter();
+        Csv.write(w, m);
+        Path p = dir.resolve("d.csv");
+        Files.writeString(p, w.toString());
+        Columns c = Csv.read(p);
+        assertThat(c.column("x")).containsExactly(VALUES);
+        assertThat(c.column("y")).containsExactly(VALUES);
+    }
+}
