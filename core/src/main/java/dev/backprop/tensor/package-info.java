@@ -1,0 +1,12 @@
+/**
+ * Dense double tensors with reverse-mode automatic differentiation.
+ *
+ * <p>{@link dev.backprop.tensor.Tensor} is an immutable value (shape + row-major elements) with
+ * numpy-style operations: matmul, transpose, reshape, broadcasting elementwise primitives from
+ * {@link dev.backprop.op.Op}, sums and means over all elements or one axis. A
+ * {@link dev.backprop.tensor.TensorTape} records the same operations through
+ * {@link dev.backprop.tensor.TensorVar} handles and returns
+ * {@link dev.backprop.tensor.TensorGradients} of a scalar result with respect to every recorded
+ * tensor in one iterative reverse sweep.
+ */
+package dev.backprop.tensor;
