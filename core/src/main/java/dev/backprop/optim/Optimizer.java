@@ -1,0 +1,49 @@
+package dev.backprop.optim;
+
+/**
+ * One rule for updating parameters from gradients, as in chapter 6 of Understanding Deep Learning.
+ * Parameters of any model, scalar formula parameters or the elements of tensors, are one flat
+ * {@code double[]}; an optimiser keeps its own state (momentum, moment estimates) sized to it.
+ *
+ * <p>Optimisers are mutable and not thread-safe: one per training run. Create them with
+ * {@link #gradientDescent}, {@link #momentum}, {@link #nesterov} or {@link #adam}.
+ */
+public interface Optimizer {
+
+    /**
+     * One update of {@code params} in place. The optimiser decides where the gradient is taken
+     * (Nesterov looks ahead) and asks {@code objective} for it exactly once.
+     *
+     * @return the loss the objective reported during this step (at the point it was asked about)
+     */
+    double step(double[] params, Objective objective);
+
+    /** Forgets accumulated state (momentum, moments, step count). */
+    void reset();
+
+    /** Plain (stochastic) gradient descent, eq. 6.3: φ ← φ − α·g. */
+    static Optimizer gradientDescent(double learningRate) {
+        return new Rules.GradientDescent(learningRate);
+    }
+
+    /**
+     * Momentum as the book writes it, eq. 6.11: m ← β·m + (1 − β)·g(φ); φ ← φ − α·m.
+     * (PyTorch's SGD momentum omits the 1 − β factor; its α differs by that factor.)
+     */
+    static Optimizer momentum(double learningRate, double beta) {
+        return new Rules.Momentum(learningRate, beta, false);
+    }
+
+    /** Nesterov momentum, eq. 6.12: the gradient is taken at the look-ahead point φ − α·β·m. */
+    static Optimizer nesterov(double learningRate, double beta) {
+        return new Rules.Momentum(learningRate, beta, true);
+    }
+
+    /**
+     * Adam with bias correction, eqs. 6.15–6.17: m ← β·m + (1 − β)·g; v ← γ·v + (1 − γ)·g²;
+     * φ ← φ − α·(m / (1 − β^t)) / (√(v / (1 − γ^t)) + ε).
+     */
+    static Optimizer adam(double learningRate, double beta, double gamma, double epsilon) {
+        return new Rules.Adam(learningRate, beta, gamma, epsilon);
+    }
+}
