@@ -57,7 +57,7 @@ public record TensorVar(TensorTape tape, int index) {
     public TensorVar relu() { return tape.apply(Op.RELU, this); }
     public TensorVar abs() { return tape.apply(Op.ABS, this); }
 
-    /** Any primitive of the table, elementwise (unary) . */
+    /** Any unary primitive of the table, elementwise. */
     public TensorVar apply(Op op) { return tape.apply(op, this); }
 
     /** Any binary primitive of the table, elementwise with broadcasting. */
@@ -92,6 +92,7 @@ public record TensorVar(TensorTape tape, int index) {
 
     /** Mean along an axis, keeping it with length 1 if {@code keepDims}: a composite. */
     public TensorVar mean(int axis, boolean keepDims) {
-        return sum(axis, keepDims).div(value().dim(axis));
+        TensorVar s = sum(axis, keepDims); // checks the axis, with the operation's name in the message
+        return s.div(value().dim(axis));
     }
 }
