@@ -7,8 +7,11 @@ import dev.backprop.op.Op;
  * Builds expressions for closed-form derivatives, simplifying each new node as it is built so
  * the printed result carries no {@code 0*…}, {@code 1*…}, {@code …+0} or double negations.
  *
- * <p>Every rule looks only at the new node and its immediate arguments, so building costs O(1) and
- * never recurses into a deep expression. Rules that move a minus sign or a constant keep the value
+ * <p>Every rule looks only at the new node and its immediate arguments. A rule may rebuild with
+ * another rule (a*(-b) → -(a*b)), and on the unsimplified values of a user's formula
+ * ({@code ----x}, {@code x/2/2/…/2}) such chains could be as deep as the formula; a depth budget of
+ * {@link #DEPTH} nested rewrites bounds them, after which a node is built as is. So building costs
+ * O(1) and never needs deep stack. Rules that move a minus sign or a constant keep the value
  * exactly (a sign change is exact in floating point) or change it by rounding only (merging two
  * constant factors, {@code a*(b/c) → a*b/c}). As in every computer-algebra system, {@code 0*x → 0}
  * and {@code x - x → 0} assume {@code x} is finite; the reverse sweep makes the same assumption when
@@ -16,6 +19,8 @@ import dev.backprop.op.Op;
  */
 final class Simplifier implements Algebra<Expr> {
     static final Simplifier INSTANCE = new Simplifier();
+    /** How many rewrites may nest before a node is built without simplification. */
+    static final int DEPTH = 12;
 
     private Simplifier() {
     }
@@ -28,11 +33,11 @@ final class Simplifier implements Algebra<Expr> {
     @Override
     public Expr apply(Op op, Expr a, Expr b) {
         switch (op) {
-            case ADD: return add(a, b);
-            case SUB: return sub(a, b);
-            case MUL: return mul(a, b);
-            case DIV: return div(a, b);
-            case NEG: return neg(a);
+            case ADD: return add(a, b, 0);
+            case SUB: return sub(a, b, 0);
+            case MUL: return mul(a, b, 0);
+            case DIV: return div(a, b, 0);
+            case NEG: return neg(a, 0);
             case POW: return pow(a, b);
             default:
                 if (a.isConstant() && (op.arity() == 1 || b.isConstant())) {
@@ -48,6 +53,13 @@ final class Simplifier implements Algebra<Expr> {
 
     @Override
     public Expr add(Expr a, Expr b) {
+        return add(a, b, 0);
+    }
+
+    private Expr add(Expr a, Expr b, int d) {
+        if (d > DEPTH) {
+            return Expr.apply(Op.ADD, a, b);
+        }
         if (a.isConstant() && b.isConstant()) {
             return Expr.constant(a.value + b.value);
         }
@@ -58,22 +70,29 @@ final class Simplifier implements Algebra<Expr> {
             return a;
         }
         if (b.is(Op.NEG)) {
-            return sub(a, b.a);
+            return sub(a, b.a, d + 1);
         }
         if (b.isConstant() && b.value < 0) {
-            return sub(a, Expr.constant(-b.value));
+            return sub(a, Expr.constant(-b.value), d + 1);
         }
         if (a.is(Op.NEG)) {
-            return sub(b, a.a);
+            return sub(b, a.a, d + 1);
         }
         if (a.sameAs(b)) {
-            return mul(Expr.constant(2), a);
+            return mul(Expr.constant(2), a, d + 1);
         }
         return Expr.apply(Op.ADD, a, b);
     }
 
     @Override
     public Expr sub(Expr a, Expr b) {
+        return sub(a, b, 0);
+    }
+
+    private Expr sub(Expr a, Expr b, int d) {
+        if (d > DEPTH) {
+            return Expr.apply(Op.SUB, a, b);
+        }
         if (a.isConstant() && b.isConstant()) {
             return Expr.constant(a.value - b.value);
         }
@@ -81,22 +100,29 @@ final class Simplifier implements Algebra<Expr> {
             return a;
         }
         if (zero(a)) {
-            return neg(b);
+            return neg(b, d + 1);
         }
         if (a.sameAs(b)) {
             return Expr.ZERO;
         }
         if (b.is(Op.NEG)) {
-            return add(a, b.a);
+            return add(a, b.a, d + 1);
         }
         if (b.isConstant() && b.value < 0) {
-            return add(a, Expr.constant(-b.value));
+            return add(a, Expr.constant(-b.value), d + 1);
         }
         return Expr.apply(Op.SUB, a, b);
     }
 
     @Override
     public Expr neg(Expr a) {
+        return neg(a, 0);
+    }
+
+    private Expr neg(Expr a, int d) {
+        if (d > DEPTH) {
+            return Expr.apply(Op.NEG, a, null);
+        }
         if (a.isConstant()) {
             return Expr.constant(-a.value);
         }
@@ -114,6 +140,13 @@ final class Simplifier implements Algebra<Expr> {
 
     @Override
     public Expr mul(Expr a, Expr b) {
+        return mul(a, b, 0);
+    }
+
+    private Expr mul(Expr a, Expr b, int d) {
+        if (d > DEPTH) {
+            return Expr.apply(Op.MUL, a, b);
+        }
         if (a.isConstant() && b.isConstant()) {
             return Expr.constant(a.value * b.value);
         }
@@ -127,46 +160,53 @@ final class Simplifier implements Algebra<Expr> {
             return a;
         }
         if (a.is(-1)) {
-            return neg(b);
+            return neg(b, d + 1);
         }
         if (b.is(-1)) {
-            return neg(a);
+            return neg(a, d + 1);
         }
         if (a.is(Op.NEG)) {
-            return neg(mul(a.a, b));
+            return neg(mul(a.a, b, d + 1), d + 1);
         }
         if (b.is(Op.NEG)) {
-            return neg(mul(a, b.a));
+            return neg(mul(a, b.a, d + 1), d + 1);
         }
         if (b.is(Op.DIV)) {
             // a*(p/q) → a*p/q: reads as one fraction, and a*(1/q) becomes a/q.
-            return div(mul(a, b.a), b.b);
+            return div(mul(a, b.a, d + 1), b.b, d + 1);
         }
         if (a.is(Op.DIV)) {
-            return div(mul(a.a, b), a.b);
+            return div(mul(a.a, b, d + 1), a.b, d + 1);
         }
         if (a.isConstant()) {
             if (b.is(Op.MUL) && b.a.isConstant()) {
-                return mul(Expr.constant(a.value * b.a.value), b.b);
+                return mul(Expr.constant(a.value * b.a.value), b.b, d + 1);
             }
             return Expr.apply(Op.MUL, a, b);
         }
         if (b.isConstant()) {
             if (a.is(Op.MUL) && a.a.isConstant()) {
-                return mul(Expr.constant(a.a.value * b.value), a.b);
+                return mul(Expr.constant(a.a.value * b.value), a.b, d + 1);
             }
             // A constant factor goes in front of a single factor (3*cos(x)), after a product.
             return a.is(Op.MUL) || a.is(Op.DIV) ? Expr.apply(Op.MUL, a, b) : Expr.apply(Op.MUL, b, a);
         }
         if (b.is(Op.MUL) && b.a.isConstant()) {
             // a*(c*q) → (a*c)*q keeps products flat: x*cos(x)*2*(f - y), not x*cos(x)*(2*(f - y)).
-            return Expr.apply(Op.MUL, mul(a, b.a), b.b);
+            return Expr.apply(Op.MUL, mul(a, b.a, d + 1), b.b);
         }
         return Expr.apply(Op.MUL, a, b);
     }
 
     @Override
     public Expr div(Expr a, Expr b) {
+        return div(a, b, 0);
+    }
+
+    private Expr div(Expr a, Expr b, int d) {
+        if (d > DEPTH) {
+            return Expr.apply(Op.DIV, a, b);
+        }
         if (a.isConstant() && b.isConstant()) {
             return Expr.constant(a.value / b.value);
         }
@@ -177,13 +217,13 @@ final class Simplifier implements Algebra<Expr> {
             return a;
         }
         if (b.is(-1)) {
-            return neg(a);
+            return neg(a, d + 1);
         }
         if (a.is(Op.NEG)) {
-            return neg(div(a.a, b));
+            return neg(div(a.a, b, d + 1), d + 1);
         }
         if (b.is(Op.NEG)) {
-            return neg(div(a, b.a));
+            return neg(div(a, b.a, d + 1), d + 1);
         }
         return Expr.apply(Op.DIV, a, b);
     }

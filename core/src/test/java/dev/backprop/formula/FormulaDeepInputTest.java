@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.backprop.graph.Evaluation;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Input whose depth a user controls must never overflow the Java stack. */
@@ -55,6 +56,34 @@ class FormulaDeepInputTest {
         Formula calls = Formula.compile("max(".repeat(DEEP) + "x" + ", 1)".repeat(DEEP));
         assertThat(calls.program().evaluate(3.0).value()).isEqualTo(3.0);
         assertThat(calls.program().evaluate(-3.0).value()).isEqualTo(1.0);
+    }
+
+    /**
+     * The unsimplified values of deep chains appear inside derivatives as local partials; the
+     * simplifier must not chase a chain of rewrites down them.
+     */
+    @Test
+    void deepChainsInsideDerivatives() {
+        String negations = "(" + "-".repeat(DEEP) + "x)";
+        String halvings = "(x" + "/2".repeat(DEEP) + ")";
+        String doublings = "2*(".repeat(DEEP) + "x" + ")".repeat(DEEP);
+        String[] sources = {
+                "sin(z)*" + negations,
+                "x*z + z*" + negations,
+                "sin(z)*" + halvings,
+                "(3*z)*(" + doublings + ")",
+                negations + "/sin(z)",
+        };
+        double x = 0.75;
+        double z = 0.5;
+        for (String src : sources) {
+            Formula f = Formula.compile(src);
+            Map<String, Double> point = Map.of("x", x, "z", z);
+            double reverse = f.program().evaluate(point).gradient().of("z");
+            Derivative d = f.derivative("z");
+            double closed = d.formula().program().evaluate(point).value();
+            assertThat(closed).as(src.substring(0, 12)).isCloseTo(reverse, within(1e-12 * Math.abs(reverse)));
+        }
     }
 
     @Test
