@@ -13,7 +13,7 @@ import dev.backprop.op.Op;
  * {@link #DEPTH} nested rewrites bounds them, after which a node is built as is. So building costs
  * O(1) and never needs deep stack. Rules that move a minus sign or a constant keep the value
  * exactly (a sign change is exact in floating point) or change it by rounding only (merging two
- * constant factors, {@code a*(b/c) → a*b/c}). As in every computer-algebra system, {@code 0*x → 0}
+ * constant factors, {@code a*(b/c) → a*b/c}). As is usual in computer algebra, {@code 0*x → 0}
  * and {@code x - x → 0} assume {@code x} is finite; the reverse sweep makes the same assumption when
  * it skips zero adjoints.
  */
