@@ -1,0 +1,78 @@
+package dev.backprop.formula;
+
+import dev.backprop.op.Op;
+
+/**
+ * A node of a printable expression: a constant, a name, or a primitive applied to one or two
+ * expressions. Expressions are shared freely (a DAG), so identity, not structure, is what counts;
+ * nothing here walks an expression recursively.
+ */
+final class Expr {
+    static final Expr ZERO = new Expr(0, null, null, null, null);
+    static final Expr ONE = new Expr(1, null, null, null, null);
+
+    final double value;
+    final String name;
+    final Op op;
+    final Expr a;
+    final Expr b;
+
+    private Expr(double value, String name, Op op, Expr a, Expr b) {
+        this.value = value;
+        this.name = name;
+        this.op = op;
+        this.a = a;
+        this.b = b;
+    }
+
+    static Expr constant(double v) {
+        if (v == 0 && Double.doubleToRawLongBits(v) == 0) {
+            return ZERO;
+        }
+        if (v == 1) {
+            return ONE;
+        }
+        return new Expr(v, null, null, null, null);
+    }
+
+    static Expr name(String name) {
+        return new Expr(Double.NaN, name, null, null, null);
+    }
+
+    /** {@code op} applied as is, without simplification ({@code b} null for unary primitives). */
+    static Expr apply(Op op, Expr a, Expr b) {
+        return new Expr(Double.NaN, null, op, a, op.arity() == 2 ? b : null);
+    }
+
+    boolean isConstant() {
+        return op == null && name == null;
+    }
+
+    boolean isName() {
+        return name != null;
+    }
+
+    boolean isLeaf() {
+        return op == null;
+    }
+
+    boolean is(double v) {
+        return isConstant() && value == v && Double.doubleToRawLongBits(value) == Double.doubleToRawLongBits(v);
+    }
+
+    boolean is(Op o) {
+        return op == o;
+    }
+
+    /** Whether {@code this} and {@code o} are the same value for sure: the same node, constant or name. */
+    boolean sameAs(Expr o) {
+        if (this == o) {
+            return true;
+        }
+        if (isName() && o.isName()) {
+            return name.equals(o.name);
+        }
+        return isConstant() && o.isConstant()
+                && Double.doubleToRawLongBits(value) == Double.doubleToRawLongBits(o.value);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.backprop.formula;
+
+import dev.backprop.graph.Program;
+import dev.backprop.op.Op;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A compiled formula: the text, the {@link Program} it compiles to, its steps for a trace, and
+ * closed-form derivatives. Immutable and safe to share between threads.
+ *
+ * <pre>{@code
+ * Formula f = Formula.compile("""
+ *         f0 = beta0 + omega0*x
+ *         h1 = sin(f0)
+ *         l = (h1 - y)^2""");
+ * f.inputs();                                   // [beta0, omega0, x, y]
+ * Evaluation e = f.program().evaluate(1.0, 2.0, 0.5, 0.3);
+ * e.value();                                    // the loss
+ * e.gradient().of("omega0");                    // by the reverse sweep
+ * f.derivative("omega0").text();                // ... dl_domega0 = x*cos(f0)*2*(h1 - y)
+ * }</pre>
+ *
+ * <p>A program is statements {@code name = expression}, separated by newlines or {@code ;}; the
+ * last line, a statement or a bare expression, is the output. Names never assigned are the inputs,
+ * in order of first use. Statement names stay on the program's nodes, so a trace prints them.
+ * A statement {@code a = b} makes {@code a} another name for {@code b}'s value: no step is
+ * recorded, and the node keeps the name {@code b}. (If the output is such a name for an earlier
+ * value, statements after that value cannot affect it and are not part of the program.)
+ * A newline always ends a statement, even inside parentheses.
+ */
+public final class Formula {
+    private final String source;
+    private final Parser.Result result;
+    private volatile List<Step> steps;
+
+    private Formula(String source, Parser.Result result) {
+        this.source = source;
+        this.result = result;
+    }
+
+    /**
+     * Compiles formula text.
+     *
+     * @throws FormulaException with the line and column of the first problem
+     */
+    public static Formula compile(String source) {
+        Objects.requireNonNull(source, "source");
+        return new Formula(source, Parser.parse(source));
+    }
+
+    /** The text this formula was compiled from. */
+    public String source() {
+        return source;
+    }
+
+    /** The compiled program; its output node is the last line's value. */
+    public Program program() {
+        return result.program();
+    }
+
+    /** The names never assigned, in order of first use: the same list as {@code program().inputs()}. */
+    public List<String> inputs() {
+        return result.program().inputs();
+    }
+
+    /** The last statement's name, or {@code value} when the last line is a bare expression. */
+    public String outputName() {
+        return result.outputName();
+    }
+
+    /**
+     * The rows of a trace. With statements: one row per statement, in order, with its expression as
+     * written (whitespace normalised); a bare last line is the row {@code value}. A formula that is a
+     * single bare expression is instead split into one row per primitive operation,
+     * {@code t1, t2, …}, the last one {@code value}: {@code sin(x)*x} gives {@code t1 = sin(x)} and
+     * {@code value = t1 * x}.
+     */
+    public List<Step> steps() {
+        List<Step> s = steps;
+        if (s == null) {
+            s = Collections.unmodifiableList(result.bare() ? operationSteps() : statementSteps());
+            steps = s;
+        }
+        return s;
+    }
+
+    private List<Step> statementSteps() {
+        List<Step> rows = new ArrayList<>();
+        int output = program().output();
+        for (Parser.Statement st : result.statements()) {
+            if (st.node() <= output) {
+                rows.add(new Step(st.name() == null ? "value" : st.name(), st.text(source), st.node()));
+            }
+        }
+        return rows;
+    }
+
+    private List<Step> operationSteps() {
+        Program p = program();
+        List<Step> rows = new ArrayList<>();
+        for (int i = 0; i < p.size(); i++) {
+            if (p.isOperation(i)) {
+                rows.add(new Step(i == p.output() ? "value" : p.name(i), describe(p, i), i));
+            }
+        }
+        if (rows.isEmpty()) {
+            Parser.Statement st = result.statements().get(0);
+            rows.add(new Step("value", st.text(source), st.node()));
+        }
+        return rows;
+    }
+
+    /** One operation over its arguments' names, spaced as in a trace: {@code t1 * x}. */
+    private static String describe(Program p, int i) {
+        Op op = p.op(i);
+        String a = operand(p, p.argument(i, 0));
+        if (op == Op.NEG) {
+            return "-" + a;
+        }
+        if (op.arity() == 1) {
+            return op.symbol() + "(" + a + ")";
+        }
+        String b = operand(p, p.argument(i, 1));
+        if (op == Op.POW) {
+            return a + "^" + b;
+        }
+        if (op.isInfix()) {
+            return a + " " + op.symbol() + " " + b;
+        }
+        return op.symbol() + "(" + a + ", " + b + ")";
+    }
+
+    private static String operand(Program p, int node) {
+        if (p.isConstant(node) && p.name(node) == null) {
+            double v = p.constantValue(node);
+            String s = Printer.number(v);
+            return v < 0 ? "(" + s + ")" : s;
+        }
+        return p.label(node);
+    }
+
+    /**
+     * The derivative of the output with respect to input {@code wrt}, in closed form.
+     *
+     * @throws IllegalArgumentException if {@code wrt} is not one of {@link #inputs()}
+     */
+    public Derivative derivative(String wrt) {
+        if (!inputs().contains(wrt)) {
+            throw new IllegalArgumentException("'" + wrt + "' is not an input of this formula (inputs: "
+                    + String.join(", ", inputs()) + ")");
+        }
+        return Symbolic.derivative(this, wrt);
+    }
+
+    Parser.Result result() {
+        return result;
+    }
+
+    /** The source text. */
+    @Override
+    public String toString() {
+        return source;
+    }
+}

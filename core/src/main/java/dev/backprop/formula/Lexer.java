@@ -1,0 +1,214 @@
+package dev.backprop.formula;
+
+/**
+ * Splits formula text into tokens, one at a time, tracking line and column (1-based, counted in
+ * code points so {@code β0} is one column per letter). Tokens are produced on demand so a
+ * million-term sum never needs a million-token list.
+ */
+final class Lexer {
+
+    enum Kind { NUMBER, NAME, PLUS, MINUS, STAR, SLASH, CARET, LPAREN, RPAREN, COMMA, EQUALS, SEMI, NEWLINE, EOF, ERROR }
+
+    /**
+     * One token. {@code start}/{@code end} are offsets into the source; {@code lineStart} is the
+     * offset where the token's line begins (for error messages).
+     */
+    record Token(Kind kind, int start, int end, int line, int column, int lineStart, String text, double number) {
+
+        /** How the token is named in "expected … but found X". */
+        String describe() {
+            switch (kind) {
+                case NEWLINE: return "end of line";
+                case EOF: return "end of input";
+                default: return "'" + text + "'";
+            }
+        }
+
+        boolean endsStatement() {
+            return kind == Kind.SEMI || kind == Kind.NEWLINE || kind == Kind.EOF;
+        }
+    }
+
+    private final String src;
+    /** In lenient mode an unexpected character becomes an ERROR token instead of an exception. */
+    private final boolean lenient;
+    private int pos;
+    private int line = 1;
+    private int col = 1;
+    private int lineStart;
+    private Token peeked;
+    private Token peeked2;
+
+    Lexer(String src, boolean lenient) {
+        this.src = src;
+        this.lenient = lenient;
+    }
+
+    String source() {
+        return src;
+    }
+
+    /** The next token without consuming it. */
+    Token peek() {
+        if (peeked == null) {
+            peeked = scan();
+        }
+        return peeked;
+    }
+
+    /** The token after {@link #peek()}, without consuming either. */
+    Token peekSecond() {
+        peek();
+        if (peeked2 == null) {
+            peeked2 = scan();
+        }
+        return peeked2;
+    }
+
+    /** Consumes and returns the next token. */
+    Token next() {
+        Token t = peek();
+        peeked = peeked2;
+        peeked2 = null;
+        return t;
+    }
+
+    private Token scan() {
+        // Where a trailing comment began: an "end of line" is reported there, just after the code.
+        int commentPos = -1;
+        int commentCol = 0;
+        while (pos < src.length()) {
+            int c = src.codePointAt(pos);
+            if (c == '\n') {
+                break;
+            }
+            if (c == '#') {
+                commentPos = pos;
+                commentCol = col;
+                while (pos < src.length() && src.charAt(pos) != '\n') {
+                    advance();
+                }
+                break;
+            }
+            if (!isSpace(c)) {
+                break;
+            }
+            advance();
+        }
+        if (pos >= src.length()) {
+            return commentPos >= 0
+                    ? token(Kind.EOF, commentPos, commentPos, commentCol, "")
+                    : token(Kind.EOF, pos, pos, col, "");
+        }
+        int start = pos;
+        int startCol = col;
+        int c = src.codePointAt(pos);
+        if (c == '\n') {
+            Token t = commentPos >= 0
+                    ? token(Kind.NEWLINE, commentPos, commentPos, commentCol, "\n")
+                    : token(Kind.NEWLINE, start, start + 1, startCol, "\n");
+            advance();
+            line++;
+            col = 1;
+            lineStart = pos;
+            return t;
+        }
+        if (isDigit(c) || (c == '.' && pos + 1 < src.length() && isDigit(src.charAt(pos + 1)))) {
+            return number(start, startCol);
+        }
+        if (Character.isLetter(c) || c == '_') {
+            while (pos < src.length()) {
+                int d = src.codePointAt(pos);
+                // Subscript digits too, for the book's β₀ and f₀.
+                if (!(Character.isLetterOrDigit(d) || d == '_' || (d >= '\u2080' && d <= '\u2089'))) {
+                    break;
+                }
+                advance();
+            }
+            return token(Kind.NAME, start, pos, startCol, src.substring(start, pos));
+        }
+        advance();
+        switch (c) {
+            case '+': return token(Kind.PLUS, start, pos, startCol, "+");
+            case '-': return token(Kind.MINUS, start, pos, startCol, "-");
+            case '/': return token(Kind.SLASH, start, pos, startCol, "/");
+            case '^': return token(Kind.CARET, start, pos, startCol, "^");
+            case '(': return token(Kind.LPAREN, start, pos, startCol, "(");
+            case ')': return token(Kind.RPAREN, start, pos, startCol, ")");
+            case ',': return token(Kind.COMMA, start, pos, startCol, ",");
+            case '=': return token(Kind.EQUALS, start, pos, startCol, "=");
+            case ';': return token(Kind.SEMI, start, pos, startCol, ";");
+            case '*':
+                if (pos < src.length() && src.charAt(pos) == '*') {
+                    advance();
+                    return token(Kind.CARET, start, pos, startCol, "**");
+                }
+                return token(Kind.STAR, start, pos, startCol, "*");
+            default:
+                Token bad = token(Kind.ERROR, start, pos, startCol, src.substring(start, pos));
+                if (lenient) {
+                    return bad;
+                }
+                throw error(bad, "unexpected character " + showChar(c));
+        }
+    }
+
+    private Token number(int start, int startCol) {
+        while (pos < src.length() && isDigit(src.charAt(pos))) {
+            advance();
+        }
+        if (pos < src.length() && src.charAt(pos) == '.') {
+            advance();
+            while (pos < src.length() && isDigit(src.charAt(pos))) {
+                advance();
+            }
+        }
+        // An exponent only if digits follow, so "2e" stays the number 2 then the name e.
+        if (pos < src.length() && (src.charAt(pos) == 'e' || src.charAt(pos) == 'E')) {
+            int q = pos + 1;
+            if (q < src.length() && (src.charAt(q) == '+' || src.charAt(q) == '-')) {
+                q++;
+            }
+            if (q < src.length() && isDigit(src.charAt(q))) {
+                while (pos < q) {
+                    advance();
+                }
+                while (pos < src.length() && isDigit(src.charAt(pos))) {
+                    advance();
+                }
+            }
+        }
+        String text = src.substring(start, pos);
+        return new Token(Kind.NUMBER, start, pos, line, startCol, lineStart, text, Double.parseDouble(text));
+    }
+
+    private Token token(Kind kind, int start, int end, int column, String text) {
+        return new Token(kind, start, end, line, column, lineStart, text, 0);
+    }
+
+    private void advance() {
+        pos += Character.charCount(src.codePointAt(pos));
+        col++;
+    }
+
+    private static boolean isDigit(int c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isSpace(int c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\f' || Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
+    private static String showChar(int c) {
+        String code = String.format("U+%04X", c);
+        if (Character.isISOControl(c) || isSpace(c) || !Character.isDefined(c)) {
+            return code;
+        }
+        return "'" + new String(Character.toChars(c)) + "'";
+    }
+
+    /** An error located at {@code t}. */
+    FormulaException error(Token t, String detail) {
+        return FormulaException.at(src, t.lineStart(), t.start(), t.line(), t.column(), detail);
+    }
+}

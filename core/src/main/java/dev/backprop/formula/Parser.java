@@ -1,0 +1,455 @@
+package dev.backprop.formula;
+
+import dev.backprop.formula.Lexer.Kind;
+import dev.backprop.formula.Lexer.Token;
+import dev.backprop.graph.Program;
+import dev.backprop.graph.Tape;
+import dev.backprop.graph.Var;
+import dev.backprop.op.Op;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * Compiles formula text straight onto a {@link Tape}: an operator-precedence (shunting-yard)
+ * parser with explicit stacks, so nesting depth costs heap, never Java stack, and no syntax tree is
+ * built. Constant subexpressions fold as the tape records them.
+ *
+ * <p>Grammar, loosest first: {@code + -} (left), {@code * /} (left), unary {@code - +}, then
+ * {@code ^} / {@code **} (right; its exponent may itself start with a unary minus, as in Python, so
+ * {@code -x^2 = -(x^2)} and {@code 2^-1 = 0.5}). Statements end at a newline or {@code ;}; a
+ * newline inside parentheses also ends the statement (reported as a missing {@code ')'}).
+ */
+final class Parser {
+
+    /** A parsed statement: {@code name} is null for a bare last expression. */
+    record Statement(String name, int start, int end, int node, int line, int[] deps) {
+
+        /** The expression as written, with every run of whitespace turned into one space. */
+        String text(String src) {
+            StringBuilder sb = new StringBuilder(end - start);
+            boolean space = false;
+            for (int i = start; i < end; i++) {
+                char c = src.charAt(i);
+                if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                    space = true;
+                } else {
+                    if (space) {
+                        sb.append(' ');
+                        space = false;
+                    }
+                    sb.append(c);
+                }
+            }
+            return sb.toString();
+        }
+    }
+
+    /** What a successful parse produces; {@link Formula} wraps it. */
+    record Result(Program program, List<Statement> statements, boolean bare, String outputName,
+                  String[] userNames, Map<String, Integer> statementIndex, Set<String> names) {}
+
+    private static final int ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, NEG = 5, PAREN = 6, CALL = 7;
+    private static final int[] PREC = {1, 1, 2, 2, 4, 3};
+    private static final Op[] OPS = {Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.POW, Op.NEG};
+
+    /** The functions a formula may call, unary ones first, as listed in error messages. */
+    static final String KNOWN_FUNCTIONS;
+
+    static {
+        StringJoiner j = new StringJoiner(", ");
+        for (int arity = 1; arity <= 2; arity++) {
+            for (Op op : Op.values()) {
+                if (op.arity() == arity && Op.ofFunctionName(op.symbol()) == op) {
+                    j.add(op.symbol());
+                }
+            }
+        }
+        KNOWN_FUNCTIONS = j.toString();
+    }
+
+    private final String src;
+    private final Lexer lex;
+    private final Tape tape;
+    private final Map<String, Integer> assignedOnLine;
+    private final Map<String, Integer> statementIndex = new HashMap<>();
+    private final List<Var> statementValues = new ArrayList<>();
+    private final Map<String, Var> inputs = new LinkedHashMap<>();
+    private final List<Statement> statements = new ArrayList<>();
+
+    private String currentTarget;
+    private BitSet currentDeps;
+    private int lastEnd;
+
+    // The operator stack, as parallel arrays: kind, argument count (calls), function, token.
+    private int[] kinds = new int[16];
+    private int[] counts = new int[16];
+    private Op[] functions = new Op[16];
+    private Token[] tokens = new Token[16];
+    private int depth;
+    private int open;
+    private final ArrayList<Var> values = new ArrayList<>();
+
+    private Parser(String src) {
+        this.src = src;
+        this.lex = new Lexer(src, false);
+        this.tape = new Tape(Math.max(16, src.length() / 2));
+        this.assignedOnLine = assignments(src);
+    }
+
+    static Result parse(String src) {
+        return new Parser(src).program();
+    }
+
+    /**
+     * A first, forgiving pass over the tokens that finds every assigned name and its first line,
+     * so a name used before its assignment is reported as such instead of silently becoming an
+     * input.
+     */
+    private static Map<String, Integer> assignments(String src) {
+        Map<String, Integer> assigned = new HashMap<>();
+        Lexer p = new Lexer(src, true);
+        boolean atStart = true;
+        while (true) {
+            Token t = p.next();
+            if (t.kind() == Kind.EOF) {
+                return assigned;
+            }
+            if (t.endsStatement()) {
+                atStart = true;
+                continue;
+            }
+            if (atStart && t.kind() == Kind.NAME && p.peek().kind() == Kind.EQUALS) {
+                assigned.putIfAbsent(t.text(), t.line());
+            }
+            atStart = false;
+        }
+    }
+
+    private Result program() {
+        Token bare = null;
+        while (true) {
+            Token t = lex.peek();
+            while (t.kind() == Kind.SEMI || t.kind() == Kind.NEWLINE) {
+                lex.next();
+                t = lex.peek();
+            }
+            if (t.kind() == Kind.EOF) {
+                if (statements.isEmpty()) {
+                    throw lex.error(t, "empty program");
+                }
+                break;
+            }
+            if (bare != null) {
+                throw lex.error(bare, "only the last line can be a bare expression; give this one a name (name = ...)");
+            }
+            String target = null;
+            if (t.kind() == Kind.NAME && lex.peekSecond().kind() == Kind.EQUALS) {
+                checkTarget(t);
+                target = t.text();
+                lex.next();
+                lex.next();
+            }
+            Token first = lex.peek();
+            currentTarget = target;
+            currentDeps = new BitSet();
+            Var v = expression();
+            lex.next();
+            int[] deps = currentDeps.stream().toArray();
+            statements.add(new Statement(target, first.start(), lastEnd, v.index(), first.line(), deps));
+            if (target == null) {
+                bare = first;
+            } else {
+                if (v.name() == null) {
+                    v.named(target);
+                }
+                statementIndex.put(target, statements.size() - 1);
+            }
+            statementValues.add(v);
+        }
+        return finish();
+    }
+
+    private void checkTarget(Token t) {
+        String name = t.text();
+        if (name.equals("pi") || name.equals("e")) {
+            throw lex.error(t, "cannot assign to '" + name + "': it is a constant");
+        }
+        if (Op.ofFunctionName(name) != null) {
+            throw lex.error(t, "cannot assign to '" + name + "': it is a function");
+        }
+        Integer earlier = statementIndex.get(name);
+        if (earlier != null) {
+            throw lex.error(t, "'" + name + "' is assigned twice (first on line " + statements.get(earlier).line() + ")");
+        }
+    }
+
+    private Result finish() {
+        Var out = statementValues.get(statementValues.size() - 1);
+        Statement last = statements.get(statements.size() - 1);
+        boolean bare = statements.size() == 1 && last.name() == null;
+        int o = out.index();
+        Set<String> names = new HashSet<>(inputs.keySet());
+        names.addAll(statementIndex.keySet());
+        if (bare) {
+            // Name every operation t1, t2, … (the output "value") so a trace of a one-line formula
+            // reads as a list of small steps; skip numbers an input already uses. A first frozen
+            // copy tells operations from (folded) constants.
+            Program probe = tape.toProgram(out);
+            int k = 0;
+            for (int i = 0; i <= o; i++) {
+                Var v = new Var(tape, i);
+                if (i == o) {
+                    if (v.name() == null) {
+                        v.named("value");
+                    }
+                } else if (probe.isOperation(i)) {
+                    String n;
+                    do {
+                        n = "t" + (++k);
+                    } while (names.contains(n));
+                    v.named(n);
+                }
+            }
+        } else if (last.name() == null && out.name() == null && !statementIndex.containsKey("value")) {
+            out.named("value");
+        }
+        String outputName = last.name() == null ? "value" : last.name();
+        String[] userNames = new String[o + 1];
+        for (Var in : inputs.values()) {
+            if (in.index() <= o) {
+                userNames[in.index()] = in.name();
+            }
+        }
+        for (Statement s : statements) {
+            if (s.name() != null && s.node() <= o && userNames[s.node()] == null) {
+                userNames[s.node()] = s.name();
+            }
+        }
+        Program program = tape.toProgram(out);
+        return new Result(program, List.copyOf(statements), bare, outputName, userNames,
+                Map.copyOf(statementIndex), Set.copyOf(names));
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    /** Parses one expression up to (not including) the end of its statement. */
+    private Var expression() {
+        depth = 0;
+        open = 0;
+        values.clear();
+        boolean operand = true;
+        while (true) {
+            Token t = lex.peek();
+            if (operand) {
+                switch (t.kind()) {
+                    case NUMBER:
+                        consume();
+                        values.add(tape.constant(t.number()));
+                        operand = false;
+                        break;
+                    case NAME:
+                        consume();
+                        if (lex.peek().kind() == Kind.LPAREN) {
+                            Op f = Op.ofFunctionName(t.text());
+                            if (f == null) {
+                                throw lex.error(t, "unknown function '" + t.text() + "' (known: " + KNOWN_FUNCTIONS + ")");
+                            }
+                            consume();
+                            push(CALL, f, t);
+                            if (lex.peek().kind() == Kind.RPAREN) {
+                                throw arityError(f, t, 0);
+                            }
+                        } else {
+                            values.add(resolve(t));
+                            operand = false;
+                        }
+                        break;
+                    case LPAREN:
+                        consume();
+                        push(PAREN, null, t);
+                        break;
+                    case MINUS:
+                        consume();
+                        push(NEG, null, t);
+                        break;
+                    case PLUS:
+                        consume();
+                        break;
+                    default:
+                        throw lex.error(t, "expected an expression but found " + t.describe());
+                }
+            } else {
+                switch (t.kind()) {
+                    case PLUS: binary(ADD, t); operand = true; break;
+                    case MINUS: binary(SUB, t); operand = true; break;
+                    case STAR: binary(MUL, t); operand = true; break;
+                    case SLASH: binary(DIV, t); operand = true; break;
+                    case CARET: binary(POW, t); operand = true; break;
+                    case COMMA:
+                        reduceToMarker();
+                        if (depth == 0 || kinds[depth - 1] != CALL) {
+                            throw expectedOperator(t);
+                        }
+                        counts[depth - 1]++;
+                        consume();
+                        operand = true;
+                        break;
+                    case RPAREN:
+                        reduceToMarker();
+                        if (depth == 0) {
+                            throw lex.error(t, "unmatched ')'");
+                        }
+                        close();
+                        consume();
+                        break;
+                    default:
+                        if (t.endsStatement()) {
+                            if (open > 0) {
+                                throw lex.error(t, "expected ')' but found " + t.describe());
+                            }
+                            while (depth > 0) {
+                                reduce();
+                            }
+                            return values.get(0);
+                        }
+                        throw expectedOperator(t);
+                }
+            }
+        }
+    }
+
+    private void consume() {
+        lastEnd = lex.next().end();
+    }
+
+    private FormulaException expectedOperator(Token t) {
+        String what = "an operator or end of line";
+        for (int i = depth - 1; i >= 0; i--) {
+            if (kinds[i] == CALL) {
+                what = "an operator, ',' or ')'";
+                break;
+            }
+            if (kinds[i] == PAREN) {
+                what = "an operator or ')'";
+                break;
+            }
+        }
+        return lex.error(t, "expected " + what + " but found " + t.describe());
+    }
+
+    private FormulaException arityError(Op f, Token at, int got) {
+        int n = f.arity();
+        return lex.error(at, f.symbol() + " takes " + n + (n == 1 ? " argument" : " arguments") + ", got " + got);
+    }
+
+    private void binary(int code, Token t) {
+        int p = PREC[code];
+        while (depth > 0 && kinds[depth - 1] < PAREN) {
+            int top = PREC[kinds[depth - 1]];
+            if (top > p || (top == p && code != POW)) {
+                reduce();
+            } else {
+                break;
+            }
+        }
+        consume();
+        push(code, null, t);
+    }
+
+    private void push(int kind, Op f, Token t) {
+        if (depth == kinds.length) {
+            int n = depth * 2;
+            kinds = Arrays.copyOf(kinds, n);
+            counts = Arrays.copyOf(counts, n);
+            functions = Arrays.copyOf(functions, n);
+            tokens = Arrays.copyOf(tokens, n);
+        }
+        kinds[depth] = kind;
+        counts[depth] = 0;
+        functions[depth] = f;
+        tokens[depth] = t;
+        depth++;
+        if (kind >= PAREN) {
+            open++;
+        }
+    }
+
+    private void reduce() {
+        int k = kinds[--depth];
+        tokens[depth] = null;
+        Var b = pop();
+        if (k == NEG) {
+            values.add(tape.apply(Op.NEG, b));
+        } else {
+            Var a = pop();
+            values.add(tape.apply(OPS[k], a, b));
+        }
+    }
+
+    private void reduceToMarker() {
+        while (depth > 0 && kinds[depth - 1] < PAREN) {
+            reduce();
+        }
+    }
+
+    /** Closes the innermost parenthesis or call; the stack top is its marker. */
+    private void close() {
+        depth--;
+        open--;
+        if (kinds[depth] == CALL) {
+            Op f = functions[depth];
+            int n = counts[depth] + 1;
+            if (n != f.arity()) {
+                throw arityError(f, tokens[depth], n);
+            }
+            if (n == 1) {
+                values.add(tape.apply(f, pop()));
+            } else {
+                Var b = pop();
+                Var a = pop();
+                values.add(tape.apply(f, a, b));
+            }
+        }
+        tokens[depth] = null;
+        functions[depth] = null;
+    }
+
+    private Var pop() {
+        return values.remove(values.size() - 1);
+    }
+
+    private Var resolve(Token t) {
+        String n = t.text();
+        if (Op.ofFunctionName(n) != null) {
+            Token next = lex.peek();
+            throw lex.error(next, "expected '(' after '" + n + "' but found " + next.describe());
+        }
+        if (n.equals("pi")) {
+            return tape.constant(Math.PI);
+        }
+        if (n.equals("e")) {
+            return tape.constant(Math.E);
+        }
+        Integer s = statementIndex.get(n);
+        if (s != null) {
+            currentDeps.set(s);
+            return statementValues.get(s);
+        }
+        Integer line = assignedOnLine.get(n);
+        if (line != null) {
+            if (n.equals(currentTarget)) {
+                throw lex.error(t, "'" + n + "' is used in its own definition");
+            }
+            throw lex.error(t, "'" + n + "' is used before it is assigned (on line " + line + ")");
+        }
+        return inputs.computeIfAbsent(n, name -> tape.input(name, Double.NaN));
+    }
+}
