@@ -1,0 +1,90 @@
+package dev.backprop.cli;
+
+import dev.backprop.check.AllClose;
+import dev.backprop.explain.GradientCheck;
+import dev.backprop.formula.Formula;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code backprop check}: backprop against central differences and the closed form. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Check backpropagation against central finite differences and against the",
+                "closed-form derivative, with numpy's allclose rule |a − b| ≤ atol + rtol·|b|.",
+                "Exit code 1 when any derivative disagrees."})
+final class CheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
+    String formula;
+    @Option(names = "--at", paramLabel = "NAME=VALUE[,NAME=VALUE...]", required = true,
+            description = "Values of the inputs; may repeat.")
+    List<String> at;
+    @Option(names = "--wrt", paramLabel = "NAME[,NAME...]", description = "Check these inputs (default: all).")
+    List<String> wrt;
+    @Option(names = "--rtol", defaultValue = "1e-5", description = "Relative tolerance (default: ${DEFAULT-VALUE}).")
+    double rtol;
+    @Option(names = "--atol", defaultValue = "1e-8", description = "Absolute tolerance (default: ${DEFAULT-VALUE}).")
+    double atol;
+    @Option(names = "--step", description = "Finite-difference step (default: about 6e-6·max(1, |value|) per input).")
+    Double step;
+    @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Formula f = Inputs.formula(formula);
+        Map<String, Double> point = Inputs.point(f, at);
+        List<String> names = Inputs.wrt(f, wrt);
+        if (step != null && !(step > 0 && Double.isFinite(step))) {
+            throw new BadInput("--step must be a positive number, got " + step);
+        }
+        GradientCheck check = GradientCheck.run(f, point, names, new AllClose(rtol, atol),
+                step == null ? Double.NaN : step);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("passed", check.passed());
+            Map<String, Object> entries = new LinkedHashMap<>();
+            for (GradientCheck.Entry e : check.entries()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("backprop", e.backprop());
+                x.put("finite_difference", e.finiteDifference());
+                x.put("closed_form", e.closedForm());
+                x.put("step", e.step());
+                x.put("agrees", e.agrees());
+                entries.put(e.input(), x);
+            }
+            m.put("inputs", entries);
+            out.println(Json.of(m));
+        } else {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"", "backprop", "central difference", "closed form", ""});
+            String o = f.outputName();
+            for (GradientCheck.Entry e : check.entries()) {
+                rows.add(new String[] {"∂" + o + "/∂" + e.input(), Double.toString(e.backprop()),
+                        Double.toString(e.finiteDifference()), Double.toString(e.closedForm()),
+                        e.agrees() ? "ok" : "DISAGREE"});
+            }
+            Text.table(out, "", rows);
+            out.println((check.passed() ? "All derivatives agree" : "Some derivatives disagree")
+                    + " (rtol " + Text.shortest(rtol) + ", atol " + Text.shortest(atol) + ").");
+        }
+        if (!check.passed()) {
+            spec.commandLine().getErr().println("backprop: check failed: backprop disagrees with "
+                    + "finite differences or the closed form for "
+                    + String.join(", ", check.entries().stream().filter(e -> !e.agrees()).map(GradientCheck.Entry::input).toList()));
+            return Main.CHECK_FAILED;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.backprop.cli;
+
+import dev.backprop.nn.BackpropExperiment;
+import dev.backprop.nn.BackpropExperiment.LayerCheck;
+import dev.backprop.tensor.Tensor;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code backprop deep}: notebook 7.2, backpropagation through a deep ReLU network. */
+@Command(name = "deep", mixinStandardHelpOptions = true,
+        description = {"Notebook 7.2: a ReLU network of K hidden layers of D units, parameters drawn as the",
+                "notebook does (np.random.seed, then normal draws), one input x and target y. Prints the",
+                "forward pass (f_k, h_k), the backward pass (∂ℓ/∂f_k), the parameter gradients and the",
+                "notebook's finite-difference check of every bias and weight (step 1e-6, allclose)."})
+final class DeepCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--seed", defaultValue = "0", description = "np.random.seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--layers", defaultValue = "5", description = "K, hidden layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+    @Option(names = "--width", defaultValue = "6", description = "D, units per hidden layer (default: ${DEFAULT-VALUE}).")
+    int width;
+    @Option(names = "--x", defaultValue = "1.2", description = "Input (default: ${DEFAULT-VALUE}).")
+    double x;
+    @Option(names = "--y", defaultValue = "20", description = "Target (default: ${DEFAULT-VALUE}).")
+    double y;
+    @Option(names = "--no-check", description = "Skip the finite-difference check (it costs about K²·D⁴ forward passes).")
+    boolean noCheck;
+    @Option(names = "--digits", defaultValue = "3", description = "Decimals (default: ${DEFAULT-VALUE}).")
+    int digits;
+    @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (seed < 0 || seed > 0xFFFFFFFFL) {
+            throw new BadInput("--seed must be between 0 and 2^32 - 1, got " + seed);
+        }
+        if (layers < 1 || width < 1) {
+            throw new BadInput("--layers and --width must be at least 1, got " + layers + " and " + width);
+        }
+        BackpropExperiment.Result r = BackpropExperiment.run(seed, layers, width, x, y, !noCheck);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("output", r.output());
+            m.put("loss", r.loss());
+            m.put("f", columns(r.f()));
+            m.put("h", columns(r.h()));
+            m.put("dl_df", columns(r.dlDf()));
+            m.put("dl_dbias", columns(r.dlDbias()));
+            List<Object> weights = new ArrayList<>();
+            for (Tensor w : r.dlDweight()) {
+                weights.add(List.of((Object[]) w.toMatrix()));
+            }
+            m.put("dl_dweight", weights);
+            m.put("dl_dinput", r.dlDinput().size() == 1 ? (Object) r.dlDinput().at(0) : r.dlDinput().toArray());
+            if (!noCheck) {
+                Map<String, Object> checks = new LinkedHashMap<>();
+                checks.put("bias", r.biasChecks().stream().map(LayerCheck::matches).toList());
+                checks.put("weight", r.weightChecks().stream().map(LayerCheck::matches).toList());
+                m.put("finite_difference_check", checks);
+            }
+            out.println(Json.of(m));
+            return 0;
+        }
+        out.println("Notebook 7.2: a ReLU network with K = " + layers + " hidden layers of D = " + width
+                + " units, parameters from np.random.seed(" + seed + ")");
+        out.println("input x = " + x + ", target y = " + y);
+        out.println();
+        out.println("Output f_K = " + Text.num(r.output(), digits));
+        out.println("Loss ℓ = (f_K − y)² = " + Text.num(r.loss(), digits));
+        out.println();
+        out.println("Forward pass: f_k = β_k + Ω_k·h_k, h_{k+1} = ReLU(f_k), h_0 = x");
+        for (int k = 0; k <= layers; k++) {
+            out.println("  f" + k + " = " + vector(r.f().get(k)));
+            if (k < layers) {
+                out.println("  h" + (k + 1) + " = " + vector(r.h().get(k + 1)));
+            }
+        }
+        out.println();
+        out.println("Backward pass: ∂ℓ/∂f_K = 2(f_K − y); ∂ℓ/∂f_{k−1} = I[f_{k−1} > 0] ⊙ Ω_kᵀ·∂ℓ/∂f_k");
+        for (int k = layers; k >= 0; k--) {
+            out.println("  ∂ℓ/∂f" + k + " = " + vector(r.dlDf().get(k)));
+        }
+        out.println();
+        out.println("Parameter gradients: ∂ℓ/∂β_k = ∂ℓ/∂f_k, ∂ℓ/∂Ω_k = ∂ℓ/∂f_k·h_kᵀ");
+        for (int k = 0; k <= layers; k++) {
+            out.println("  ∂ℓ/∂β" + k + " = " + vector(r.dlDbias().get(k)));
+            double[][] w = r.dlDweight().get(k).toMatrix();
+            for (int i = 0; i < w.length; i++) {
+                String label = i == 0 ? "  ∂ℓ/∂Ω" + k + " = " : " ".repeat(("  ∂ℓ/∂Ω" + k + " = ").length());
+                out.println(label + vector(Tensor.vector(w[i])));
+            }
+        }
+        out.println("  ∂ℓ/∂x = " + vector(r.dlDinput()));
+        if (!noCheck) {
+            out.println();
+            out.println("Finite-difference check (forward difference, step " + BackpropExperiment.STEP
+                    + ", allclose rtol 1e-5, atol 1e-8)");
+            for (LayerCheck c : r.biasChecks()) {
+                out.println("  bias layer " + c.layer() + ": " + (c.matches() ? "Success!" : "Failure!"));
+            }
+            for (LayerCheck c : r.weightChecks()) {
+                out.println("  weight layer " + c.layer() + ": " + (c.matches() ? "Success!" : "Failure!"));
+            }
+        }
+        return 0;
+    }
+
+    private static List<Object> columns(List<Tensor> ts) {
+        List<Object> l = new ArrayList<>();
+        for (Tensor t : ts) {
+            l.add(t.toArray());
+        }
+        return l;
+    }
+
+    private String vector(Tensor t) {
+        double[] a = t.toArray();
+        List<String> s = new ArrayList<>();
+        for (double v : a) {
+            s.add(Text.num(v, digits));
+        }
+        return "[" + String.join(", ", s) + "]";
+    }
+}

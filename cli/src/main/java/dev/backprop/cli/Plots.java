@@ -1,0 +1,106 @@
+package dev.backprop.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Line charts written to PNG or SVG with XChart (chosen by the file's extension). */
+final class Plots {
+    private Plots() {
+    }
+
+    /**
+     * One line of a chart.
+     *
+     * @param name   legend entry
+     * @param x      abscissae
+     * @param y      ordinates
+     * @param dashed draw dashed (for a second family of lines on the same chart)
+     * @param points draw markers only, no line (for data)
+     * @param group  series of one group share a colour (e.g. forward and backward of one σ²)
+     */
+    record Series(String name, double[] x, double[] y, boolean dashed, boolean points, int group) {
+        Series(String name, double[] x, double[] y) {
+            this(name, x, y, false, false, -1);
+        }
+    }
+
+    private static final java.awt.Color[] PALETTE = {
+        new java.awt.Color(0x1f77b4), new java.awt.Color(0xd62728), new java.awt.Color(0x2ca02c),
+        new java.awt.Color(0x9467bd), new java.awt.Color(0xff7f0e), new java.awt.Color(0x8c564b)};
+
+    /** Checks the file's extension before any work is done, so a typo fails fast with exit 2. */
+    static void checkTarget(Path file) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!n.endsWith(".png") && !n.endsWith(".svg")) {
+            throw new BadInput("--plot " + file + ": the file name must end in .png or .svg");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new BadInput("--plot " + file + ": folder " + dir + " does not exist");
+        }
+    }
+
+    /** Draws the series and writes the chart; points that cannot be drawn on a log axis are left out. */
+    static void write(Path file, String title, String xTitle, String yTitle, boolean logY, List<Series> series) {
+        checkTarget(file);
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(900).height(600).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        Styler st = chart.getStyler();
+        chart.getStyler().setYAxisLogarithmic(logY);
+        st.setLegendPosition(Styler.LegendPosition.OutsideE);
+        st.setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setPlotGridLinesVisible(true);
+        for (Series s : series) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (int i = 0; i < s.x().length; i++) {
+                double y = s.y()[i];
+                if (Double.isFinite(y) && Double.isFinite(s.x()[i]) && (!logY || y > 0)) {
+                    xs.add(s.x()[i]);
+                    ys.add(y);
+                }
+            }
+            if (xs.isEmpty()) {
+                continue;
+            }
+            XYSeries xy = chart.addSeries(s.name(), xs, ys);
+            if (s.group() >= 0) {
+                java.awt.Color c = PALETTE[s.group() % PALETTE.length];
+                xy.setLineColor(c);
+                xy.setMarkerColor(c);
+            }
+            if (s.points()) {
+                xy.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                xy.setMarker(SeriesMarkers.CIRCLE);
+            } else {
+                xy.setMarker(xs.size() <= 60 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+                if (s.dashed()) {
+                    xy.setLineStyle(new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT,
+                            java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+                }
+            }
+        }
+        String n = file.toString();
+        try {
+            if (n.toLowerCase(Locale.ROOT).endsWith(".png")) {
+                BitmapEncoder.saveBitmap(chart, n, BitmapEncoder.BitmapFormat.PNG);
+            } else {
+                VectorGraphicsEncoder.saveVectorGraphic(chart, n, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            }
+        } catch (IOException e) {
+            throw new BadInput("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.backprop.cli;
+
+import dev.backprop.explain.Trace;
+import dev.backprop.graph.NonFinite;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Human-readable output: numbers to a chosen number of decimals, aligned tables, book-style traces. */
+final class Text {
+    private Text() {
+    }
+
+    /** Fixed-point with {@code digits} decimals, or scientific where that would hide the number. */
+    static String num(double v, int digits) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return Double.toString(v);
+        }
+        double a = Math.abs(v);
+        if (a == 0 || (a >= Math.pow(10, -digits) && a < 1e9)) {
+            String s = String.format(Locale.ROOT, "%." + digits + "f", v);
+            // -0.000 says nothing a learner can use; a rounded-away sign is noise
+            return s.startsWith("-") && s.chars().noneMatch(c -> c >= '1' && c <= '9') ? s.substring(1) : s;
+        }
+        return String.format(Locale.ROOT, "%." + digits + "e", v);
+    }
+
+    /** The shortest exact decimal for a setting: 1, 0.0625, 1e-05. */
+    static String shortest(double v) {
+        double a = Math.abs(v);
+        if (Double.isFinite(v) && (a == 0 || (a >= 1e-4 && a < 1e7))) {
+            return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        }
+        return Double.toString(v).replace("E", "e");
+    }
+
+    /** Prints rows as aligned columns; the first column left-aligned, the others right-aligned. */
+    static void table(PrintWriter out, String indent, List<String[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int cols = rows.get(0).length;
+        int[] w = new int[cols];
+        for (String[] r : rows) {
+            for (int c = 0; c < cols; c++) {
+                w[c] = Math.max(w[c], r[c].length());
+            }
+        }
+        for (String[] r : rows) {
+            StringBuilder sb = new StringBuilder(indent);
+            for (int c = 0; c < cols; c++) {
+                if (c > 0) {
+                    sb.append("  ");
+                }
+                String pad = " ".repeat(w[c] - r[c].length());
+                sb.append(c == 0 ? r[c] + pad : pad + r[c]);
+            }
+            out.println(sb.toString().stripTrailing());
+        }
+    }
+
+    /** Step 1 and Step 2 of the book: the forward and backward tables. */
+    static void passes(PrintWriter out, Trace t, int digits) {
+        out.println("Step 1: forward pass (every intermediate stored)");
+        List<String[]> rows = new ArrayList<>();
+        for (Trace.Row r : t.forward()) {
+            rows.add(new String[] {r.name() + " = " + r.expression(), num(r.number(), digits)});
+        }
+        table(out, "  ", rows);
+        out.println();
+        out.println("Step 2: backward pass (chain rule in reverse)");
+        rows = new ArrayList<>();
+        String o = t.outputName();
+        for (Trace.Row r : t.backward()) {
+            rows.add(new String[] {"∂" + o + "/∂" + r.name(), num(r.number(), digits)});
+        }
+        if (rows.isEmpty()) {
+            out.println("  (the output is computed in one step)");
+        }
+        table(out, "  ", rows);
+    }
+
+    /** The gradient with respect to the inputs, one per line. */
+    static void gradient(PrintWriter out, String outputName, Map<String, Double> g, int digits) {
+        List<String[]> rows = new ArrayList<>();
+        g.forEach((k, v) -> rows.add(new String[] {"∂" + outputName + "/∂" + k, num(v, digits)}));
+        table(out, "  ", rows);
+    }
+
+    /** Names on stderr the first step that produced a NaN or infinity, if any. */
+    static void warnNonFinite(PrintWriter err, Optional<NonFinite> nf) {
+        nf.ifPresent(n -> err.println("backprop: warning: " + n.message()));
+    }
+}
