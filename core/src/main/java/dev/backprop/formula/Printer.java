@@ -183,7 +183,10 @@ final class Printer {
             while ((first.is(Op.MUL) || first.is(Op.DIV)) && !names.containsKey(first)) {
                 first = first.a;
             }
-            return startsWithMinus(first) || (first.isName() && constants.contains(first.name));
+            // A minus right before NaN or ±∞ (printed as (0/0), (1/0)) would fold into that constant
+            // when parsed and change the text, so keep the whole product in parentheses.
+            return startsWithMinus(first) || (first.isName() && constants.contains(first.name))
+                    || (first.isConstant() && !Double.isFinite(first.value));
         }
         return prec(x) < POWER;
     }

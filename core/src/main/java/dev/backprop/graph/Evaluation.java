@@ -8,9 +8,9 @@ import java.util.Optional;
  */
 public final class Evaluation {
     private final Program program;
-    private final double[] values;
+    private final double[][] values;
 
-    Evaluation(Program program, double[] values) {
+    Evaluation(Program program, double[][] values) {
         this.program = program;
         this.values = values;
     }
@@ -22,12 +22,12 @@ public final class Evaluation {
 
     /** The output's value. */
     public double value() {
-        return values[program.output()];
+        return Nodes.get(values, program.output());
     }
 
     /** The value of node {@code i}. */
     public double value(int i) {
-        return values[i];
+        return Nodes.get(values, i);
     }
 
     /** The reverse sweep from the output: derivatives with respect to every node. */

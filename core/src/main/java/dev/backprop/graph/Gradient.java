@@ -11,11 +11,11 @@ import java.util.Optional;
  */
 public final class Gradient {
     private final Nodes nodes;
-    private final double[] values;
+    private final double[][] values;
     private final double[] adjoint;
     private final int[] inputs;
 
-    Gradient(Nodes nodes, double[] values, double[] adjoint, int[] inputs) {
+    Gradient(Nodes nodes, double[][] values, double[] adjoint, int[] inputs) {
         this.nodes = nodes;
         this.values = values;
         this.adjoint = adjoint;

@@ -8,6 +8,11 @@ import java.util.Arrays;
  * node, plus names only where given. About 17 bytes a node, so ten million operations fit in a few
  * hundred megabytes and the reverse sweep walks memory in order.
  *
+ * <p>Storage is a run of chunks of {@link #CHUNK} nodes. Only the first chunk grows by copying (a
+ * small formula stays small); later chunks are allocated whole and never copied, so recording ten
+ * million operations writes each byte once instead of re-copying the tape at every growth. Node
+ * {@code i} lives at {@code [i >>> SHIFT][i & MASK]}; an evaluation's values use the same layout.
+ *
  * <p>Opcodes {@code >= 0} are {@link Op} ordinals; two negative codes mark leaves. A node whose
  * arguments are all constants is folded into a constant when recorded, so no gradient ever flows
  * into constants (which keeps {@code (f − y)^2} from asking for {@code log} of a negative base).
@@ -15,23 +20,31 @@ import java.util.Arrays;
 final class Nodes {
     static final byte CONSTANT = -1;
     static final byte INPUT = -2;
+    static final int SHIFT = 16;
+    static final int CHUNK = 1 << SHIFT;
+    static final int MASK = CHUNK - 1;
 
-    byte[] code;
-    int[] a;
-    int[] b;
-    double[] value;
-    String[] names;
-    int size;
+    private byte[][] code;
+    private int[][] a;
+    private int[][] b;
+    private double[][] value;
+    /** Names by chunk; a chunk where nothing is named stays null. */
+    private String[][] names;
+    private int size;
 
     Nodes(int capacity) {
-        capacity = Math.max(capacity, 16);
-        code = new byte[capacity];
-        a = new int[capacity];
-        b = new int[capacity];
-        value = new double[capacity];
+        int chunks = Math.max(1, (capacity + MASK) >>> SHIFT);
+        code = new byte[chunks][];
+        a = new int[chunks][];
+        b = new int[chunks][];
+        value = new double[chunks][];
+        names = new String[chunks][];
+        for (int c = 0; c < chunks; c++) {
+            allocate(c, c == 0 ? Math.min(Math.max(capacity, 16), CHUNK) : CHUNK);
+        }
     }
 
-    private Nodes(byte[] code, int[] a, int[] b, double[] value, String[] names, int size) {
+    private Nodes(byte[][] code, int[][] a, int[][] b, double[][] value, String[][] names, int size) {
         this.code = code;
         this.a = a;
         this.b = b;
@@ -40,56 +53,136 @@ final class Nodes {
         this.size = size;
     }
 
+    private void allocate(int c, int length) {
+        code[c] = new byte[length];
+        a[c] = new int[length];
+        b[c] = new int[length];
+        value[c] = new double[length];
+    }
+
+    int size() {
+        return size;
+    }
+
     int add(byte c, int x, int y, double v) {
-        if (size == code.length) {
-            grow();
+        int i = size;
+        int k = i >>> SHIFT;
+        int j = i & MASK;
+        if (k == code.length || code[k] == null || j == code[k].length) {
+            grow(k);
         }
-        code[size] = c;
-        a[size] = x;
-        b[size] = y;
-        value[size] = v;
+        code[k][j] = c;
+        a[k][j] = x;
+        b[k][j] = y;
+        value[k][j] = v;
         return size++;
     }
 
-    private void grow() {
-        int n = code.length + (code.length >> 1) + 16;
-        code = Arrays.copyOf(code, n);
-        a = Arrays.copyOf(a, n);
-        b = Arrays.copyOf(b, n);
-        value = Arrays.copyOf(value, n);
-        if (names != null) {
+    private void grow(int k) {
+        if (k == 0) {
+            int n = Math.min(CHUNK, code[0].length * 2);
+            code[0] = Arrays.copyOf(code[0], n);
+            a[0] = Arrays.copyOf(a[0], n);
+            b[0] = Arrays.copyOf(b[0], n);
+            value[0] = Arrays.copyOf(value[0], n);
+            if (names[0] != null) {
+                names[0] = Arrays.copyOf(names[0], n);
+            }
+            return;
+        }
+        if (k == code.length) {
+            int n = code.length * 2;
+            code = Arrays.copyOf(code, n);
+            a = Arrays.copyOf(a, n);
+            b = Arrays.copyOf(b, n);
+            value = Arrays.copyOf(value, n);
             names = Arrays.copyOf(names, n);
         }
+        allocate(k, CHUNK);
+    }
+
+    byte code(int i) {
+        return code[i >>> SHIFT][i & MASK];
+    }
+
+    int a(int i) {
+        return a[i >>> SHIFT][i & MASK];
+    }
+
+    int b(int i) {
+        return b[i >>> SHIFT][i & MASK];
+    }
+
+    /** The value recorded for node {@code i}. */
+    double value(int i) {
+        return value[i >>> SHIFT][i & MASK];
+    }
+
+    /** The recorded values, chunked; shared, so callers must not write into them. */
+    double[][] values() {
+        return value;
+    }
+
+    /** A private copy of the recorded values of the first {@code n} nodes, to evaluate into. */
+    double[][] copyValues(int n) {
+        double[][] v = new double[(n + MASK) >>> SHIFT][];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = Arrays.copyOf(value[k], Math.min(CHUNK, n - (k << SHIFT)));
+        }
+        return v;
+    }
+
+    static double get(double[][] v, int i) {
+        return v[i >>> SHIFT][i & MASK];
+    }
+
+    static void set(double[][] v, int i, double x) {
+        v[i >>> SHIFT][i & MASK] = x;
     }
 
     void name(int node, String name) {
-        if (names == null) {
-            names = new String[code.length];
+        int k = node >>> SHIFT;
+        if (names[k] == null) {
+            names[k] = new String[code[k].length];
         }
-        names[node] = name;
+        names[k][node & MASK] = name;
     }
 
     String name(int node) {
-        return names == null ? null : names[node];
+        String[] n = names[node >>> SHIFT];
+        return n == null ? null : n[node & MASK];
     }
 
     boolean isConstant(int node) {
-        return code[node] == CONSTANT;
+        return code(node) == CONSTANT;
     }
 
     /** A copy trimmed to the first {@code n} nodes. */
     Nodes copy(int n) {
-        return new Nodes(Arrays.copyOf(code, n), Arrays.copyOf(a, n), Arrays.copyOf(b, n),
-                Arrays.copyOf(value, n), names == null ? null : Arrays.copyOf(names, n), n);
+        int chunks = Math.max(1, (n + MASK) >>> SHIFT);
+        byte[][] c = new byte[chunks][];
+        int[][] x = new int[chunks][];
+        int[][] y = new int[chunks][];
+        double[][] v = new double[chunks][];
+        String[][] s = new String[chunks][];
+        for (int k = 0; k < chunks; k++) {
+            int len = Math.min(CHUNK, n - (k << SHIFT));
+            c[k] = Arrays.copyOf(code[k], len);
+            x[k] = Arrays.copyOf(a[k], len);
+            y[k] = Arrays.copyOf(b[k], len);
+            v[k] = Arrays.copyOf(value[k], len);
+            s[k] = names[k] == null ? null : Arrays.copyOf(names[k], len);
+        }
+        return new Nodes(c, x, y, v, s, n);
     }
 
     /** Recomputes every operation node in order, given leaf values already in {@code v}. */
-    void forward(double[] v, int n) {
+    void forward(double[][] v, int n) {
         for (int i = 0; i < n; i++) {
-            byte c = code[i];
+            byte c = code(i);
             if (c >= 0) {
                 Op op = Op.ofOrdinal(c);
-                v[i] = op.apply(v[a[i]], op.arity() == 2 ? v[b[i]] : 0);
+                set(v, i, op.apply(get(v, a(i)), op.arity() == 2 ? get(v, b(i)) : 0));
             }
         }
     }
@@ -100,28 +193,29 @@ final class Nodes {
      * its arguments with {@code +=}, so a value used in several places collects every contribution.
      * Iterative: depth costs memory, never stack.
      */
-    double[] backward(double[] v, int output) {
+    double[] backward(double[][] v, int output) {
         double[] adj = new double[output + 1];
         adj[output] = 1;
         for (int i = output; i >= 0; i--) {
             double g = adj[i];
-            byte c = code[i];
+            byte c = code(i);
             if (g == 0 || c < 0) {
                 continue;
             }
             Op op = Op.ofOrdinal(c);
-            int x = a[i];
-            double va = v[x];
+            int x = a(i);
+            double va = get(v, x);
+            double vi = get(v, i);
             if (op.arity() == 1) {
-                adj[x] += g * op.partial(0, va, 0, v[i]);
+                adj[x] += g * op.partial(0, va, 0, vi);
             } else {
-                int y = b[i];
-                double vb = v[y];
-                if (code[x] != CONSTANT) {
-                    adj[x] += g * op.partial(0, va, vb, v[i]);
+                int y = b(i);
+                double vb = get(v, y);
+                if (code(x) != CONSTANT) {
+                    adj[x] += g * op.partial(0, va, vb, vi);
                 }
-                if (code[y] != CONSTANT) {
-                    adj[y] += g * op.partial(1, va, vb, v[i]);
+                if (code(y) != CONSTANT) {
+                    adj[y] += g * op.partial(1, va, vb, vi);
                 }
             }
         }
@@ -134,30 +228,30 @@ final class Nodes {
         if (n != null) {
             return n;
         }
-        if (code[node] == CONSTANT) {
-            return Double.toString(value[node]);
+        if (code(node) == CONSTANT) {
+            return Double.toString(value(node));
         }
         return "t" + node;
     }
 
     /** The operation that produced a node, in formula syntax over its arguments' labels. */
     String describe(int node) {
-        byte c = code[node];
+        byte c = code(node);
         if (c == CONSTANT) {
-            return "constant " + value[node];
+            return "constant " + value(node);
         }
         if (c == INPUT) {
             return "input";
         }
         Op op = Op.ofOrdinal(c);
-        String x = label(a[node]);
+        String x = label(a(node));
         if (op == Op.NEG) {
             return "-" + x;
         }
         if (op.arity() == 1) {
             return op.symbol() + "(" + x + ")";
         }
-        String y = label(b[node]);
+        String y = label(b(node));
         if (op == Op.POW) {
             return x + "^" + y;
         }

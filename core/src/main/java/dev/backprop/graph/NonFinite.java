@@ -23,32 +23,33 @@ public record NonFinite(int node, String name, String operation, String pass, do
         return "backward pass: the local derivative of step " + name + " = " + operation + " gave " + number;
     }
 
-    static Optional<NonFinite> firstInForward(Nodes nodes, double[] v, int output) {
+    static Optional<NonFinite> firstInForward(Nodes nodes, double[][] v, int output) {
         for (int i = 0; i <= output; i++) {
-            if (!Double.isFinite(v[i])) {
-                return Optional.of(new NonFinite(i, nodes.label(i), nodes.describe(i), "forward", v[i]));
+            double x = Nodes.get(v, i);
+            if (!Double.isFinite(x)) {
+                return Optional.of(new NonFinite(i, nodes.label(i), nodes.describe(i), "forward", x));
             }
         }
         return Optional.empty();
     }
 
-    static Optional<NonFinite> firstInBackward(Nodes nodes, double[] v, double[] adj) {
+    static Optional<NonFinite> firstInBackward(Nodes nodes, double[][] v, double[] adj) {
         // In sweep order (output down), find the first step that turned a finite derivative into a
         // non-finite one: that step's local derivative is the culprit, not the input it fed.
         for (int i = adj.length - 1; i >= 0; i--) {
             if (!Double.isFinite(adj[i])) {
                 return Optional.of(new NonFinite(i, nodes.label(i), nodes.describe(i), "backward", adj[i]));
             }
-            byte c = nodes.code[i];
+            byte c = nodes.code(i);
             if (c < 0 || adj[i] == 0) {
                 continue;
             }
             Op op = Op.ofOrdinal(c);
-            double va = v[nodes.a[i]];
-            double vb = op.arity() == 2 ? v[nodes.b[i]] : 0;
+            double va = Nodes.get(v, nodes.a(i));
+            double vb = op.arity() == 2 ? Nodes.get(v, nodes.b(i)) : 0;
             for (int k = 0; k < op.arity(); k++) {
-                int arg = k == 0 ? nodes.a[i] : nodes.b[i];
-                double d = adj[i] * op.partial(k, va, vb, v[i]);
+                int arg = k == 0 ? nodes.a(i) : nodes.b(i);
+                double d = adj[i] * op.partial(k, va, vb, Nodes.get(v, i));
                 if (!nodes.isConstant(arg) && !Double.isFinite(d)) {
                     return Optional.of(new NonFinite(i, nodes.label(i), nodes.describe(i), "backward", d));
                 }

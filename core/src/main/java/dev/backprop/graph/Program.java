@@ -49,9 +49,9 @@ public final class Program {
             throw new IllegalArgumentException(
                     "expected " + inputs.length + " input values " + inputNames + ", got " + values.length);
         }
-        double[] v = nodes.value.clone();
+        double[][] v = nodes.copyValues(output + 1);
         for (int k = 0; k < inputs.length; k++) {
-            v[inputs[k]] = values[k];
+            Nodes.set(v, inputs[k], values[k]);
         }
         nodes.forward(v, output + 1);
         return new Evaluation(this, v);
@@ -110,32 +110,32 @@ public final class Program {
 
     /** Whether node {@code i} is a primitive operation (not an input or a constant). */
     public boolean isOperation(int i) {
-        return nodes.code[i] >= 0;
+        return nodes.code(i) >= 0;
     }
 
     /** The primitive at node {@code i}, or null for inputs and constants. */
     public dev.backprop.op.Op op(int i) {
-        byte c = nodes.code[i];
+        byte c = nodes.code(i);
         return c >= 0 ? dev.backprop.op.Op.ofOrdinal(c) : null;
     }
 
     /** Argument {@code k} (0 or 1) of operation node {@code i}. */
     public int argument(int i, int k) {
-        return k == 0 ? nodes.a[i] : nodes.b[i];
+        return k == 0 ? nodes.a(i) : nodes.b(i);
     }
 
     /** Whether node {@code i} is a constant (its value never depends on inputs). */
     public boolean isConstant(int i) {
-        return nodes.code[i] == Nodes.CONSTANT;
+        return nodes.code(i) == Nodes.CONSTANT;
     }
 
     /** Whether node {@code i} is an input. */
     public boolean isInput(int i) {
-        return nodes.code[i] == Nodes.INPUT;
+        return nodes.code(i) == Nodes.INPUT;
     }
 
     /** The value of constant node {@code i}. */
     public double constantValue(int i) {
-        return nodes.value[i];
+        return nodes.value(i);
     }
 }

@@ -55,7 +55,7 @@ public final class Tape {
             throw new IllegalArgumentException(op.symbol() + " takes 2 arguments, got 1");
         }
         int x = own(a);
-        double v = op.apply(nodes.value[x], 0);
+        double v = op.apply(nodes.value(x), 0);
         byte c = nodes.isConstant(x) ? Nodes.CONSTANT : (byte) op.ordinal();
         return new Var(this, nodes.add(c, x, -1, v));
     }
@@ -67,7 +67,7 @@ public final class Tape {
         }
         int x = own(a);
         int y = own(b);
-        double v = op.apply(nodes.value[x], nodes.value[y]);
+        double v = op.apply(nodes.value(x), nodes.value(y));
         byte c = nodes.isConstant(x) && nodes.isConstant(y) ? Nodes.CONSTANT : (byte) op.ordinal();
         return new Var(this, nodes.add(c, x, y, v));
     }
@@ -80,7 +80,7 @@ public final class Tape {
 
     /** How many nodes the tape holds. */
     public int size() {
-        return nodes.size;
+        return nodes.size();
     }
 
     /**
@@ -90,8 +90,8 @@ public final class Tape {
      */
     public Gradient gradient(Var output) {
         int o = own(output);
-        double[] adj = nodes.backward(nodes.value, o);
-        return new Gradient(nodes, nodes.value, adj, inputIndices(o));
+        double[] adj = nodes.backward(nodes.values(), o);
+        return new Gradient(nodes, nodes.values(), adj, inputIndices(o));
     }
 
     /**

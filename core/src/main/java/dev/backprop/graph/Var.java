@@ -13,7 +13,7 @@ public record Var(Tape tape, int index) {
 
     /** The value computed when this node was recorded. */
     public double value() {
-        return tape.nodes.value[index];
+        return tape.nodes.value(index);
     }
 
     /** The name given to this node, or null. */

@@ -137,6 +137,15 @@ class FormulaPropertyTest {
         Statistics.label("statements").collect(rf.statements.size());
     }
 
+    /** Found by {@link #printedTextRoundTrips}: a minus before a NaN constant folded into it. */
+    @net.jqwik.api.Example
+    void minusBeforeNonFiniteConstantKeepsItsParentheses() {
+        for (String src : List.of("a = -(log(-1e-1) / (min(3, 5e-1) * (x + x)))", "a = -((1/0) * x)")) {
+            String text = Symbolic.canonical(Formula.compile(src));
+            assertThat(Symbolic.canonical(Formula.compile(text))).as(src).isEqualTo(text);
+        }
+    }
+
     @Property(tries = TRIES)
     void printedTextRoundTrips(@ForAll long seed) {
         RandomFormula rf = new RandomFormula(seed);

@@ -59,6 +59,38 @@ class TapeTest {
         assertThat(g.of(x)).isGreaterThan(0.0);
     }
 
+    /** A default tape grows past several storage chunks; reading back across them must agree. */
+    @Test
+    void tapesLongerThanOneChunkKeepEveryNodeAndName() {
+        int steps = 3 * Nodes.CHUNK + 123;
+        Tape t = new Tape();
+        Var x = t.input("x", 0.3);
+        Var v = x;
+        Var named = null;
+        for (int i = 0; i < steps; i++) {
+            v = v.mul(0.99999).add(x); // v ← c·v + x, two nodes a step
+            if (i == 2 * Nodes.CHUNK) {
+                named = v.named("late");
+            }
+        }
+        Program p = t.toProgram(v);
+        for (double at : new double[] {0.3, -1.25}) {
+            // Plain-Java forward mode of the same recurrence: value and d/dx.
+            double val = at;
+            double dx = 1;
+            for (int i = 0; i < steps; i++) {
+                val = 0.99999 * val + at;
+                dx = 0.99999 * dx + 1;
+            }
+            Evaluation e = p.evaluate(at);
+            assertThat(e.value()).isCloseTo(val, within(1e-9 * Math.abs(val)));
+            assertThat(e.gradient().of("x")).isCloseTo(dx, within(1e-9 * dx));
+        }
+        assertThat(t.gradient(v).of(x)).isCloseTo(p.evaluate(0.3).gradient().of("x"), within(0.0));
+        assertThat(p.name(named.index())).isEqualTo("late");
+        assertThat(p.label(named.index() - 1)).startsWith("t");
+    }
+
     @Test
     void programReevaluatesAtOtherPoints() {
         Tape t = new Tape();
