@@ -1,0 +1,175 @@
+package dev.backprop.fit;
+
+import dev.backprop.batch.BatchProgram;
+import dev.backprop.batch.BatchResult;
+import dev.backprop.graph.Program;
+import dev.backprop.io.Columns;
+import dev.backprop.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Fitting a formula's parameters to data: the loss is the formula's output summed over the points
+ * (or over a mini-batch of them). Every input of the formula is either a column of the data or a
+ * parameter, never both. Immutable and thread-safe; each {@link #fit} call is its own run.
+ *
+ * <pre>{@code
+ * Program p = Formula.compile("(a*sin(b*x) - y)^2").program();
+ * FormulaFit fit = FormulaFit.of(p, Csv.read(Path.of("data.csv")), List.of("a", "b"));
+ * FitResult r = fit.fit(Map.of("a", 1.0, "b", 1.0), Optimizer.adam(0.01, 0.9, 0.999, 1e-8),
+ *         Schedule.steps(2000));
+ * }</pre>
+ */
+public final class FormulaFit {
+    private final BatchProgram batch;
+    private final Columns data;
+    private final List<String> parameters;
+    private final List<String> columns;
+    private final double[][] columnValues;
+
+    private FormulaFit(BatchProgram batch, Columns data, List<String> parameters, List<String> columns) {
+        this.batch = batch;
+        this.data = data;
+        this.parameters = parameters;
+        this.columns = columns;
+        this.columnValues = new double[columns.size()][];
+        for (int c = 0; c < columns.size(); c++) {
+            columnValues[c] = data.column(columns.get(c));
+        }
+    }
+
+    /**
+     * Prepares a fit.
+     *
+     * @param program    the loss at one point
+     * @param data       the points; columns the formula does not use are ignored
+     * @param parameters the inputs to fit, in the order results list them
+     * @throws IllegalArgumentException for a parameter that is not an input, a parameter that is
+     *                                  also a column, or an input that is neither
+     */
+    public static FormulaFit of(Program program, Columns data, Collection<String> parameters) {
+        Set<String> params = new LinkedHashSet<>(parameters);
+        List<String> inputs = program.inputs();
+        for (String p : params) {
+            if (!inputs.contains(p)) {
+                throw new IllegalArgumentException("unknown parameter '" + p + "': not an input of the formula (inputs: "
+                        + String.join(", ", inputs) + ")");
+            }
+            if (data.has(p)) {
+                throw new IllegalArgumentException("'" + p + "' is both a parameter and a column of the data");
+            }
+        }
+        List<String> cols = new ArrayList<>();
+        for (String in : inputs) {
+            if (params.contains(in)) {
+                continue;
+            }
+            if (!data.has(in)) {
+                throw new IllegalArgumentException("input '" + in + "' is neither a column of the data (columns: "
+                        + String.join(", ", data.names()) + ") nor a parameter with a starting value");
+            }
+            cols.add(in);
+        }
+        if (params.isEmpty()) {
+            throw new IllegalArgumentException("nothing to fit: no parameters given");
+        }
+        BatchProgram bp = BatchProgram.compile(program, cols);
+        return new FormulaFit(bp, data, List.copyOf(params), List.copyOf(cols));
+    }
+
+    /** The parameters, in order. */
+    public List<String> parameters() {
+        return parameters;
+    }
+
+    /** The inputs bound to data columns, in the formula's order. */
+    public List<String> columns() {
+        return columns;
+    }
+
+    /** The loss summed over every point at the given parameter values. */
+    public double loss(Map<String, Double> params) {
+        return batch.value(data, params).sum();
+    }
+
+    /** The formula's output at each point for the given parameters (what the loss sums). */
+    public double[] pointLosses(Map<String, Double> params) {
+        return batch.pointValues(data, params);
+    }
+
+    /** {@link #fit(Map, Optimizer, Schedule, Progress, AtomicBoolean)} with no progress and no interrupt. */
+    public FitResult fit(Map<String, Double> init, Optimizer optimizer, Schedule schedule) {
+        return fit(init, optimizer, schedule, Progress.NONE, new AtomicBoolean());
+    }
+
+    /**
+     * Runs the optimiser from {@code init}.
+     *
+     * @param init      a starting value for every parameter, and nothing else
+     * @param interrupt checked before every step; raise it from another thread to stop the run
+     * @throws IllegalArgumentException if {@code init} lacks a parameter or names another
+     */
+    public FitResult fit(Map<String, Double> init, Optimizer optimizer, Schedule schedule, Progress progress,
+                         AtomicBoolean interrupt) {
+        for (String k : init.keySet()) {
+            if (!parameters.contains(k)) {
+                throw new IllegalArgumentException("unknown parameter '" + k + "' (parameters: " + String.join(", ", parameters) + ")");
+            }
+        }
+        double[] start = new double[parameters.size()];
+        for (int i = 0; i < start.length; i++) {
+            Double v = init.get(parameters.get(i));
+            if (v == null) {
+                throw new IllegalArgumentException("no starting value for parameter '" + parameters.get(i) + "'");
+            }
+            start[i] = v;
+        }
+        return Loop.run(parameters, start, new Problem() {
+            @Override
+            public int rows() {
+                return data.rows();
+            }
+
+            @Override
+            public double loss(int[] rows, double[] params, double[] gradient) {
+                Columns on = rows == null ? data : gather(rows);
+                Map<String, Double> at = bind(params);
+                if (gradient == null) {
+                    return batch.value(on, at).sum();
+                }
+                BatchResult r = batch.gradient(on, at);
+                for (int i = 0; i < gradient.length; i++) {
+                    gradient[i] = r.gradient().get(parameters.get(i));
+                }
+                return r.sum();
+            }
+        }, optimizer, schedule, progress, interrupt);
+    }
+
+    private Map<String, Double> bind(double[] params) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < params.length; i++) {
+            m.put(parameters.get(i), params[i]);
+        }
+        return m;
+    }
+
+    private Columns gather(int[] rows) {
+        Map<String, double[]> m = new LinkedHashMap<>();
+        for (int c = 0; c < columns.size(); c++) {
+            double[] src = columnValues[c];
+            double[] dst = new double[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                dst[i] = src[rows[i]];
+            }
+            m.put(columns.get(c), dst);
+        }
+        return new Columns(m);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.backprop.fit;
+
+import dev.backprop.optim.Optimizer;
+import dev.backprop.random.RandomState;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The training loop shared by formulas and networks. */
+final class Loop {
+    private Loop() {
+    }
+
+    static FitResult run(List<String> names, double[] init, Problem problem, Optimizer optimizer,
+                         Schedule schedule, Progress progress, AtomicBoolean interrupt) {
+        int n = problem.rows();
+        if (n == 0) {
+            throw new IllegalArgumentException("the data has no rows");
+        }
+        int batch = schedule.batchFor(n);
+        int total = schedule.stepsFor(n);
+        RandomState shuffle = new RandomState(schedule.seed());
+        int[] order = null;
+        int pos = n;
+
+        double[] params = init.clone();
+        double initialLoss = problem.loss(null, params, null);
+        // lastGood: the latest parameters at which a step saw a finite loss (the start until then).
+        double[] lastGood = params.clone();
+        double[] before = new double[params.length];
+        double[] losses = new double[total];
+        int taken = 0;
+        StopReason stop = new StopReason.Completed();
+
+        for (int step = 1; step <= total; step++) {
+            if (interrupt.get()) {
+                stop = new StopReason.Interrupted(taken);
+                break;
+            }
+            int[] rows;
+            if (batch == n) {
+                rows = null;
+            } else {
+                if (pos >= n) {
+                    order = shuffle.permutation(n);
+                    pos = 0;
+                }
+                int end = Math.min(pos + batch, n);
+                rows = Arrays.copyOfRange(order, pos, end);
+                pos = end;
+            }
+            int[] r = rows;
+            double scale = rows == null ? 1.0 : (double) n / rows.length;
+            System.arraycopy(params, 0, before, 0, params.length);
+            double loss = optimizer.step(params, (p, g) -> problem.loss(r, p, g)) * scale;
+            losses[taken++] = loss;
+            progress.report(step, total, loss);
+            if (!Double.isFinite(loss)) {
+                stop = new StopReason.Diverged(step);
+                System.arraycopy(lastGood, 0, params, 0, params.length);
+                break;
+            }
+            System.arraycopy(before, 0, lastGood, 0, params.length);
+            if (!allFinite(params)) {
+                // The loss was finite here but the update was not (an infinite gradient): keep where we were.
+                stop = new StopReason.Diverged(step);
+                System.arraycopy(before, 0, params, 0, params.length);
+                break;
+            }
+        }
+        double loss = problem.loss(null, params, null);
+        if (!Double.isFinite(loss) && stop instanceof StopReason.Completed) {
+            // Mini-batch losses stayed finite but the whole data set's did not after the last update.
+            stop = new StopReason.Diverged(total);
+            System.arraycopy(lastGood, 0, params, 0, params.length);
+            loss = problem.loss(null, params, null);
+        }
+        return new FitResult(names, params, initialLoss, loss, Arrays.copyOf(losses, taken), taken, stop);
+    }
+
+    static boolean allFinite(double[] a) {
+        for (double v : a) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

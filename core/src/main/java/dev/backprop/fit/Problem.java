@@ -1,0 +1,16 @@
+package dev.backprop.fit;
+
+/**
+ * The seam between the training loop and a model: the loss summed over some rows of the data and
+ * its gradient. The loop never knows whether a formula or a network is behind it.
+ */
+interface Problem {
+    /** The number of points. */
+    int rows();
+
+    /**
+     * The loss summed over {@code rows} (all points, in order, when null) at {@code params};
+     * writes its gradient into {@code gradient} unless that is null.
+     */
+    double loss(int[] rows, double[] params, double[] gradient);
+}
