@@ -1,0 +1,372 @@
+package dev.backprop.cli;
+
+import dev.backprop.fit.Demo;
+import dev.backprop.fit.FitResult;
+import dev.backprop.fit.FormulaFit;
+import dev.backprop.fit.StopReason;
+import dev.backprop.formula.Formula;
+import dev.backprop.graph.Program;
+import dev.backprop.io.Columns;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code backprop fit}: a formula's parameters fitted to a CSV of data, or the toy-model demo. */
+@Command(name = "fit", mixinStandardHelpOptions = true,
+        description = {"Fits the parameters named in --init so that FORMULA, summed over the rows of --data, is",
+                "as small as possible. Every other input of the formula is a column of the CSV file.",
+                "--demo fits the toy model of notebook 7.1 to generated data, with no files.",
+                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input, 130 interrupted (Ctrl-C)."})
+final class FitCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FORMULA",
+            description = "The loss at one point: text, @path or - (standard input), e.g. \"(a*sin(b*x) - y)^2\".")
+    String formula;
+    @Option(names = "--demo", description = "Fit the toy model to data generated from known parameters plus noise.")
+    boolean demo;
+    @Option(names = "--data", paramLabel = "FILE", description = "CSV file with a header row of column names.")
+    Path data;
+    @Option(names = "--init", paramLabel = "NAME=VALUE,…|@FILE",
+            description = "Parameters to fit and where to start; @params.json reads what --out wrote. May repeat.")
+    List<String> init;
+    @Option(names = "--target", paramLabel = "COLUMN",
+            description = "For the fitted-curve plot: which of two data columns is the target (default: y, else the later column).")
+    String target;
+    @Mixin
+    Training training;
+    @Option(names = "--plot", paramLabel = "FILE",
+            description = "Loss curve (log scale) to FILE (.png or .svg); with one data input and one target, "
+                    + "the data and the fitted curve go to FILE-fit.png.")
+    Path plot;
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the parameters as JSON (also after divergence or Ctrl-C).")
+    Path out;
+    @Option(names = "--digits", defaultValue = "4", description = "Decimals (default: ${DEFAULT-VALUE}).")
+    int digits;
+    @Option(names = "--json", description = "Machine-readable output: {\"params\", \"loss\", \"steps\", …}.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (plot != null) {
+            Plots.checkTarget(plot);
+        }
+        Training.checkOut(out);
+        return demo ? demo() : fit();
+    }
+
+    private int fit() {
+        if (formula == null) {
+            throw new BadInput("fit needs a FORMULA (or --demo)");
+        }
+        if (data == null) {
+            throw new BadInput("fit needs --data FILE");
+        }
+        if (init == null || init.isEmpty()) {
+            throw new BadInput("fit needs --init NAME=VALUE,… naming the parameters to fit");
+        }
+        Formula f = Inputs.formula(formula);
+        Columns columns = Training.csv(data);
+        Map<String, Double> start = initial(init);
+        FormulaFit fit;
+        try {
+            fit = FormulaFit.of(f.program(), columns, start.keySet());
+        } catch (IllegalArgumentException e) {
+            throw new BadInput(e.getMessage());
+        }
+        if (columns.rows() == 0) {
+            throw new BadInput(data + ": no rows of data");
+        }
+        var optimizer = training.optimizer(0.01);
+        var schedule = training.schedule(1000);
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Training.Bar bar = new Training.Bar(err);
+        return Training.run(stop -> fit.fit(start, optimizer, schedule, bar, stop), r -> {
+            bar.finish();
+            int code = Training.report(r, err);
+            if (out != null) {
+                Training.writeAtomically(out, Json.of(outFile(r.paramMap(), r)) + "\n");
+            }
+            List<String> plots = new ArrayList<>();
+            if (plot != null) {
+                Training.lossPlot(plot, "Fitting " + String.join(", ", fit.parameters()) + " to " + columns.rows() + " points", r);
+                plots.add(plot.toString());
+                String[] xy = curveColumns(fit.columns(), columns);
+                if (xy != null) {
+                    Path second = Training.companion(plot);
+                    curvePlot(second, f.program(), xy, columns, r.paramMap());
+                    plots.add(second.toString());
+                }
+            }
+            if (json) {
+                Map<String, Object> m = outFile(r.paramMap(), r);
+                m.put("initial_loss", r.initialLoss());
+                m.put("stop", stopName(r));
+                if (plot != null) {
+                    m.put("plots", plots);
+                }
+                o.println(Json.of(m));
+                return code;
+            }
+            o.println("Fitted " + String.join(", ", fit.parameters()) + " to minimise the formula summed over "
+                    + columns.rows() + " points of " + data + ",");
+            o.println("with " + describe(schedule) + ".");
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"parameter", "initial", "fitted"});
+            for (String p : fit.parameters()) {
+                rows.add(new String[] {p, Text.num(start.get(p), digits), Text.num(r.paramMap().get(p), digits)});
+            }
+            rows.add(new String[] {"loss", Text.num(r.initialLoss(), digits), Text.num(r.loss(), digits)});
+            Text.table(o, "  ", rows);
+            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + stopName(r) + ")"));
+            printFiles(o, plots);
+            return code;
+        });
+    }
+
+    private int demo() {
+        if (formula != null || data != null || init != null) {
+            throw new BadInput("--demo makes its own formula, data and starting point; drop FORMULA, --data and --init");
+        }
+        var optimizer = training.optimizer(0.01);
+        var schedule = training.schedule(2000);
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Training.Bar bar = new Training.Bar(err);
+        return Training.run(stop -> Demo.run(0, optimizer, schedule, bar, stop), d -> {
+            bar.finish();
+            FitResult r = d.fit();
+            int code = Training.report(r, err);
+            if (out != null) {
+                Training.writeAtomically(out, Json.of(outFile(r.paramMap(), r)) + "\n");
+            }
+            List<String> plots = new ArrayList<>();
+            if (plot != null) {
+                Training.lossPlot(plot, "Fitting the toy model to " + Demo.POINTS + " generated points", r);
+                plots.add(plot.toString());
+                Path second = Training.companion(plot);
+                demoPlot(second, d);
+                plots.add(second.toString());
+            }
+            if (json) {
+                Map<String, Object> m = outFile(r.paramMap(), r);
+                m.put("initial_loss", r.initialLoss());
+                m.put("true_loss", d.trueLoss());
+                m.put("true_params", d.truth());
+                m.put("initial_params", d.initial());
+                m.put("stop", stopName(r));
+                if (plot != null) {
+                    m.put("plots", plots);
+                }
+                o.println(Json.of(m));
+                return code;
+            }
+            o.println("Demo: the toy model f = β3 + ω3·cos(β2 + ω2·exp(β1 + ω1·sin(β0 + ω0·x))) fitted by least squares");
+            o.println("to " + Demo.POINTS + " points, x uniform in [-4, 4], y = f[x, true parameters] + N(0, " + Demo.NOISE
+                    + "²) noise (seed 0),");
+            o.println("from notebook 7.1's parameters, with " + describe(schedule) + ".");
+            o.println();
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"parameter", "true", "initial", "fitted"});
+            for (String p : Demo.PARAMETERS) {
+                rows.add(new String[] {p, Text.num(d.truth().get(p), digits), Text.num(d.initial().get(p), digits),
+                        Text.num(r.paramMap().get(p), digits)});
+            }
+            rows.add(new String[] {"loss", Text.num(d.trueLoss(), digits), Text.num(r.initialLoss(), digits),
+                    Text.num(r.loss(), digits)});
+            Text.table(o, "  ", rows);
+            o.println();
+            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + stopName(r) + ")") + "; the loss fell "
+                    + Text.num(r.initialLoss() / r.loss(), 1) + "-fold, to " + Text.num(r.loss() / d.trueLoss(), 2)
+                    + " × the true parameters' loss (the noise floor).");
+            o.println("The toy model is not identifiable: β1 and ω2 act only through ω2·exp(β1 + …), and sin and cos");
+            o.println("repeat, so parameters unlike the true ones can fit the data as well.");
+            printFiles(o, plots);
+            return code;
+        });
+    }
+
+    private String describe(dev.backprop.fit.Schedule s) {
+        String name = training.optimizerName();
+        String lr = Text.shortest(training.lr == null ? 0.01 : training.lr);
+        String what = s.steps() > 0 ? s.steps() + " steps" : s.epochs() + " epochs";
+        String batch = s.batchSize() == 0 ? "every point each step" : "mini-batches of " + s.batchSize() + " (seed " + s.seed() + ")";
+        return name + " (α = " + lr + "), " + what + ", " + batch;
+    }
+
+    private static void printFiles(PrintWriter o, List<String> plots) {
+        if (plots.size() == 1) {
+            o.println("Loss curve: " + plots.get(0));
+        } else if (plots.size() == 2) {
+            o.println("Loss curve: " + plots.get(0) + "; data and fitted curve: " + plots.get(1));
+        }
+    }
+
+    static String stopName(FitResult r) {
+        if (r.stop() instanceof StopReason.Diverged d) {
+            return "diverged at step " + d.step();
+        }
+        return r.stop() instanceof StopReason.Interrupted ? "interrupted" : "completed";
+    }
+
+    static Map<String, Object> outFile(Map<String, ?> params, FitResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("params", params);
+        m.put("loss", r.loss());
+        m.put("steps", r.steps());
+        return m;
+    }
+
+    /** {@code --init}: groups of NAME=VALUE, or @FILE holding {"params": {…}} (what --out writes) or a flat object. */
+    static Map<String, Double> initial(List<String> groups) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String group : groups) {
+            Map<String, Double> part = group.startsWith("@") ? fromFile(Path.of(group.substring(1))) : assignments(group);
+            for (Map.Entry<String, Double> e : part.entrySet()) {
+                if (m.put(e.getKey(), e.getValue()) != null) {
+                    throw new BadInput("--init gives '" + e.getKey() + "' twice");
+                }
+            }
+        }
+        return m;
+    }
+
+    private static Map<String, Double> assignments(String group) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String item : group.split(",")) {
+            String s = item.trim();
+            if (s.isEmpty()) {
+                continue;
+            }
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new BadInput("--init expects NAME=VALUE or @FILE, got '" + s + "'");
+            }
+            String name = s.substring(0, eq).trim();
+            String text = s.substring(eq + 1).trim();
+            double v;
+            try {
+                v = Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                throw new BadInput("--init " + name + ": '" + text + "' is not a number");
+            }
+            if (!Double.isFinite(v)) {
+                throw new BadInput("--init " + name + ": the starting value must be finite, got " + text);
+            }
+            if (m.put(name, v) != null) {
+                throw new BadInput("--init gives '" + name + "' twice");
+            }
+        }
+        return m;
+    }
+
+    private static Map<String, Double> fromFile(Path p) {
+        String text;
+        try {
+            text = Files.readString(p, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new BadInput("--init @" + p + ": no such file");
+        } catch (IOException e) {
+            throw new BadInput("--init @" + p + ": cannot read: " + e.getMessage());
+        }
+        Object v = JsonReader.parse(text, p.toString());
+        if (v instanceof Map<?, ?> top && top.get("params") instanceof Map<?, ?> inner) {
+            v = inner;
+        }
+        if (!(v instanceof Map<?, ?> obj)) {
+            throw new BadInput(p + ": expected a JSON object of parameter values");
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : obj.entrySet()) {
+            if (!(e.getValue() instanceof Double d) || !Double.isFinite(d)) {
+                throw new BadInput(p + ": parameter '" + e.getKey() + "' is not a finite number");
+            }
+            m.put((String) e.getKey(), d);
+        }
+        return m;
+    }
+
+    /** The data input and the target for the fitted-curve plot, or null when the formula does not have exactly two columns. */
+    private String[] curveColumns(List<String> used, Columns columns) {
+        if (used.size() != 2) {
+            if (target != null) {
+                throw new BadInput("--target: the fitted-curve plot needs a formula with exactly two data columns");
+            }
+            return null;
+        }
+        String t;
+        if (target != null) {
+            if (!used.contains(target)) {
+                throw new BadInput("--target " + target + " is not one of the formula's data columns (" + String.join(", ", used) + ")");
+            }
+            t = target;
+        } else if (used.contains("y")) {
+            t = "y";
+        } else {
+            List<String> order = columns.names();
+            t = order.indexOf(used.get(0)) > order.indexOf(used.get(1)) ? used.get(0) : used.get(1);
+        }
+        String x = used.get(0).equals(t) ? used.get(1) : used.get(0);
+        return new String[] {x, t};
+    }
+
+    /**
+     * The data and the fitted curve. The curve at x is the target value where the loss is
+     * smallest: the root of ∂loss/∂target, by one secant step between target 0 and 1 — exact for
+     * squared error, an approximation for other losses.
+     */
+    private static void curvePlot(Path file, Program p, String[] xy, Columns data, Map<String, Double> params) {
+        double[] xs = data.column(xy[0]);
+        double[] grid = Training.grid(xs, 300);
+        double[] curve = new double[grid.length];
+        Map<String, Double> at = new HashMap<>(params);
+        for (int i = 0; i < grid.length; i++) {
+            at.put(xy[0], grid[i]);
+            at.put(xy[1], 0.0);
+            double g0 = p.evaluate(at).gradient().of(xy[1]);
+            at.put(xy[1], 1.0);
+            double g1 = p.evaluate(at).gradient().of(xy[1]);
+            curve[i] = g1 == g0 ? Double.NaN : -g0 / (g1 - g0);
+        }
+        List<Plots.Series> s = new ArrayList<>();
+        s.add(new Plots.Series("data", xs, data.column(xy[1]), false, true, 0));
+        s.add(new Plots.Series("fitted", grid, curve, false, false, 1));
+        Plots.write(file, "Data and fitted curve", xy[0], xy[1], false, s);
+    }
+
+    private static void demoPlot(Path file, Demo.Result d) {
+        double[] xs = d.data().column("x");
+        double[] grid = Training.grid(xs, 300);
+        List<Plots.Series> s = new ArrayList<>();
+        s.add(new Plots.Series("data", xs, d.data().column("y"), false, true, 0));
+        s.add(new Plots.Series("true", grid, curve(d.truth(), grid), true, false, 2));
+        s.add(new Plots.Series("initial", grid, curve(d.initial(), grid), true, false, 3));
+        s.add(new Plots.Series("fitted", grid, curve(d.fit().paramMap(), grid), false, false, 1));
+        Plots.write(file, "The toy model: data, true, initial and fitted curves", "x", "y", false, s);
+    }
+
+    private static double[] curve(Map<String, Double> params, double[] grid) {
+        double[] c = new double[grid.length];
+        for (int i = 0; i < grid.length; i++) {
+            c[i] = Demo.model(params, grid[i]);
+        }
+        return c;
+    }
+}

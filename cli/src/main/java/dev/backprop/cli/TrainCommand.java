@@ -1,0 +1,153 @@
+package dev.backprop.cli;
+
+import dev.backprop.fit.FitResult;
+import dev.backprop.fit.NetworkFit;
+import dev.backprop.io.Columns;
+import dev.backprop.nn.Init;
+import dev.backprop.nn.Network;
+import dev.backprop.random.RandomState;
+import dev.backprop.tensor.Tensor;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code backprop train}: the ReLU network of notebook 7.2 fitted to a CSV of inputs and targets. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Trains a ReLU network (K hidden layers of D units, He initialisation) by least squares on",
+                "the columns of a CSV file, with gradients from the explicit backward pass. --seed seeds both",
+                "the initialisation and the mini-batch shuffling.",
+                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input, 130 interrupted (Ctrl-C)."})
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "CSV file with a header row of column names.")
+    Path data;
+    @Option(names = "--inputs", required = true, split = ",", paramLabel = "COLUMN", description = "Input columns, e.g. x1,x2.")
+    List<String> inputs;
+    @Option(names = "--targets", required = true, split = ",", paramLabel = "COLUMN", description = "Target columns, e.g. y.")
+    List<String> targets;
+    @Option(names = "--layers", defaultValue = "2", description = "K, hidden layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+    @Option(names = "--width", defaultValue = "16", description = "D, units per hidden layer (default: ${DEFAULT-VALUE}).")
+    int width;
+    @Mixin
+    Training training;
+    @Option(names = "--plot", paramLabel = "FILE",
+            description = "Loss curve (log scale) to FILE (.png or .svg); with one input and one target, the data "
+                    + "and the network's curve go to FILE-fit.png.")
+    Path plot;
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the weights and biases as JSON (also after divergence or Ctrl-C).")
+    Path out;
+    @Option(names = "--digits", defaultValue = "4", description = "Decimals (default: ${DEFAULT-VALUE}).")
+    int digits;
+    @Option(names = "--json", description = "Machine-readable output: {\"params\": {\"omega0\": [[…]], \"beta0\": […], …}, \"loss\", \"steps\", …}.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (plot != null) {
+            Plots.checkTarget(plot);
+        }
+        Training.checkOut(out);
+        if (layers < 1 || width < 1) {
+            throw new BadInput("--layers and --width must be at least 1, got " + layers + " and " + width);
+        }
+        Columns columns = Training.csv(data);
+        if (columns.rows() == 0) {
+            throw new BadInput(data + ": no rows of data");
+        }
+        for (String c : concat(inputs, targets)) {
+            if (!columns.has(c)) {
+                throw new BadInput(data + " has no column '" + c + "' (columns: " + String.join(", ", columns.names()) + ")");
+            }
+        }
+        NetworkFit fit = NetworkFit.of(columns, inputs, targets);
+        var schedule = training.schedule(1000); // validates --seed before it is used below
+        // One --seed for the initialisation and the shuffling: two streams, each seeded with it.
+        Network init = Init.he(new RandomState(training.seed), inputs.size(), width, layers, targets.size());
+        var optimizer = training.optimizer(0.01);
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Training.Bar bar = new Training.Bar(err);
+        return Training.run(stop -> fit.fit(init, optimizer, schedule, bar, stop), t -> {
+            bar.finish();
+            FitResult r = t.result();
+            int code = Training.report(r, err);
+            Map<String, Object> params = params(t.network());
+            if (out != null) {
+                Training.writeAtomically(out, Json.of(FitCommand.outFile(params, r)) + "\n");
+            }
+            List<String> plots = new ArrayList<>();
+            if (plot != null) {
+                Training.lossPlot(plot, "Training a ReLU network (K = " + layers + ", D = " + width + ")", r);
+                plots.add(plot.toString());
+                if (inputs.size() == 1 && targets.size() == 1) {
+                    Path second = Training.companion(plot);
+                    curvePlot(second, columns, t.network());
+                    plots.add(second.toString());
+                }
+            }
+            if (json) {
+                Map<String, Object> m = FitCommand.outFile(params, r);
+                m.put("initial_loss", r.initialLoss());
+                m.put("stop", FitCommand.stopName(r));
+                if (plot != null) {
+                    m.put("plots", plots);
+                }
+                o.println(Json.of(m));
+                return code;
+            }
+            o.println("Trained a ReLU network, " + inputs.size() + " → " + layers + " × " + width + " → " + targets.size()
+                    + " (" + r.params().length + " parameters), on " + columns.rows() + " rows of " + data);
+            o.println("least squares, " + training.optimizerName() + ", " + (schedule.steps() > 0 ? schedule.steps() + " steps"
+                    : schedule.epochs() + " epochs") + (schedule.batchSize() == 0 ? ", every row each step"
+                    : ", mini-batches of " + schedule.batchSize()));
+            o.println("loss: " + Text.num(r.initialLoss(), digits) + " → " + Text.num(r.loss(), digits)
+                    + " (mean per row " + Text.num(r.loss() / columns.rows(), digits) + ")");
+            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + FitCommand.stopName(r) + ")")
+                    + (out != null ? "; weights and biases in " + out : ""));
+            if (plots.size() == 1) {
+                o.println("Loss curve: " + plots.get(0));
+            } else if (plots.size() == 2) {
+                o.println("Loss curve: " + plots.get(0) + "; data and the network's curve: " + plots.get(1));
+            }
+            return code;
+        });
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> l = new ArrayList<>(a);
+        l.addAll(b);
+        return l;
+    }
+
+    /** omega0 as a list of rows, beta0 as a list, … in layer order. */
+    static Map<String, Object> params(Network net) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int k = 0; k <= net.layers(); k++) {
+            m.put("omega" + k, List.of((Object[]) net.weight(k).toMatrix()));
+            m.put("beta" + k, net.bias(k).toArray());
+        }
+        return m;
+    }
+
+    private void curvePlot(Path file, Columns columns, Network net) {
+        double[] xs = columns.column(inputs.get(0));
+        double[] grid = Training.grid(xs, 300);
+        double[] curve = net.output(Tensor.of(grid, 1, grid.length)).toArray();
+        List<Plots.Series> s = new ArrayList<>();
+        s.add(new Plots.Series("data", xs, columns.column(targets.get(0)), false, true, 0));
+        s.add(new Plots.Series("network", grid, curve, false, false, 1));
+        Plots.write(file, "Data and the trained network", inputs.get(0), targets.get(0), false, s);
+    }
+}

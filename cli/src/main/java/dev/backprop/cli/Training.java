@@ -1,0 +1,260 @@
+package dev.backprop.cli;
+
+import dev.backprop.fit.FitResult;
+import dev.backprop.fit.Progress;
+import dev.backprop.fit.Schedule;
+import dev.backprop.fit.StopReason;
+import dev.backprop.io.Columns;
+import dev.backprop.io.Csv;
+import dev.backprop.io.DataException;
+import dev.backprop.optim.Optimizer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import picocli.CommandLine.Option;
+
+/**
+ * What {@code fit} and {@code train} share: the optimiser and schedule options (a picocli mixin),
+ * the progress bar, Ctrl-C handling, the atomic {@code --out} file and the loss plot.
+ */
+final class Training {
+    /** Exit code after Ctrl-C, as a shell reports a process killed by SIGINT (128 + 2). */
+    static final int INTERRUPTED = 130;
+    /** Exit code when the loss stopped being finite. */
+    static final int DIVERGED = 1;
+
+    @Option(names = "--optimizer", paramLabel = "NAME",
+            description = "adam, sgd (gradient descent on mini-batches), momentum, nesterov or gd (full batch). Default: adam.")
+    String optimizer;
+    @Option(names = "--lr", paramLabel = "α", description = "Learning rate (default: 0.01).")
+    Double lr;
+    @Option(names = "--steps", description = "Optimiser steps (default: 1000 unless --epochs is given).")
+    Integer steps;
+    @Option(names = "--epochs", description = "Passes over the data instead of a number of steps.")
+    Integer epochs;
+    @Option(names = "--batch", description = "Points per step (default: 32 for sgd, every point otherwise).")
+    Integer batch;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the mini-batch shuffling, numpy's permutation (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--beta", description = "Momentum β, also Adam's β (default: 0.9).")
+    Double beta;
+    @Option(names = "--gamma", description = "Adam's γ (default: 0.999).")
+    Double gamma;
+    @Option(names = "--epsilon", description = "Adam's ε (default: 1e-8).")
+    Double epsilon;
+
+    String optimizerName() {
+        return optimizer == null ? "adam" : optimizer.toLowerCase(Locale.ROOT);
+    }
+
+    /** The optimiser the options describe; {@code defaultLr} when --lr is absent. */
+    Optimizer optimizer(double defaultLr) {
+        double a = lr == null ? defaultLr : lr;
+        double b = beta == null ? 0.9 : beta;
+        try {
+            return switch (optimizerName()) {
+                case "adam" -> Optimizer.adam(a, b, gamma == null ? 0.999 : gamma, epsilon == null ? 1e-8 : epsilon);
+                case "sgd", "gd" -> Optimizer.gradientDescent(a);
+                case "momentum" -> Optimizer.momentum(a, b);
+                case "nesterov" -> Optimizer.nesterov(a, b);
+                default -> throw new BadInput("--optimizer must be adam, sgd, momentum, nesterov or gd, got '" + optimizer + "'");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new BadInput(e.getMessage());
+        }
+    }
+
+    /** The schedule the options describe; {@code defaultSteps} when neither --steps nor --epochs is given. */
+    Schedule schedule(int defaultSteps) {
+        if (steps != null && epochs != null) {
+            throw new BadInput("give --steps or --epochs, not both");
+        }
+        if ((steps != null && steps < 1) || (epochs != null && epochs < 1)) {
+            throw new BadInput("--steps and --epochs must be at least 1");
+        }
+        String o = optimizerName();
+        if (o.equals("gd") && batch != null) {
+            throw new BadInput("gd uses every point at each step; use --optimizer sgd for mini-batches");
+        }
+        if (batch != null && batch < 1) {
+            throw new BadInput("--batch must be at least 1, got " + batch);
+        }
+        if (seed < 0 || seed > 0xFFFFFFFFL) {
+            throw new BadInput("--seed must be between 0 and 2^32 - 1, got " + seed);
+        }
+        int b = batch != null ? batch : o.equals("sgd") ? 32 : 0;
+        int s = steps != null ? steps : epochs != null ? 0 : defaultSteps;
+        return new Schedule(s, epochs == null ? 0 : epochs, b, seed);
+    }
+
+    /** Reads a CSV file; its problems are bad input. */
+    static Columns csv(Path file) {
+        try {
+            return Csv.read(file);
+        } catch (DataException e) {
+            throw new BadInput(e.getMessage());
+        }
+    }
+
+    /** A progress bar on {@code err}, redrawn in place at most every 100 ms; nothing unless stderr is a terminal. */
+    static final class Bar implements Progress {
+        private final PrintWriter err;
+        private final boolean on;
+        private long last;
+        private boolean drawn;
+
+        Bar(PrintWriter err) {
+            this.err = err;
+            this.on = System.console() != null;
+        }
+
+        @Override
+        public void report(int step, int total, double loss) {
+            if (!on) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (step != total && drawn && now - last < 100_000_000L) {
+                return;
+            }
+            last = now;
+            drawn = true;
+            int width = 30;
+            int done = (int) ((long) width * step / total);
+            err.print("\r[" + "#".repeat(done) + ".".repeat(width - done) + "] step " + step + "/" + total
+                    + "  loss " + Text.num(loss, 6) + "   ");
+            err.flush();
+        }
+
+        /** Ends the bar's line so later messages start on a fresh one. */
+        void finish() {
+            if (on && drawn) {
+                err.println();
+                err.flush();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code fit} with Ctrl-C handling: SIGINT raises the interrupt flag, the run stops after
+     * its current step, and the JVM's shutdown waits until {@code afterwards} (printing, writing
+     * --out) has run on the result, so the last parameters are kept.
+     */
+    static <T> int run(Function<AtomicBoolean, T> fit, Function<T, Integer> afterwards) {
+        AtomicBoolean interrupt = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            interrupt.set(true);
+            try {
+                // Bounded, so a step that never ends cannot keep the process alive forever.
+                done.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "backprop-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            T result = fit.apply(interrupt);
+            return afterwards.apply(result);
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C arrived: the hook is running and the JVM exits with 130 once it returns.
+            }
+        }
+    }
+
+    /** Fails before any work if --out cannot be written later. */
+    static void checkOut(Path out) {
+        if (out == null) {
+            return;
+        }
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new BadInput("--out " + out + ": folder " + dir + " does not exist");
+        }
+    }
+
+    /** Writes {@code text} to {@code file} through a temporary file and a move, so a reader never sees half a file. */
+    static void writeAtomically(Path file, String text) {
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            try {
+                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new BadInput("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Says on stderr why a run stopped early, and gives the exit code. */
+    static int report(FitResult r, PrintWriter err) {
+        if (r.stop() instanceof StopReason.Diverged d) {
+            err.println("backprop: the loss stopped being finite at step " + d.step()
+                    + "; kept the last parameters with a finite loss (try a smaller --lr)");
+            return DIVERGED;
+        }
+        if (r.stop() instanceof StopReason.Interrupted i) {
+            err.println("backprop: interrupted after " + i.steps() + " steps; kept the parameters reached");
+            return INTERRUPTED;
+        }
+        return 0;
+    }
+
+    /** The second plot's file: {@code loss.png} → {@code loss-fit.png}. */
+    static Path companion(Path plot) {
+        String n = plot.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return plot.resolveSibling(n.substring(0, dot) + "-fit" + n.substring(dot));
+    }
+
+    /** The loss per step on a log scale. */
+    static void lossPlot(Path file, String title, FitResult r) {
+        double[] l = r.losses();
+        double[] steps = new double[l.length];
+        for (int i = 0; i < l.length; i++) {
+            steps[i] = i + 1;
+        }
+        List<Plots.Series> s = new ArrayList<>();
+        s.add(new Plots.Series("loss", steps, l));
+        Plots.write(file, title, "step", "loss (log scale)", true, s);
+    }
+
+    /** A grid of {@code n} points spanning the values in {@code x}. */
+    static double[] grid(double[] x, int n) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double v : x) {
+            if (Double.isFinite(v)) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        double[] g = new double[n];
+        for (int i = 0; i < n; i++) {
+            g[i] = lo + (hi - lo) * i / (n - 1);
+        }
+        return g;
+    }
+}
