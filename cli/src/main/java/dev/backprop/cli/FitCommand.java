@@ -41,8 +41,8 @@ final class FitCommand implements Callable<Integer> {
     String formula;
     @Option(names = "--demo", description = "Fit the toy model to data generated from known parameters plus noise.")
     boolean demo;
-    @Option(names = "--data", paramLabel = "FILE", description = "CSV file with a header row of column names.")
-    Path data;
+    @Option(names = "--data", paramLabel = "FILE", description = "CSV file with a header row of column names, or NAME=FILE.npy,….")
+    String data;
     @Option(names = "--init", paramLabel = "NAME=VALUE,…|@FILE",
             description = "Parameters to fit and where to start; @params.json reads what --out wrote. May repeat.")
     List<String> init;
@@ -82,7 +82,7 @@ final class FitCommand implements Callable<Integer> {
             throw new BadInput("fit needs --init NAME=VALUE,… naming the parameters to fit");
         }
         Formula f = Inputs.formula(formula);
-        Columns columns = Training.csv(data);
+        Columns columns = DataSet.read(data).columns;
         Map<String, Double> start = initial(init);
         FormulaFit fit;
         try {

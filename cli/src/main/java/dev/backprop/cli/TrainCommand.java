@@ -30,8 +30,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "CSV file with a header row of column names.")
-    Path data;
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "CSV file with a header row of column names, or NAME=FILE.npy,….")
+    String data;
     @Option(names = "--inputs", required = true, split = ",", paramLabel = "COLUMN", description = "Input columns, e.g. x1,x2.")
     List<String> inputs;
     @Option(names = "--targets", required = true, split = ",", paramLabel = "COLUMN", description = "Target columns, e.g. y.")
@@ -62,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
         if (layers < 1 || width < 1) {
             throw new BadInput("--layers and --width must be at least 1, got " + layers + " and " + width);
         }
-        Columns columns = Training.csv(data);
+        Columns columns = DataSet.read(data).columns;
         if (columns.rows() == 0) {
             throw new BadInput(data + ": no rows of data");
         }

@@ -4,9 +4,6 @@ import dev.backprop.fit.FitResult;
 import dev.backprop.fit.Progress;
 import dev.backprop.fit.Schedule;
 import dev.backprop.fit.StopReason;
-import dev.backprop.io.Columns;
-import dev.backprop.io.Csv;
-import dev.backprop.io.DataException;
 import dev.backprop.optim.Optimizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -96,15 +93,6 @@ final class Training {
         int b = batch != null ? batch : o.equals("sgd") ? 32 : 0;
         int s = steps != null ? steps : epochs != null ? 0 : defaultSteps;
         return new Schedule(s, epochs == null ? 0 : epochs, b, seed);
-    }
-
-    /** Reads a CSV file; its problems are bad input. */
-    static Columns csv(Path file) {
-        try {
-            return Csv.read(file);
-        } catch (DataException e) {
-            throw new BadInput(e.getMessage());
-        }
     }
 
     /** A progress bar on {@code err}, redrawn in place at most every 100 ms; nothing unless stderr is a terminal. */
