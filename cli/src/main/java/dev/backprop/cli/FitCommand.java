@@ -97,7 +97,7 @@ final class FitCommand implements Callable<Integer> {
         var schedule = training.schedule(1000);
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Training.Bar bar = new Training.Bar(err);
+        Training.Bar bar = new Training.Bar();
         return Training.run(stop -> fit.fit(start, optimizer, schedule, bar, stop), r -> {
             bar.finish();
             int code = Training.report(r, err);
@@ -149,7 +149,7 @@ final class FitCommand implements Callable<Integer> {
         var schedule = training.schedule(2000);
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Training.Bar bar = new Training.Bar(err);
+        Training.Bar bar = new Training.Bar();
         return Training.run(stop -> Demo.run(0, optimizer, schedule, bar, stop), d -> {
             bar.finish();
             FitResult r = d.fit();

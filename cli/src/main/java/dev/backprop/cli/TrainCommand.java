@@ -78,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
         var optimizer = training.optimizer(0.01);
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Training.Bar bar = new Training.Bar(err);
+        Training.Bar bar = new Training.Bar();
         return Training.run(stop -> fit.fit(init, optimizer, schedule, bar, stop), t -> {
             bar.finish();
             FitResult r = t.result();

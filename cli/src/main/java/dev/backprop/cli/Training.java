@@ -95,21 +95,40 @@ final class Training {
         return new Schedule(s, epochs == null ? 0 : epochs, b, seed);
     }
 
-    /** A progress bar on {@code err}, redrawn in place at most every 100 ms; nothing unless stderr is a terminal. */
+    /**
+     * A progress bar with the current loss, redrawn in place at most every 100 ms, drawn only when
+     * there is a terminal ({@link System#console()}) and straight to it. Not through stderr: the
+     * launcher filters stderr line by line (to drop the JVM's incubator warning), which would hold
+     * back a bar that redraws with carriage returns until the run ends. Output redirected to a file
+     * never sees it, since a console exists only while standard output is a terminal.
+     */
     static final class Bar implements Progress {
-        private final PrintWriter err;
-        private final boolean on;
+        private final PrintWriter tty;
         private long last;
         private boolean drawn;
 
-        Bar(PrintWriter err) {
-            this.err = err;
-            this.on = System.console() != null;
+        Bar() {
+            this.tty = terminal() ? System.console().writer() : null;
+        }
+
+        /** Whether the console is an interactive terminal (JDK 22+ has a console even when piped; ask it). */
+        static boolean terminal() {
+            java.io.Console c = System.console();
+            if (c == null) {
+                return false;
+            }
+            try {
+                return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+            } catch (NoSuchMethodException e) {
+                return true; // JDK 17-21: a console exists only for a terminal
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return false;
+            }
         }
 
         @Override
         public void report(int step, int total, double loss) {
-            if (!on) {
+            if (tty == null) {
                 return;
             }
             long now = System.nanoTime();
@@ -120,16 +139,16 @@ final class Training {
             drawn = true;
             int width = 30;
             int done = (int) ((long) width * step / total);
-            err.print("\r[" + "#".repeat(done) + ".".repeat(width - done) + "] step " + step + "/" + total
+            tty.print("\r[" + "#".repeat(done) + ".".repeat(width - done) + "] step " + step + "/" + total
                     + "  loss " + Text.num(loss, 6) + "   ");
-            err.flush();
+            tty.flush();
         }
 
-        /** Ends the bar's line so later messages start on a fresh one. */
+        /** Ends the bar's line so what follows starts on a fresh one. */
         void finish() {
-            if (on && drawn) {
-                err.println();
-                err.flush();
+            if (tty != null && drawn) {
+                tty.println();
+                tty.flush();
             }
         }
     }
@@ -183,6 +202,12 @@ final class Training {
             Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
             try {
                 Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                try {
+                    // createTempFile makes the file private (0600); the result is an ordinary file.
+                    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // Windows: the default ACL is fine.
+                }
                 try {
                     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
