@@ -28,10 +28,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop fit}: a formula's parameters fitted to a CSV of data, or the toy-model demo. */
 @Command(name = "fit", mixinStandardHelpOptions = true,
-        description = {"Fits the parameters named in --init so that FORMULA, summed over the rows of --data, is",
-                "as small as possible. Every other input of the formula is a column of the CSV file.",
-                "--demo fits the toy model of notebook 7.1 to generated data, with no files.",
-                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input, 130 interrupted (Ctrl-C)."})
+        description = {"Fits the parameters named in --init so that FORMULA, summed over the rows",
+                "of --data, is as small as possible. Every other input of the formula is a",
+                "column of the data. --demo fits the toy model of notebook 7.1 to generated",
+                "data, with no files.",
+                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input,",
+                "130 interrupted (Ctrl-C; the parameters reached are kept)."})
 final class FitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

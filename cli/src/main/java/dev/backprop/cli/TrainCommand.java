@@ -22,10 +22,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop train}: the ReLU network of notebook 7.2 fitted to a CSV of inputs and targets. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains a ReLU network (K hidden layers of D units, He initialisation) by least squares on",
-                "the columns of a CSV file, with gradients from the explicit backward pass. --seed seeds both",
-                "the initialisation and the mini-batch shuffling.",
-                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input, 130 interrupted (Ctrl-C)."})
+        description = {"Trains a ReLU network (K hidden layers of D units, He initialisation) by",
+                "least squares on columns of the data, with gradients from the explicit",
+                "backward pass. --seed seeds both the initialisation and the shuffling.",
+                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input,",
+                "130 interrupted (Ctrl-C; the parameters reached are kept)."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

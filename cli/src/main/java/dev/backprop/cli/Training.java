@@ -223,6 +223,11 @@ final class Training {
 
     /** Says on stderr why a run stopped early, and gives the exit code. */
     static int report(FitResult r, PrintWriter err) {
+        if (r.stop() instanceof StopReason.Diverged && !Double.isFinite(r.initialLoss())) {
+            err.println("backprop: the loss is not finite at the starting parameters (" + r.initialLoss()
+                    + "); check the data and --init");
+            return DIVERGED;
+        }
         if (r.stop() instanceof StopReason.Diverged d) {
             err.println("backprop: the loss stopped being finite at step " + d.step()
                     + "; kept the last parameters with a finite loss (try a smaller --lr)");
