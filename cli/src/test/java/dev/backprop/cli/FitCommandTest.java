@@ -150,4 +150,52 @@ class FitCommandTest {
         assertThat(json(Files.readString(out)).get("params")).asInstanceOf(
                 org.assertj.core.api.InstanceOfAssertFactories.MAP).containsKeys("omega0", "beta0", "omega2", "beta2");
     }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
+    void notFiniteAtTheStart() throws IOException {
+        Path p = dir.resolve("nan.csv");
+        Files.writeString(p, "x,y\n1,2\nnan,3\n");
+        Result r = run("fit", "(a*x - y)^2", "--data", p.toString(), "--init", "a=1");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("not finite at the starting parameters");
+    }
+
+    /**
+     * The shutdown hook in a real process: SIGTERM runs the same hooks as Ctrl-C's SIGINT (which a
+     * test cannot rely on, since a background build may have inherited SIGINT as ignored), and
+     * the run must stop, print, and write --out with the parameters reached.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs({org.junit.jupiter.api.condition.OS.LINUX, org.junit.jupiter.api.condition.OS.MAC})
+    void aSignalKeepsTheLastParameters() throws Exception {
+        Path params = dir.resolve("sig.json");
+        Path stdout = dir.resolve("stdout.txt");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "fit", SINE, "--data", sineCsv().toString(), "--init", "a=1,b=1.8", "--steps", "2000000000",
+                "--out", params.toString())
+                .redirectOutput(stdout.toFile()).redirectError(dir.resolve("stderr.txt").toFile()).start();
+        try {
+            // Long enough for the JVM to start and register its hook, even on a busy machine.
+            Thread.sleep(8000);
+            assertThat(p.isAlive()).as(() -> read(dir.resolve("stderr.txt")) + read(stdout)).isTrue();
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).isEqualTo(143);
+        assertThat(Files.readString(stdout)).contains("(interrupted)");
+        Map<String, Object> m = json(Files.readString(params));
+        assertThat(param(m, "a")).isCloseTo(1.5, within(0.01));
+        assertThat((Double) m.get("steps")).isPositive();
+    }
 }

@@ -28,7 +28,8 @@ final class Loop {
         // lastGood: the latest parameters at which a step saw a finite loss (the start until then).
         double[] lastGood = params.clone();
         double[] before = new double[params.length];
-        double[] losses = new double[total];
+        // Grown as the run goes: a schedule of 10^9 steps that is stopped early must not allocate 8 GB up front.
+        double[] losses = new double[Math.min(total, 1024)];
         int taken = 0;
         StopReason stop = new StopReason.Completed();
 
@@ -53,6 +54,9 @@ final class Loop {
             double scale = rows == null ? 1.0 : (double) n / rows.length;
             System.arraycopy(params, 0, before, 0, params.length);
             double loss = optimizer.step(params, (p, g) -> problem.loss(r, p, g)) * scale;
+            if (taken == losses.length) {
+                losses = Arrays.copyOf(losses, (int) Math.min((long) losses.length * 2, total));
+            }
             losses[taken++] = loss;
             progress.report(step, total, loss);
             if (!Double.isFinite(loss)) {
