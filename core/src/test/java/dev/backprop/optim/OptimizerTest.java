@@ -95,4 +95,19 @@ class OptimizerTest {
             assertThat(p[1]).as(o.getClass().getSimpleName()).isCloseTo(-1, within(1e-3));
         }
     }
+
+    @Test
+    void adamScalesEachCoordinateOnItsOwn() {
+        // g = (2φ0, −200): after bias correction m̂ = g and v̂ = g², so step 1 moves each coordinate by
+        // α·g/(|g| + ε) — the same size α whatever the gradient's scale, in the gradient's direction.
+        Objective o = (p, g) -> {
+            g[0] = 2 * p[0];
+            g[1] = -200;
+            return p[0] * p[0] - 200 * p[1];
+        };
+        double[] p = {1.0, 5.0};
+        Optimizer.adam(0.1, 0.9, 0.999, 1e-8).step(p, o);
+        assertThat(p[0]).isCloseTo(1 - 0.1 * 2 / (2 + 1e-8), within(1e-15));
+        assertThat(p[1]).isCloseTo(5 + 0.1 * 200 / (200 + 1e-8), within(1e-15));
+    }
 }
