@@ -43,6 +43,8 @@ public final class BatchProgram {
     private static final int APPLY = 0;
     private static final int MUL_ADD = 1;
     private static final int DOT = 2;
+    /** Two DOTs sharing the adjoint g, in one pass: op = second accumulator, c = its factor. */
+    private static final int DOT2 = 3;
     /** "No slot": the previous adjoint of a first contribution. */
     private static final int NONE = Integer.MIN_VALUE;
 
@@ -73,6 +75,7 @@ public final class BatchProgram {
     private final int[] bDst;
     private final int[] bA;
     private final int[] bB;
+    private final int[] bC;
     /** Number of uniform nodes that collect adjoints summed over points. */
     private final int accumulators;
     /** For each accumulator, its program node. */
@@ -103,6 +106,7 @@ public final class BatchProgram {
         this.bDst = o.bDst;
         this.bA = o.bA;
         this.bB = o.bB;
+        this.bC = o.bC;
         this.accumulators = o.accumulators;
         this.accumulatorNode = o.accumulatorNode;
         this.nodeRef = o.nodeRef;
@@ -219,11 +223,13 @@ public final class BatchProgram {
         this.fA = u.forward.column(3);
         this.fB = u.forward.column(4);
         this.outputRef = ref[out];
+        u.fuseDots();
         this.bKind = u.backward.column(0);
         this.bOp = u.backward.column(1);
         this.bDst = u.backward.column(2);
         this.bA = u.backward.column(3);
         this.bB = u.backward.column(4);
+        this.bC = u.backward.column(5);
         this.nodeRef = ref;
         this.depends = dep;
     }
@@ -231,7 +237,7 @@ public final class BatchProgram {
     /** Rows of int instructions, growable. */
     private static final class Code {
         private final int width;
-        private final List<int[]> rows = new ArrayList<>();
+        final List<int[]> rows = new ArrayList<>();
 
         Code(int width) {
             this.width = width;
@@ -258,7 +264,7 @@ public final class BatchProgram {
     private static final class Builder implements Algebra<Integer> {
         final Code uniform = new Code(4);
         final Code forward = new Code(5);
-        final Code backward = new Code(5);
+        final Code backward = new Code(6);
         final List<Double> uniformValue = new ArrayList<>();
         final List<Boolean> uniformConstant = new ArrayList<>();
         final Map<Long, Integer> constants = new HashMap<>();
@@ -302,6 +308,27 @@ public final class BatchProgram {
 
         void backward(int kind, int op, int dst, int a, int b) {
             backward.add(kind, op, dst, a, b);
+        }
+
+        /**
+         * Merges each run of two DOTs with the same adjoint (a sum {@code β + ω·h} gives ∂/∂β and
+         * ∂/∂ω from one g) into one pass over g. Each sum still adds its terms in the same order.
+         */
+        void fuseDots() {
+            List<int[]> rows = backward.rows;
+            List<int[]> fused = new ArrayList<>();
+            for (int j = 0; j < rows.size(); j++) {
+                int[] r = rows.get(j);
+                int[] next = j + 1 < rows.size() ? rows.get(j + 1) : null;
+                if (r[0] == DOT && next != null && next[0] == DOT && next[3] == r[3] && r[3] >= 0) {
+                    fused.add(new int[] {DOT2, next[2], r[2], r[3], r[4], next[4]});
+                    j++;
+                } else {
+                    fused.add(r);
+                }
+            }
+            rows.clear();
+            rows.addAll(fused);
         }
 
         int emit(Op op, Integer a, Integer b, Code code, boolean simplify) {
@@ -480,7 +507,7 @@ public final class BatchProgram {
         int workers = Math.max(1, Math.min(threads, blocks / 4));
         AtomicInteger next = new AtomicInteger();
         Runnable work = () -> {
-            double[][] buf = new double[slots][BLOCK];
+            double[][] buf = new double[slots + 1][BLOCK]; // the last: scratch for two-sum results
             for (int blk; (blk = next.getAndIncrement()) < blocks; ) {
                 runBlock(data, uni, buf, blk, backward, partial, width, pointsOut);
             }
@@ -554,6 +581,7 @@ public final class BatchProgram {
         if (!backward) {
             return;
         }
+        double[] two = buf[slots];
         for (int j = 0; j < bKind.length; j++) {
             int a = bA[j];
             int b = bB[j];
@@ -562,6 +590,13 @@ public final class BatchProgram {
                 case MUL_ADD -> k.mulAdd(buf[bDst[j]], bOp[j] == NONE ? null : buf[bOp[j]],
                         a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
                         b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1], m);
+                case DOT2 -> {
+                    int c = bC[j];
+                    k.dot2(buf[a], b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1],
+                            c >= 0 ? buf[c] : null, c >= 0 ? 0 : uni[-c - 1], m, two);
+                    partial[base + 1 + bDst[j]] += two[0];
+                    partial[base + 1 + bOp[j]] += two[1];
+                }
                 default -> partial[base + 1 + bDst[j]] += k.dot(
                         a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
                         b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1], m);

@@ -82,6 +82,27 @@ class Kernel {
         return s;
     }
 
+    /**
+     * Two {@link #dot}s with the same varying {@code g} in one pass: {@code out[0] = Σ g·e1},
+     * {@code out[1] = Σ g·e2}, each added in the order {@code dot} would add it.
+     */
+    void dot2(double[] g, double[] e1, double e1s, double[] e2, double e2s, int n, double[] out) {
+        double s1 = 0;
+        double s2 = 0;
+        for (int i = 0; i < n; i++) {
+            double gi = g[i];
+            if (gi != 0) {
+                s1 += gi * (e1 == null ? e1s : e1[i]);
+                s2 += gi * (e2 == null ? e2s : e2[i]);
+            } else {
+                s1 += 0;
+                s2 += 0;
+            }
+        }
+        out[0] = s1;
+        out[1] = s2;
+    }
+
     /** {@code Σ y[i]}. */
     double sum(double[] y, int n) {
         double s = 0;
