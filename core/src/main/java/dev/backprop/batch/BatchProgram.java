@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Inputs named as columns are bound to arrays of N values (x, y); every other input is a scalar
  * (a parameter, the same at every point). The program is split once, at compile time, into the
  * <em>uniform</em> part (nodes that depend on scalars and constants only, computed once per call)
- * and the <em>varying</em> part, which runs over blocks of {@value #BLOCK} points so every
+ * and the <em>varying</em> part, which runs over blocks of 512 points so every
  * intermediate stays in cache: a forward pass storing each node's block of values, then a reverse
  * sweep accumulating each node's block of adjoints, and for every uniform node that feeds a varying
  * one the adjoint summed over the block. The sweep's local derivatives are Op's own rules,
