@@ -507,7 +507,8 @@ public final class BatchProgram {
         int workers = Math.max(1, Math.min(threads, blocks / 4));
         AtomicInteger next = new AtomicInteger();
         Runnable work = () -> {
-            double[][] buf = new double[slots + 1][BLOCK]; // the last: scratch for two-sum results
+            // Small batches (mini-batches) get small buffers; the last row is scratch for two sums.
+            double[][] buf = new double[slots + 1][Math.max(2, Math.min(BLOCK, n))];
             for (int blk; (blk = next.getAndIncrement()) < blocks; ) {
                 runBlock(data, uni, buf, blk, backward, partial, width, pointsOut);
             }
