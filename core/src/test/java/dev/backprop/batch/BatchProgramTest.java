@@ -197,6 +197,24 @@ class BatchProgramTest {
     }
 
     @Test
+    void productsFusedIntoSumsAndProductsReadTwiceBothMatch() {
+        // b + w*x fuses into one pass; m = w*y is read twice, so it must keep its own slot.
+        Program p = Formula.compile("f = b + w*x; m = w*y; g = m + b; f*g*m + x*y + w*x").program();
+        Columns data = uniform(8, 777, "x", "y");
+        Map<String, Double> s = Map.of("b", 0.7, "w", -1.3);
+        BatchProgram b = BatchProgram.compile(p, List.of("x", "y"));
+        Reference ref = reference(p, data, s, List.of("x", "y"));
+        assertMatches(b.withSimd(false).gradient(data, s), ref, 777);
+        assertMatches(b.withSimd(true).gradient(data, s), ref, 777);
+        double[] values = b.withSimd(false).pointValues(data, s);
+        double[] x = data.column("x");
+        double[] y = data.column("y");
+        for (int i = 0; i < values.length; i++) {
+            assertThat(values[i]).isEqualTo(p.evaluate(Map.of("x", x[i], "y", y[i], "b", 0.7, "w", -1.3)).value());
+        }
+    }
+
+    @Test
     void missingColumnAndScalarAreNamed() {
         BatchProgram b = BatchProgram.compile(ToyModel.formula().program(), List.of("x", "y"));
         Columns onlyX = uniform(6, 10, "x");
