@@ -62,6 +62,10 @@ final class Plots {
         st.setLegendPosition(Styler.LegendPosition.OutsideE);
         st.setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setPlotGridLinesVisible(true);
+        if (integerAbscissae(series)) {
+            // Steps or layers: "1009" rather than "1,009", whose separators run into the next label.
+            chart.getStyler().setXAxisDecimalPattern("#");
+        }
         for (Series s : series) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
@@ -102,5 +106,16 @@ final class Plots {
         } catch (IOException e) {
             throw new BadInput("cannot write " + file + ": " + e.getMessage());
         }
+    }
+
+    private static boolean integerAbscissae(List<Series> series) {
+        for (Series s : series) {
+            for (double x : s.x()) {
+                if (x != Math.rint(x)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }
