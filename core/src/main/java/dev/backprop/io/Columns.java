@@ -61,4 +61,19 @@ public final class Columns {
         }
         return c.clone();
     }
+
+    /**
+     * Copies {@code length} values of the named column, from row {@code from}, into {@code dst} at
+     * {@code at}: block-wise access for the batch evaluator without copying whole columns per call.
+     *
+     * @throws IllegalArgumentException if there is no such column
+     * @throws IndexOutOfBoundsException if the range lies outside the column or {@code dst}
+     */
+    public void copyTo(String name, int from, double[] dst, int at, int length) {
+        double[] c = columns.get(name);
+        if (c == null) {
+            throw new IllegalArgumentException("no column '" + name + "' (columns: " + String.join(", ", columns.keySet()) + ")");
+        }
+        System.arraycopy(c, from, dst, at, length);
+    }
 }

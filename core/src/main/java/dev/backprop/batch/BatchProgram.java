@@ -1,0 +1,564 @@
+package dev.backprop.batch;
+
+import dev.backprop.graph.Program;
+import dev.backprop.io.Columns;
+import dev.backprop.op.Algebra;
+import dev.backprop.op.Op;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A compiled formula evaluated over columns of data. Immutable, thread-safe.
+ *
+ * <p>Inputs named as columns are bound to arrays of N values (x, y); every other input is a scalar
+ * (a parameter, the same at every point). The program is split once, at compile time, into the
+ * <em>uniform</em> part (nodes that depend on scalars and constants only, computed once per call)
+ * and the <em>varying</em> part, which runs over blocks of {@value #BLOCK} points so every
+ * intermediate stays in cache: a forward pass storing each node's block of values, then a reverse
+ * sweep accumulating each node's block of adjoints, and for every uniform node that feeds a varying
+ * one the adjoint summed over the block. The sweep's local derivatives are Op's own rules,
+ * {@link Op#partial(int, Algebra, Object, Object, Object)}, instantiated once over blocks; after the
+ * last block the summed adjoints flow through the uniform part with {@link Op#partial(int, double,
+ * double, double)}. Blocks are shared out over threads, but each block's sums land in their own
+ * place and are added in block order, so with the plain kernel results do not depend on the number
+ * of threads at all, and with SIMD only in the last bit (interpreted and compiled vector
+ * transcendentals may differ there, and which blocks run before the JIT compiles is timing).
+ *
+ * <p>Results equal the point-by-point engine's ({@link Program#evaluate(double...)}) summed, within
+ * rounding; like it, a step whose adjoint is 0 at a point contributes 0 there even if its local
+ * derivative is infinite.
+ */
+public final class BatchProgram {
+    /** Points per block: a few hundred KB of intermediates for the toy loss, well inside L2. */
+    static final int BLOCK = 512;
+
+    private static final int APPLY = 0;
+    private static final int MUL_SET = 1;
+    private static final int MUL_ADD = 2;
+    private static final int DOT = 3;
+
+    private final Program program;
+    private final List<String> columns;
+    private final List<String> scalars;
+    private final int threads;
+    private final Kernel kernel;
+
+    // Uniform part: values indexed by uniform id; constants preset, scalars bound per call.
+    private final double[] uniformInit;
+    private final int[] scalarUniform;
+    private final int[] uOp;
+    private final int[] uDst;
+    private final int[] uA;
+    private final int[] uB;
+
+    // Varying part. A ref r >= 0 is block slot r; r < 0 is uniform id -r-1.
+    private final int slots;
+    private final int[] columnSlot;
+    private final int[] fOp;
+    private final int[] fDst;
+    private final int[] fA;
+    private final int[] fB;
+    private final int outputRef;
+    private final int[] bKind;
+    private final int[] bOp;
+    private final int[] bDst;
+    private final int[] bA;
+    private final int[] bB;
+    /** Number of uniform nodes that collect adjoints summed over points. */
+    private final int accumulators;
+    /** For each accumulator, its program node. */
+    private final int[] accumulatorNode;
+    /** Each reachable node's ref (Integer.MIN_VALUE for unreachable ones). */
+    private final int[] nodeRef;
+    private final boolean[] depends;
+
+    private BatchProgram(BatchProgram o, int threads, Kernel kernel) {
+        this.program = o.program;
+        this.columns = o.columns;
+        this.scalars = o.scalars;
+        this.uniformInit = o.uniformInit;
+        this.scalarUniform = o.scalarUniform;
+        this.uOp = o.uOp;
+        this.uDst = o.uDst;
+        this.uA = o.uA;
+        this.uB = o.uB;
+        this.slots = o.slots;
+        this.columnSlot = o.columnSlot;
+        this.fOp = o.fOp;
+        this.fDst = o.fDst;
+        this.fA = o.fA;
+        this.fB = o.fB;
+        this.outputRef = o.outputRef;
+        this.bKind = o.bKind;
+        this.bOp = o.bOp;
+        this.bDst = o.bDst;
+        this.bA = o.bA;
+        this.bB = o.bB;
+        this.accumulators = o.accumulators;
+        this.accumulatorNode = o.accumulatorNode;
+        this.nodeRef = o.nodeRef;
+        this.depends = o.depends;
+        this.threads = threads;
+        this.kernel = kernel;
+    }
+
+    private BatchProgram(Program program, Collection<String> columnNames) {
+        this.program = program;
+        this.threads = Runtime.getRuntime().availableProcessors();
+        this.kernel = Kernel.VECTOR != null ? Kernel.VECTOR : Kernel.PLAIN;
+        Set<String> wanted = new HashSet<>(columnNames);
+        List<String> cols = new ArrayList<>();
+        List<String> scs = new ArrayList<>();
+        for (String name : program.inputs()) {
+            (wanted.contains(name) ? cols : scs).add(name);
+        }
+        this.columns = Collections.unmodifiableList(cols);
+        this.scalars = Collections.unmodifiableList(scs);
+
+        int out = program.output();
+        boolean[] reach = new boolean[out + 1];
+        reach[out] = true;
+        for (int i = out; i >= 0; i--) {
+            if (reach[i] && program.isOperation(i)) {
+                reach[program.argument(i, 0)] = true;
+                if (program.op(i).arity() == 2) {
+                    reach[program.argument(i, 1)] = true;
+                }
+            }
+        }
+        Builder u = new Builder();
+        int[] ref = new int[out + 1];
+        boolean[] dep = new boolean[out + 1];
+        java.util.Arrays.fill(ref, Integer.MIN_VALUE);
+        int[] colSlots = new int[cols.size()];
+        int[] scUni = new int[scs.size()];
+        for (int i = 0; i <= out; i++) {
+            if (!reach[i]) {
+                continue;
+            }
+            if (program.isConstant(i)) {
+                ref[i] = u.constant(program.constantValue(i));
+            } else if (program.isInput(i)) {
+                String name = program.name(i);
+                int c = cols.indexOf(name);
+                if (c >= 0) {
+                    ref[i] = u.newSlot();
+                    colSlots[c] = ref[i];
+                } else {
+                    ref[i] = u.newUniform(0, false);
+                    scUni[scs.indexOf(name)] = -ref[i] - 1;
+                    dep[i] = true;
+                }
+            } else {
+                Op op = program.op(i);
+                int a = program.argument(i, 0);
+                int b = op.arity() == 2 ? program.argument(i, 1) : -1;
+                dep[i] = dep[a] || (b >= 0 && dep[b]);
+                ref[i] = u.emit(op, ref[a], b >= 0 ? ref[b] : null, u.forward, false);
+            }
+        }
+        // Reverse sweep, compiled: the adjoint ref of each varying node, filled from the output down.
+        int[] adj = new int[out + 1];
+        java.util.Arrays.fill(adj, Integer.MIN_VALUE);
+        Map<Integer, Integer> acc = new LinkedHashMap<>();
+        if (ref[out] >= 0 && dep[out]) {
+            adj[out] = u.constant(1);
+        }
+        for (int i = out; i >= 0; i--) {
+            if (adj[i] == Integer.MIN_VALUE || !program.isOperation(i)) {
+                continue;
+            }
+            Op op = program.op(i);
+            int a = program.argument(i, 0);
+            Integer ra = ref[a];
+            Integer rb = op.arity() == 2 ? ref[program.argument(i, 1)] : null;
+            for (int k = 0; k < op.arity(); k++) {
+                int arg = program.argument(i, k);
+                if (!dep[arg]) {
+                    continue;
+                }
+                int e = op.partial(k, u, ra, rb, ref[i]);
+                if (ref[arg] >= 0) {
+                    boolean first = adj[arg] == Integer.MIN_VALUE;
+                    if (first) {
+                        adj[arg] = u.newSlot();
+                    }
+                    u.backward(first ? MUL_SET : MUL_ADD, 0, adj[arg], adj[i], e);
+                } else {
+                    Integer slot = acc.computeIfAbsent(arg, x -> acc.size());
+                    u.backward(DOT, 0, slot, adj[i], e);
+                }
+            }
+        }
+        this.accumulators = acc.size();
+        this.accumulatorNode = acc.keySet().stream().mapToInt(Integer::intValue).toArray();
+        this.uniformInit = u.uniformValues();
+        this.scalarUniform = scUni;
+        this.uOp = u.uniform.column(0);
+        this.uDst = u.uniform.column(1);
+        this.uA = u.uniform.column(2);
+        this.uB = u.uniform.column(3);
+        this.slots = u.slots;
+        this.columnSlot = colSlots;
+        this.fOp = u.forward.column(1);
+        this.fDst = u.forward.column(2);
+        this.fA = u.forward.column(3);
+        this.fB = u.forward.column(4);
+        this.outputRef = ref[out];
+        this.bKind = u.backward.column(0);
+        this.bOp = u.backward.column(1);
+        this.bDst = u.backward.column(2);
+        this.bA = u.backward.column(3);
+        this.bB = u.backward.column(4);
+        this.nodeRef = ref;
+        this.depends = dep;
+    }
+
+    /** Rows of int instructions, growable. */
+    private static final class Code {
+        private final int width;
+        private final List<int[]> rows = new ArrayList<>();
+
+        Code(int width) {
+            this.width = width;
+        }
+
+        void add(int... row) {
+            rows.add(java.util.Arrays.copyOf(row, width));
+        }
+
+        int[] column(int c) {
+            int[] r = new int[rows.size()];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = rows.get(i)[c];
+            }
+            return r;
+        }
+    }
+
+    /**
+     * Emits code while Op's symbolic rules build the local derivatives: an operation on uniform refs
+     * becomes a uniform instruction (or a constant, folded), one on a block becomes a block
+     * instruction in the forward or backward code. Refs are ints as described at the fields.
+     */
+    private static final class Builder implements Algebra<Integer> {
+        final Code uniform = new Code(4);
+        final Code forward = new Code(5);
+        final Code backward = new Code(5);
+        final List<Double> uniformValue = new ArrayList<>();
+        final List<Boolean> uniformConstant = new ArrayList<>();
+        final Map<Long, Integer> constants = new HashMap<>();
+        int slots;
+
+        int newSlot() {
+            return slots++;
+        }
+
+        int newUniform(double value, boolean constant) {
+            uniformValue.add(value);
+            uniformConstant.add(constant);
+            return -uniformValue.size();
+        }
+
+        double[] uniformValues() {
+            return uniformValue.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        private boolean isConstant(Integer r) {
+            return r < 0 && uniformConstant.get(-r - 1);
+        }
+
+        private double value(Integer r) {
+            return uniformValue.get(-r - 1);
+        }
+
+        @Override
+        public Integer constant(double value) {
+            return constants.computeIfAbsent(Double.doubleToRawLongBits(value), k -> newUniform(value, true));
+        }
+
+        @Override
+        public Integer apply(Op op, Integer a, Integer b) {
+            return emit(op, a, b, backward, true);
+        }
+
+        void backward(int kind, int op, int dst, int a, int b) {
+            backward.add(kind, op, dst, a, b);
+        }
+
+        int emit(Op op, Integer a, Integer b, Code code, boolean simplify) {
+            boolean unary = op.arity() == 1;
+            int bb = unary ? 0 : b;
+            boolean uniformArgs = a < 0 && (unary || bb < 0);
+            if (uniformArgs && isConstant(a) && (unary || isConstant(bb))) {
+                return constant(op.apply(value(a), unary ? 0 : value(bb)));
+            }
+            if (simplify && op == Op.MUL) {
+                // Only the exact identity 1·x = x; 0·x is not 0 when x is infinite.
+                if (isConstant(a) && value(a) == 1) {
+                    return bb;
+                }
+                if (isConstant(bb) && value(bb) == 1) {
+                    return a;
+                }
+            }
+            if (uniformArgs) {
+                int r = newUniform(0, false);
+                uniform.add(op.ordinal(), -r - 1, -a - 1, unary ? 0 : -bb - 1);
+                return r;
+            }
+            int r = newSlot();
+            code.add(APPLY, op.ordinal(), r, a, bb);
+            return r;
+        }
+    }
+
+    /**
+     * Compiles {@code program} for batch evaluation.
+     *
+     * @param columns the inputs bound to arrays of N values; names that are not inputs are ignored
+     */
+    public static BatchProgram compile(Program program, Collection<String> columns) {
+        return new BatchProgram(program, columns);
+    }
+
+    /** The same program run on {@code threads} threads (default: all available processors). */
+    public BatchProgram withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        return new BatchProgram(this, threads, kernel);
+    }
+
+    /**
+     * The same program with the SIMD kernel on or off (default: on when the JVM has
+     * {@code jdk.incubator.vector}; asking for it without the module leaves the plain kernel).
+     */
+    public BatchProgram withSimd(boolean simd) {
+        return new BatchProgram(this, threads, simd && Kernel.VECTOR != null ? Kernel.VECTOR : Kernel.PLAIN);
+    }
+
+    /** Whether this program runs the SIMD kernel. */
+    public boolean simd() {
+        return kernel.simd();
+    }
+
+    /** The number of threads it splits blocks over. */
+    public int threads() {
+        return threads;
+    }
+
+    /** Program inputs bound to columns, in program order. */
+    public List<String> columns() {
+        return columns;
+    }
+
+    /** Program inputs that are not columns, in program order. */
+    public List<String> scalars() {
+        return scalars;
+    }
+
+    /** The program compiled. */
+    public Program program() {
+        return program;
+    }
+
+    /**
+     * Sum (and mean) of the output over the N points; no gradient.
+     *
+     * @throws IllegalArgumentException naming a missing column or scalar
+     */
+    public BatchResult value(Columns data, Map<String, Double> scalarValues) {
+        double[] r = run(data, scalarValues, false, null);
+        int n = data.rows();
+        return new BatchResult(n, r[0], r[0] / n, Map.of());
+    }
+
+    /**
+     * Sum, mean, and the gradient of the SUM with respect to every scalar input.
+     *
+     * @throws IllegalArgumentException naming a missing column or scalar
+     */
+    public BatchResult gradient(Columns data, Map<String, Double> scalarValues) {
+        double[] uni = uniforms(scalarValues);
+        double[] r = run(data, scalarValues, true, null);
+        int n = data.rows();
+        int out = program.output();
+        double[] adj = new double[out + 1];
+        for (int k = 0; k < accumulators; k++) {
+            adj[accumulatorNode[k]] = r[1 + k];
+        }
+        if (outputRef < 0) {
+            adj[out] = n;
+        }
+        // The uniform part: its adjoints are already summed over points, so one scalar sweep.
+        for (int i = out; i >= 0; i--) {
+            double g = adj[i];
+            if (g == 0 || nodeRef[i] >= 0 || !depends[i] || !program.isOperation(i)) {
+                continue;
+            }
+            Op op = program.op(i);
+            double va = uni[-nodeRef[program.argument(i, 0)] - 1];
+            double vb = op.arity() == 2 ? uni[-nodeRef[program.argument(i, 1)] - 1] : 0;
+            double vy = uni[-nodeRef[i] - 1];
+            for (int k = 0; k < op.arity(); k++) {
+                int arg = program.argument(i, k);
+                if (depends[arg]) {
+                    adj[arg] += g * op.partial(k, va, vb, vy);
+                }
+            }
+        }
+        Map<String, Double> grad = new LinkedHashMap<>();
+        for (String s : scalars) {
+            int node = program.inputNode(s);
+            grad.put(s, nodeRef[node] == Integer.MIN_VALUE ? 0.0 : adj[node]);
+        }
+        return new BatchResult(n, r[0], r[0] / n, grad);
+    }
+
+    /**
+     * The output at each point.
+     *
+     * @throws IllegalArgumentException naming a missing column or scalar
+     */
+    public double[] pointValues(Columns data, Map<String, Double> scalarValues) {
+        double[] values = new double[data.rows()];
+        run(data, scalarValues, false, values);
+        return values;
+    }
+
+    private double[] uniforms(Map<String, Double> scalarValues) {
+        double[] uni = uniformInit.clone();
+        for (int k = 0; k < scalars.size(); k++) {
+            Double v = scalarValues.get(scalars.get(k));
+            if (v == null) {
+                throw new IllegalArgumentException("missing value for scalar input '" + scalars.get(k) + "'");
+            }
+            uni[scalarUniform[k]] = v;
+        }
+        for (int j = 0; j < uOp.length; j++) {
+            Op op = Op.ofOrdinal(uOp[j]);
+            uni[uDst[j]] = op.apply(uni[uA[j]], op.arity() == 2 ? uni[uB[j]] : 0);
+        }
+        return uni;
+    }
+
+    /** Runs every block; returns the value sum and then each accumulator, reduced in block order. */
+    private double[] run(Columns data, Map<String, Double> scalarValues, boolean backward, double[] pointsOut) {
+        for (String c : columns) {
+            if (!data.has(c)) {
+                throw new IllegalArgumentException("missing column '" + c + "' (columns: " + String.join(", ", data.names()) + ")");
+            }
+        }
+        double[] uni = uniforms(scalarValues);
+        int n = data.rows();
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        int width = 1 + (backward ? accumulators : 0);
+        double[] partial = new double[blocks * width];
+        // Fewer workers than threads for small data: a thread costs more than a few blocks.
+        int workers = Math.max(1, Math.min(threads, blocks / 4));
+        AtomicInteger next = new AtomicInteger();
+        Runnable work = () -> {
+            double[][] buf = new double[slots][BLOCK];
+            for (int blk; (blk = next.getAndIncrement()) < blocks; ) {
+                runBlock(data, uni, buf, blk, backward, partial, width, pointsOut);
+            }
+        };
+        if (workers == 1) {
+            work.run();
+        } else {
+            Thread[] ts = new Thread[workers - 1];
+            Throwable[] failure = new Throwable[1];
+            for (int t = 0; t < ts.length; t++) {
+                ts[t] = new Thread(work, "backprop-batch-" + t);
+                ts[t].setDaemon(true);
+                ts[t].setUncaughtExceptionHandler((th, ex) -> {
+                    synchronized (failure) {
+                        failure[0] = ex;
+                    }
+                });
+                ts[t].start();
+            }
+            work.run();
+            for (Thread t : ts) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while evaluating a batch", e);
+                }
+            }
+            synchronized (failure) {
+                if (failure[0] instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (failure[0] instanceof Error er) {
+                    throw er;
+                }
+            }
+        }
+        double[] total = new double[width];
+        for (int blk = 0; blk < blocks; blk++) {
+            for (int k = 0; k < width; k++) {
+                total[k] += partial[blk * width + k];
+            }
+        }
+        return total;
+    }
+
+    private void runBlock(Columns data, double[] uni, double[][] buf, int blk, boolean backward,
+                          double[] partial, int width, double[] pointsOut) {
+        int from = blk * BLOCK;
+        int m = Math.min(BLOCK, data.rows() - from);
+        for (int c = 0; c < columnSlot.length; c++) {
+            data.copyTo(columns.get(c), from, buf[columnSlot[c]], 0, m);
+        }
+        Kernel k = kernel;
+        for (int j = 0; j < fOp.length; j++) {
+            apply(k, Op.ofOrdinal(fOp[j]), buf, uni, fDst[j], fA[j], fB[j], m);
+        }
+        int base = blk * width;
+        if (outputRef >= 0) {
+            partial[base] = k.sum(buf[outputRef], m);
+            if (pointsOut != null) {
+                System.arraycopy(buf[outputRef], 0, pointsOut, from, m);
+            }
+        } else {
+            double v = uni[-outputRef - 1];
+            partial[base] = v * m;
+            if (pointsOut != null) {
+                java.util.Arrays.fill(pointsOut, from, from + m, v);
+            }
+        }
+        if (!backward) {
+            return;
+        }
+        for (int j = 0; j < bKind.length; j++) {
+            int a = bA[j];
+            int b = bB[j];
+            switch (bKind[j]) {
+                case APPLY -> apply(k, Op.ofOrdinal(bOp[j]), buf, uni, bDst[j], a, b, m);
+                case MUL_SET, MUL_ADD -> k.mulAdd(buf[bDst[j]], bKind[j] == MUL_ADD,
+                        a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
+                        b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1], m);
+                default -> partial[base + 1 + bDst[j]] += k.dot(
+                        a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
+                        b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1], m);
+            }
+        }
+    }
+
+    private static void apply(Kernel k, Op op, double[][] buf, double[] uni, int dst, int a, int b, int m) {
+        k.apply(op, buf[dst],
+                a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
+                op.arity() == 2 && b >= 0 ? buf[b] : null, op.arity() == 2 && b < 0 ? uni[-b - 1] : 0, m);
+    }
+}

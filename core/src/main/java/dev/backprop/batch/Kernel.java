@@ -1,0 +1,93 @@
+package dev.backprop.batch;
+
+import dev.backprop.op.Op;
+
+/**
+ * The loops a block evaluation runs, in plain Java: each primitive over a block of points, a
+ * multiply-accumulate for adjoints, and the reductions. An operand array that is {@code null} stands
+ * for the scalar beside it (a parameter or a constant, the same at every point), so scalars are
+ * never broadcast into memory.
+ *
+ * <p>Values come from {@link Op#apply}, so this kernel gives exactly the scalar engine's numbers;
+ * {@code VectorKernel} overrides the hot loops with SIMD. Stateless and thread-safe.
+ */
+class Kernel {
+    /** The SIMD kernel when {@code jdk.incubator.vector} is in the boot layer, else null. */
+    static final Kernel VECTOR = loadVector();
+    static final Kernel PLAIN = new Kernel();
+
+    private static Kernel loadVector() {
+        // Without --add-modules jdk.incubator.vector the class cannot link; the plain path remains.
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return null;
+        }
+        try {
+            return (Kernel) Class.forName("dev.backprop.batch.VectorKernel").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether this kernel uses SIMD. */
+    boolean simd() {
+        return false;
+    }
+
+    /** {@code y[i] = op(a[i], b[i])} for {@code i < n}; {@code b} is ignored for unary primitives. */
+    void apply(Op op, double[] y, double[] a, double as, double[] b, double bs, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int i = 0; i < n; i++) {
+                    y[i] = (a == null ? as : a[i]) + (b == null ? bs : b[i]);
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < n; i++) {
+                    y[i] = (a == null ? as : a[i]) - (b == null ? bs : b[i]);
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < n; i++) {
+                    y[i] = (a == null ? as : a[i]) * (b == null ? bs : b[i]);
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    y[i] = op.apply(a == null ? as : a[i], b == null ? bs : b[i]);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code d[i] = (accumulate ? d[i] : 0) + g[i]·e[i]}: one adjoint contribution. Where the adjoint
+     * {@code g[i]} is 0 the contribution is 0 even if the local derivative is infinite, as in the
+     * scalar engine, which skips steps whose adjoint is 0.
+     */
+    void mulAdd(double[] d, boolean accumulate, double[] g, double gs, double[] e, double es, int n) {
+        for (int i = 0; i < n; i++) {
+            double gi = g == null ? gs : g[i];
+            double t = gi == 0 ? 0 : gi * (e == null ? es : e[i]);
+            d[i] = accumulate ? d[i] + t : t;
+        }
+    }
+
+    /** {@code Σ g[i]·e[i]} (terms with {@code g[i] = 0} are 0): a contribution to a scalar, summed over the block. */
+    double dot(double[] g, double gs, double[] e, double es, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            double gi = g == null ? gs : g[i];
+            s += gi == 0 ? 0 : gi * (e == null ? es : e[i]);
+        }
+        return s;
+    }
+
+    /** {@code Σ y[i]}. */
+    double sum(double[] y, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += y[i];
+        }
+        return s;
+    }
+}

@@ -1,0 +1,250 @@
+package dev.backprop.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backprop.explain.ToyModel;
+import dev.backprop.formula.Formula;
+import dev.backprop.graph.Evaluation;
+import dev.backprop.graph.Gradient;
+import dev.backprop.graph.Program;
+import dev.backprop.io.Columns;
+import dev.backprop.op.Op;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Batch results against the point-by-point scalar engine, summed here in plain loops.
+ *
+ * <p>Tolerance: 1e-12 relative to the sum of the absolute per-point terms (Σ|ℓ_p|, Σ|∂ℓ_p/∂θ|).
+ * That is the scale of rounding when the same N terms are added in another order (blocks, SIMD
+ * lanes) and when SIMD sin/cos/exp differ from Math's in the last bit; a wrong derivative rule, a
+ * dropped block or a lost contribution is off by far more.
+ */
+class BatchProgramTest {
+    static final double TOL = 1e-12;
+
+    /** Reference sums from the scalar engine, and the absolute-value scales. */
+    record Reference(double sum, double sumAbs, Map<String, Double> grad, Map<String, Double> gradAbs) {}
+
+    static Reference reference(Program p, Columns data, Map<String, Double> scalars, List<String> cols) {
+        double sum = 0;
+        double sumAbs = 0;
+        Map<String, Double> grad = new LinkedHashMap<>();
+        Map<String, Double> gradAbs = new LinkedHashMap<>();
+        Map<String, double[]> c = new LinkedHashMap<>();
+        for (String name : cols) {
+            c.put(name, data.column(name));
+        }
+        for (int i = 0; i < data.rows(); i++) {
+            Map<String, Double> point = new LinkedHashMap<>(scalars);
+            for (String name : cols) {
+                point.put(name, c.get(name)[i]);
+            }
+            Evaluation e = p.evaluate(point);
+            Gradient g = e.gradient();
+            sum += e.value();
+            sumAbs += Math.abs(e.value());
+            for (String s : scalars.keySet()) {
+                if (p.inputs().contains(s)) {
+                    grad.merge(s, g.of(s), Double::sum);
+                    gradAbs.merge(s, Math.abs(g.of(s)), Double::sum);
+                }
+            }
+        }
+        return new Reference(sum, sumAbs, grad, gradAbs);
+    }
+
+    static void assertMatches(BatchResult r, Reference ref, int n) {
+        assertThat(r.n()).isEqualTo(n);
+        assertThat(r.sum()).isCloseTo(ref.sum(), org.assertj.core.data.Offset.offset(TOL * ref.sumAbs() + 1e-300));
+        assertThat(r.mean()).isEqualTo(r.sum() / n);
+        assertThat(r.gradient().keySet()).containsExactlyInAnyOrderElementsOf(ref.grad().keySet());
+        ref.grad().forEach((k, v) -> assertThat(r.gradient().get(k)).as("∂/∂" + k)
+                .isCloseTo(v, org.assertj.core.data.Offset.offset(TOL * ref.gradAbs().get(k) + 1e-300)));
+    }
+
+    static Columns uniform(long seed, int n, String... names) {
+        Random rnd = new Random(seed);
+        Map<String, double[]> m = new LinkedHashMap<>();
+        for (String name : names) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = -2 + 4 * rnd.nextDouble();
+            }
+            m.put(name, v);
+        }
+        return new Columns(m);
+    }
+
+    @Test
+    void toyLossEqualsTheScalarEngineOnEveryKernelAndThreadCount() {
+        Program p = ToyModel.formula().program();
+        int n = 5000 + 37; // not a multiple of the block size or the vector length
+        Columns data = uniform(1, n, "x", "y");
+        Map<String, Double> params = BatchBenchmark.parameters();
+        Reference ref = reference(p, data, params, List.of("x", "y"));
+        BatchProgram b = BatchProgram.compile(p, List.of("x", "y"));
+        assertThat(b.columns()).containsExactly("x", "y");
+        assertThat(b.scalars()).containsExactlyInAnyOrderElementsOf(ToyModel.PARAMETERS);
+        for (boolean simd : new boolean[] {false, true}) {
+            for (int t : new int[] {1, 2, 3}) {
+                BatchProgram q = b.withSimd(simd).withThreads(t);
+                assertMatches(q.gradient(data, params), ref, n);
+                BatchResult v = q.value(data, params);
+                assertThat(v.gradient()).isEmpty();
+                assertThat(v.sum()).isEqualTo(q.gradient(data, params).sum());
+            }
+        }
+    }
+
+    @Test
+    void theSimdKernelIsPresentUnderTheBuildsFlags() {
+        // surefire runs with --add-modules jdk.incubator.vector; without it this test would pass
+        // on the plain path alone and the SIMD comparisons above would compare plain with plain.
+        assertThat(BatchProgram.compile(ToyModel.formula().program(), List.of("x")).simd()).isTrue();
+    }
+
+    @Test
+    void threadCountDoesNotChangeTheResultBeyondRounding() {
+        Program p = ToyModel.formula().program();
+        Columns data = uniform(2, 100_000, "x", "y");
+        Map<String, Double> params = BatchBenchmark.parameters();
+        BatchProgram b = BatchProgram.compile(p, List.of("x", "y"));
+        // Plain kernel: each block's sums land in their own place and are added in block order,
+        // so the thread count cannot change a single bit.
+        BatchResult one = b.withSimd(false).withThreads(1).gradient(data, params);
+        assertThat(b.withSimd(false).withThreads(2).gradient(data, params)).isEqualTo(one);
+        // SIMD: the same, except that interpreted and JIT-compiled vector sin/cos/exp may differ in
+        // the last bit, and which blocks run before compilation depends on timing.
+        BatchResult simd1 = b.withThreads(1).gradient(data, params);
+        BatchResult simd2 = b.withThreads(2).gradient(data, params);
+        assertThat(simd2.sum()).isCloseTo(simd1.sum(), org.assertj.core.data.Offset.offset(1e-12 * Math.abs(simd1.sum())));
+        simd1.gradient().forEach((k, v) -> assertThat(simd2.gradient().get(k)).as(k)
+                .isCloseTo(v, org.assertj.core.data.Offset.offset(1e-12 * Math.abs(v))));
+        assertThat(simd1.gradient().get("omega3")).isCloseTo(one.gradient().get("omega3"),
+                org.assertj.core.data.Offset.offset(1e-12 * Math.abs(one.gradient().get("omega3"))));
+    }
+
+    @Test
+    void pointValuesAreTheScalarEnginesValues() {
+        Program p = ToyModel.formula().program();
+        Columns data = uniform(3, 1300, "x", "y");
+        Map<String, Double> params = BatchBenchmark.parameters();
+        double[] plain = BatchProgram.compile(p, List.of("x", "y")).withSimd(false).pointValues(data, params);
+        double[] simd = BatchProgram.compile(p, List.of("x", "y")).withSimd(true).pointValues(data, params);
+        double[] x = data.column("x");
+        double[] y = data.column("y");
+        for (int i = 0; i < x.length; i++) {
+            Map<String, Double> point = new LinkedHashMap<>(params);
+            point.put("x", x[i]);
+            point.put("y", y[i]);
+            double want = p.evaluate(point).value();
+            assertThat(plain[i]).isEqualTo(want);
+            assertThat(simd[i]).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-12 * Math.max(1, Math.abs(want))));
+        }
+    }
+
+    @Test
+    void aColumnFreeOutputIsSummedNTimes() {
+        Program p = Formula.compile("a*a + 3").program();
+        Columns data = uniform(4, 10, "x");
+        BatchResult r = BatchProgram.compile(p, List.of("x")).gradient(data, Map.of("a", 2.0));
+        assertThat(r.sum()).isEqualTo(70.0);
+        assertThat(r.gradient()).containsEntry("a", 40.0);
+    }
+
+    @Test
+    void scalarsThatOnlyMeetOtherScalarsStillGetTheirGradient() {
+        // (a*b) is uniform, computed once per call; its summed adjoint flows back to a and b.
+        Program p = Formula.compile("sin(a*b) * x + exp(a) * x^2").program();
+        Columns data = uniform(5, 999, "x");
+        Map<String, Double> s = Map.of("a", 0.3, "b", -1.2);
+        BatchProgram b = BatchProgram.compile(p, List.of("x"));
+        assertMatches(b.gradient(data, s), reference(p, data, s, List.of("x")), 999);
+    }
+
+    @Test
+    void missingColumnAndScalarAreNamed() {
+        BatchProgram b = BatchProgram.compile(ToyModel.formula().program(), List.of("x", "y"));
+        Columns onlyX = uniform(6, 10, "x");
+        Map<String, Double> params = BatchBenchmark.parameters();
+        assertThatThrownBy(() -> b.gradient(onlyX, params))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'y'");
+        Map<String, Double> noBeta2 = new LinkedHashMap<>(params);
+        noBeta2.remove("beta2");
+        assertThatThrownBy(() -> b.value(uniform(6, 10, "x", "y"), noBeta2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'beta2'");
+        assertThatThrownBy(() -> b.pointValues(onlyX, params))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'y'");
+    }
+
+    @Test
+    void emptyDataSumsToZero() {
+        BatchProgram b = BatchProgram.compile(ToyModel.formula().program(), List.of("x", "y"));
+        BatchResult r = b.gradient(uniform(7, 0, "x", "y"), BatchBenchmark.parameters());
+        assertThat(r.n()).isZero();
+        assertThat(r.sum()).isZero();
+        assertThat(r.gradient().values()).containsOnly(0.0);
+    }
+
+    // Random formulas over every primitive: columns x, y; scalars p, q, r.
+
+    private static final String[] LEAVES = {"x", "y", "p", "q", "r", "0.5", "2", "1.5"};
+
+    private static String expr(Random rnd, int depth) {
+        if (depth == 0 || rnd.nextInt(6) == 0) {
+            return LEAVES[rnd.nextInt(LEAVES.length)];
+        }
+        Op op = Op.values()[rnd.nextInt(Op.values().length)];
+        String a = expr(rnd, depth - 1);
+        if (op == Op.NEG) {
+            return "(-" + a + ")";
+        }
+        if (op.isInfix()) {
+            return "(" + a + " " + op.symbol() + " " + expr(rnd, depth - 1) + ")";
+        }
+        if (op == Op.POW) {
+            return "(" + a + ")^" + (1 + rnd.nextInt(3)) + "";
+        }
+        if (op == Op.LOG || op == Op.SQRT) {
+            return op.symbol() + "(1 + abs(" + a + "))";
+        }
+        if (op.arity() == 2) {
+            return op.symbol() + "(" + a + ", " + expr(rnd, depth - 1) + ")";
+        }
+        return op.symbol() + "(" + a + ")";
+    }
+
+    @Property(tries = 300)
+    void randomFormulasEqualTheScalarEngine(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        String source = "t = " + expr(rnd, 4) + "\n" + "t * " + expr(rnd, 3) + " + p*x";
+        Program p = Formula.compile(source).program();
+        int n = 1 + rnd.nextInt(1500);
+        Columns data = uniform(seed, n, "x", "y");
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        for (String s : List.of("p", "q", "r")) {
+            if (p.inputs().contains(s)) {
+                scalars.put(s, -1.5 + 3 * rnd.nextDouble());
+            }
+        }
+        Reference ref = reference(p, data, scalars, List.of("x", "y").stream().filter(p.inputs()::contains).toList());
+        if (!Double.isFinite(ref.sumAbs()) || ref.gradAbs().values().stream().anyMatch(v -> !Double.isFinite(v))) {
+            return; // overflow or a pole: nothing to compare within a relative tolerance
+        }
+        BatchProgram b = BatchProgram.compile(p, List.of("x", "y"));
+        for (boolean simd : new boolean[] {false, true}) {
+            try {
+                assertMatches(b.withSimd(simd).withThreads(1 + rnd.nextInt(2)).gradient(data, scalars), ref, n);
+            } catch (AssertionError e) {
+                throw new AssertionError("formula " + source + " (simd " + simd + ", scalars " + scalars + "): " + e.getMessage(), e);
+            }
+        }
+    }
+}
