@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Inputs named as columns are bound to arrays of N values (x, y); every other input is a scalar
  * (a parameter, the same at every point). The program is split once, at compile time, into the
  * <em>uniform</em> part (nodes that depend on scalars and constants only, computed once per call)
- * and the <em>varying</em> part, which runs over blocks of {@value #BLOCK} points so every
+ * and the <em>varying</em> part, which runs over blocks of 512 points so every
  * intermediate stays in cache: a forward pass storing each node's block of values, then a reverse
  * sweep accumulating each node's block of adjoints, and for every uniform node that feeds a varying
  * one the adjoint summed over the block. The sweep's local derivatives are Op's own rules,
@@ -41,9 +41,12 @@ public final class BatchProgram {
     static final int BLOCK = 512;
 
     private static final int APPLY = 0;
-    private static final int MUL_SET = 1;
-    private static final int MUL_ADD = 2;
-    private static final int DOT = 3;
+    private static final int MUL_ADD = 1;
+    private static final int DOT = 2;
+    /** Two DOTs sharing the adjoint g, in one pass: op = second accumulator, c = its factor. */
+    private static final int DOT2 = 3;
+    /** "No slot": the previous adjoint of a first contribution. */
+    private static final int NONE = Integer.MIN_VALUE;
 
     private final Program program;
     private final List<String> columns;
@@ -72,6 +75,7 @@ public final class BatchProgram {
     private final int[] bDst;
     private final int[] bA;
     private final int[] bB;
+    private final int[] bC;
     /** Number of uniform nodes that collect adjoints summed over points. */
     private final int accumulators;
     /** For each accumulator, its program node. */
@@ -102,6 +106,7 @@ public final class BatchProgram {
         this.bDst = o.bDst;
         this.bA = o.bA;
         this.bB = o.bB;
+        this.bC = o.bC;
         this.accumulators = o.accumulators;
         this.accumulatorNode = o.accumulatorNode;
         this.nodeRef = o.nodeRef;
@@ -187,11 +192,16 @@ public final class BatchProgram {
                 }
                 int e = op.partial(k, u, ra, rb, ref[i]);
                 if (ref[arg] >= 0) {
-                    boolean first = adj[arg] == Integer.MIN_VALUE;
-                    if (first) {
+                    // Adjoints are single-assignment: a contribution writes a new slot (old + g·e),
+                    // so a contribution that is just g or e (a factor 1) can share its slot.
+                    int prev = adj[arg];
+                    int plain = u.isOne(e) ? adj[i] : u.isOne(adj[i]) ? e : Integer.MIN_VALUE;
+                    if (prev == Integer.MIN_VALUE && plain >= 0) {
+                        adj[arg] = plain;
+                    } else {
                         adj[arg] = u.newSlot();
+                        u.backward(MUL_ADD, prev == Integer.MIN_VALUE ? NONE : prev, adj[arg], adj[i], e);
                     }
-                    u.backward(first ? MUL_SET : MUL_ADD, 0, adj[arg], adj[i], e);
                 } else {
                     Integer slot = acc.computeIfAbsent(arg, x -> acc.size());
                     u.backward(DOT, 0, slot, adj[i], e);
@@ -213,11 +223,13 @@ public final class BatchProgram {
         this.fA = u.forward.column(3);
         this.fB = u.forward.column(4);
         this.outputRef = ref[out];
+        u.fuseDots();
         this.bKind = u.backward.column(0);
         this.bOp = u.backward.column(1);
         this.bDst = u.backward.column(2);
         this.bA = u.backward.column(3);
         this.bB = u.backward.column(4);
+        this.bC = u.backward.column(5);
         this.nodeRef = ref;
         this.depends = dep;
     }
@@ -225,7 +237,7 @@ public final class BatchProgram {
     /** Rows of int instructions, growable. */
     private static final class Code {
         private final int width;
-        private final List<int[]> rows = new ArrayList<>();
+        final List<int[]> rows = new ArrayList<>();
 
         Code(int width) {
             this.width = width;
@@ -252,7 +264,7 @@ public final class BatchProgram {
     private static final class Builder implements Algebra<Integer> {
         final Code uniform = new Code(4);
         final Code forward = new Code(5);
-        final Code backward = new Code(5);
+        final Code backward = new Code(6);
         final List<Double> uniformValue = new ArrayList<>();
         final List<Boolean> uniformConstant = new ArrayList<>();
         final Map<Long, Integer> constants = new HashMap<>();
@@ -270,6 +282,10 @@ public final class BatchProgram {
 
         double[] uniformValues() {
             return uniformValue.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        boolean isOne(int r) {
+            return isConstant(r) && value(r) == 1;
         }
 
         private boolean isConstant(Integer r) {
@@ -294,12 +310,36 @@ public final class BatchProgram {
             backward.add(kind, op, dst, a, b);
         }
 
+        /**
+         * Merges each run of two DOTs with the same adjoint (a sum {@code β + ω·h} gives ∂/∂β and
+         * ∂/∂ω from one g) into one pass over g. Each sum still adds its terms in the same order.
+         */
+        void fuseDots() {
+            List<int[]> rows = backward.rows;
+            List<int[]> fused = new ArrayList<>();
+            for (int j = 0; j < rows.size(); j++) {
+                int[] r = rows.get(j);
+                int[] next = j + 1 < rows.size() ? rows.get(j + 1) : null;
+                if (r[0] == DOT && next != null && next[0] == DOT && next[3] == r[3] && r[3] >= 0) {
+                    fused.add(new int[] {DOT2, next[2], r[2], r[3], r[4], next[4]});
+                    j++;
+                } else {
+                    fused.add(r);
+                }
+            }
+            rows.clear();
+            rows.addAll(fused);
+        }
+
         int emit(Op op, Integer a, Integer b, Code code, boolean simplify) {
             boolean unary = op.arity() == 1;
             int bb = unary ? 0 : b;
             boolean uniformArgs = a < 0 && (unary || bb < 0);
             if (uniformArgs && isConstant(a) && (unary || isConstant(bb))) {
                 return constant(op.apply(value(a), unary ? 0 : value(bb)));
+            }
+            if (simplify && op == Op.POW && isConstant(bb) && value(bb) == 1) {
+                return a; // Math.pow(a, 1) is a, by its specification
             }
             if (simplify && op == Op.MUL) {
                 // Only the exact identity 1·x = x; 0·x is not 0 when x is infinite.
@@ -467,7 +507,7 @@ public final class BatchProgram {
         int workers = Math.max(1, Math.min(threads, blocks / 4));
         AtomicInteger next = new AtomicInteger();
         Runnable work = () -> {
-            double[][] buf = new double[slots][BLOCK];
+            double[][] buf = new double[slots + 1][BLOCK]; // the last: scratch for two-sum results
             for (int blk; (blk = next.getAndIncrement()) < blocks; ) {
                 runBlock(data, uni, buf, blk, backward, partial, width, pointsOut);
             }
@@ -541,14 +581,22 @@ public final class BatchProgram {
         if (!backward) {
             return;
         }
+        double[] two = buf[slots];
         for (int j = 0; j < bKind.length; j++) {
             int a = bA[j];
             int b = bB[j];
             switch (bKind[j]) {
                 case APPLY -> apply(k, Op.ofOrdinal(bOp[j]), buf, uni, bDst[j], a, b, m);
-                case MUL_SET, MUL_ADD -> k.mulAdd(buf[bDst[j]], bKind[j] == MUL_ADD,
+                case MUL_ADD -> k.mulAdd(buf[bDst[j]], bOp[j] == NONE ? null : buf[bOp[j]],
                         a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
                         b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1], m);
+                case DOT2 -> {
+                    int c = bC[j];
+                    k.dot2(buf[a], b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1],
+                            c >= 0 ? buf[c] : null, c >= 0 ? 0 : uni[-c - 1], m, two);
+                    partial[base + 1 + bDst[j]] += two[0];
+                    partial[base + 1 + bOp[j]] += two[1];
+                }
                 default -> partial[base + 1 + bDst[j]] += k.dot(
                         a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
                         b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1], m);

@@ -60,15 +60,15 @@ class Kernel {
     }
 
     /**
-     * {@code d[i] = (accumulate ? d[i] : 0) + g[i]·e[i]}: one adjoint contribution. Where the adjoint
-     * {@code g[i]} is 0 the contribution is 0 even if the local derivative is infinite, as in the
-     * scalar engine, which skips steps whose adjoint is 0.
+     * {@code d[i] = c[i] + g[i]·e[i]} ({@code c == null}: 0): one adjoint contribution added to
+     * what the argument had. Where the adjoint {@code g[i]} is 0 the contribution is 0 even if the
+     * local derivative is infinite, as in the scalar engine, which skips steps whose adjoint is 0.
      */
-    void mulAdd(double[] d, boolean accumulate, double[] g, double gs, double[] e, double es, int n) {
+    void mulAdd(double[] d, double[] c, double[] g, double gs, double[] e, double es, int n) {
         for (int i = 0; i < n; i++) {
             double gi = g == null ? gs : g[i];
             double t = gi == 0 ? 0 : gi * (e == null ? es : e[i]);
-            d[i] = accumulate ? d[i] + t : t;
+            d[i] = c == null ? t : c[i] + t;
         }
     }
 
@@ -80,6 +80,27 @@ class Kernel {
             s += gi == 0 ? 0 : gi * (e == null ? es : e[i]);
         }
         return s;
+    }
+
+    /**
+     * Two {@link #dot}s with the same varying {@code g} in one pass: {@code out[0] = Σ g·e1},
+     * {@code out[1] = Σ g·e2}, each added in the order {@code dot} would add it.
+     */
+    void dot2(double[] g, double[] e1, double e1s, double[] e2, double e2s, int n, double[] out) {
+        double s1 = 0;
+        double s2 = 0;
+        for (int i = 0; i < n; i++) {
+            double gi = g[i];
+            if (gi != 0) {
+                s1 += gi * (e1 == null ? e1s : e1[i]);
+                s2 += gi * (e2 == null ? e2s : e2[i]);
+            } else {
+                s1 += 0;
+                s2 += 0;
+            }
+        }
+        out[0] = s1;
+        out[1] = s2;
     }
 
     /** {@code Σ y[i]}. */

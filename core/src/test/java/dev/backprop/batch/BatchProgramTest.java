@@ -193,6 +193,13 @@ class BatchProgramTest {
         assertThat(r.gradient().values()).containsOnly(0.0);
     }
 
+    /** SIMD against plain directly: 1e-12 relative to the same absolute-value scales. */
+    static void simdAgreesWithPlain(BatchResult simd, BatchResult plain, Reference ref, String source) {
+        assertThat(simd.sum()).as(source).isCloseTo(plain.sum(), org.assertj.core.data.Offset.offset(TOL * ref.sumAbs() + 1e-300));
+        plain.gradient().forEach((k, v) -> assertThat(simd.gradient().get(k)).as(source + " ∂/∂" + k)
+                .isCloseTo(v, org.assertj.core.data.Offset.offset(TOL * ref.gradAbs().get(k) + 1e-300)));
+    }
+
     // Random formulas over every primitive: columns x, y; scalars p, q, r.
 
     private static final String[] LEAVES = {"x", "y", "p", "q", "r", "0.5", "2", "1.5"};
@@ -239,6 +246,7 @@ class BatchProgramTest {
             return; // overflow or a pole: nothing to compare within a relative tolerance
         }
         BatchProgram b = BatchProgram.compile(p, List.of("x", "y"));
+        simdAgreesWithPlain(b.withSimd(true).gradient(data, scalars), b.withSimd(false).gradient(data, scalars), ref, source);
         for (boolean simd : new boolean[] {false, true}) {
             try {
                 assertMatches(b.withSimd(simd).withThreads(1 + rnd.nextInt(2)).gradient(data, scalars), ref, n);
