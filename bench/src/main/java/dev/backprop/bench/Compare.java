@@ -48,7 +48,7 @@ public final class Compare {
     private final List<String> only;
     private final Path scripts;
     private final Optional<String> python;
-    private final Path jmhLog;
+    private final Path logs;
     private final List<Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private String torchVersion = "";
@@ -57,12 +57,12 @@ public final class Compare {
     record Row(String workload, String ours, String peerName, String peer, String ratio, String target, String verdict) {
     }
 
-    private Compare(boolean quick, List<String> only, Path scripts, Optional<String> python, Path jmhLog) {
+    private Compare(boolean quick, List<String> only, Path scripts, Optional<String> python, Path logs) {
         this.quick = quick;
         this.only = only;
         this.scripts = scripts;
         this.python = python;
-        this.jmhLog = jmhLog;
+        this.logs = logs;
     }
 
     /** Entry point of {@code bench/compare}; exit code 2 on bad arguments. */
@@ -91,7 +91,8 @@ public final class Compare {
                 bad("unknown workload '" + w + "' in --only (toy, tape, mlp)");
             }
         }
-        Path log = Paths.get(System.getProperty("java.io.tmpdir"), "backprop-compare-jmh.log");
+        Path log = scripts.resolve("target").resolve("compare");
+        Files.createDirectories(log);
         Compare c = new Compare(quick, only, scripts, findTorch(pythonArg), log);
         c.run();
     }
@@ -116,7 +117,7 @@ public final class Compare {
                     + "` (Debian's build, run by /usr/bin/python3); PyTorch columns are empty.");
             progress("PyTorch is not installed: " + INSTALL_TORCH + "; running the Java side only");
         }
-        progress("JMH log: " + jmhLog);
+        progress("JMH logs in " + logs);
         if (only.contains("toy")) {
             toyRows();
         }
@@ -148,7 +149,7 @@ public final class Compare {
         OptionalDouble ourGrad = ns(java, "batchGradient");
         OptionalDouble torchLoss = number(torch, "loss_ns_per_point");
         OptionalDouble torchGrad = number(torch, "gradient_ns_per_point");
-        String torchName = "PyTorch " + torch.map(t -> String.valueOf(t.get("torch"))).orElse("") + ", " + threads + " thr";
+        String torchName = "PyTorch " + torch.map(t -> t.get("torch") + ", ").orElse("") + threads + " thr";
 
         rows.add(row("toy loss+gradient, ns/point", ourGrad, err(java, "batchGradient"),
                 torchName + ", backward()", torchGrad, 1.0 / 3, "≤ 0.33 (3× faster)"));
@@ -239,7 +240,8 @@ public final class Compare {
             notes.add("MLP step: dev.backprop.bench.MlpStepBenchmark is not in this build yet; only PyTorch's side is shown.");
         }
         rows.add(row("MLP 784-1024-1024-10 step, ms", ours, error,
-                "PyTorch " + torch.map(t -> String.valueOf(t.get("torch"))).orElse("") + ", OpenBLAS",
+                torch.isPresent() ? "PyTorch " + torch.get().get("torch") + ", " + torch.get().get("threads").toString().replace(".0", "") + " thr"
+                        : Files.exists(script) ? "PyTorch" : "PyTorch (no bench/torch_mlp.py)",
                 number(torch, "ms_per_step"), 1.0, "≤ 1"));
         blasNote();
     }
@@ -291,7 +293,7 @@ public final class Compare {
     private Map<String, Result<?>> jmh(Class<?> type, boolean singleShot) throws RunnerException {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(Pattern.quote(type.getName()) + "\\..*")
-                .output(jmhLog.toString());
+                .output(logs.resolve("jmh-" + type.getSimpleName() + ".log").toString());
         if (quick) {
             o.warmupIterations(singleShot ? 1 : 2).measurementIterations(3);
             if (!singleShot) {
