@@ -1,10 +1,14 @@
 package dev.backprop.cli;
 
+import dev.backprop.batch.BatchProgram;
+import dev.backprop.batch.BatchResult;
 import dev.backprop.formula.Formula;
 import dev.backprop.graph.Evaluation;
 import dev.backprop.graph.Gradient;
 import dev.backprop.graph.NonFinite;
+import dev.backprop.graph.Program;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,19 +20,29 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code backprop grad}: a formula's value and partial derivatives at a point. */
+/**
+ * {@code backprop grad}: a formula's value and partial derivatives at a point or, with
+ * {@code --data}, summed over the rows of a data set.
+ */
 @Command(name = "grad", mixinStandardHelpOptions = true,
-        description = "The value of a formula and its partial derivatives at a point, by backpropagation.")
+        description = {"The value of a formula and its partial derivatives at a point, by backpropagation.",
+                "With --data: the value summed over the rows of a data set (inputs named like a column take "
+                        + "the column; the others take --at values) and the gradient of the sum with respect "
+                        + "to the --at inputs."})
 final class GradCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
     String formula;
-    @Option(names = "--at", paramLabel = "NAME=VALUE[,NAME=VALUE...]", required = true,
-            description = "Values of the inputs; may repeat.")
+    @Option(names = "--at", paramLabel = "NAME=VALUE[,NAME=VALUE...]",
+            description = "Values of the inputs (with --data: of the inputs that are not columns); may repeat.")
     List<String> at;
-    @Option(names = "--wrt", paramLabel = "NAME[,NAME...]", description = "Differentiate with respect to these inputs (default: all).")
+    @Option(names = "--data", paramLabel = "FILE.csv|NAME=FILE.npy[,NAME=FILE.npy...]",
+            description = "Data: a CSV file with a header row of column names, or NumPy .npy files, one per column.")
+    String data;
+    @Option(names = "--wrt", paramLabel = "NAME[,NAME...]",
+            description = "Differentiate with respect to these inputs (default: all; with --data: all --at inputs).")
     List<String> wrt;
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
@@ -36,6 +50,10 @@ final class GradCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Formula f = Inputs.formula(formula);
+        return data == null ? atPoint(f) : overData(f);
+    }
+
+    private int atPoint(Formula f) {
         Map<String, Double> point = Inputs.point(f, at);
         List<String> names = Inputs.wrt(f, wrt);
         Evaluation e = f.program().evaluate(point);
@@ -56,5 +74,102 @@ final class GradCommand implements Callable<Integer> {
         Optional<NonFinite> bad = e.firstNonFinite();
         Text.warnNonFinite(spec.commandLine().getErr(), bad.isPresent() ? bad : g.firstNonFinite());
         return 0;
+    }
+
+    private int overData(Formula f) {
+        DataSet ds = DataSet.read(data);
+        Map<String, Double> given = Inputs.assignments(at);
+        for (String name : given.keySet()) {
+            if (!f.inputs().contains(name)) {
+                throw new BadInput("--at names '" + name + "', which is not an input of the formula (inputs: "
+                        + String.join(", ", f.inputs()) + ")");
+            }
+            if (ds.columns.has(name)) {
+                throw new BadInput("--at gives '" + name + "', which is also a column of " + ds.origin
+                        + "; give each input one way");
+            }
+        }
+        List<String> cols = new ArrayList<>();
+        for (String name : f.inputs()) {
+            if (ds.columns.has(name)) {
+                cols.add(name);
+            } else if (!given.containsKey(name)) {
+                throw new BadInput(ds.sourceFor(name) + ": no column '" + name + "' for input '" + name
+                        + "' of the formula, and no --at " + name + "=VALUE (columns: "
+                        + String.join(", ", ds.columns.names()) + ")");
+            }
+        }
+        List<String> names = wrtScalars(f, cols);
+        BatchProgram b = BatchProgram.compile(f.program(), cols);
+        BatchResult r = b.gradient(ds.columns, given);
+        Map<String, Double> grad = new LinkedHashMap<>();
+        names.forEach(n -> grad.put(n, r.gradient().get(n)));
+        PrintWriter out = spec.commandLine().getOut();
+        String o = f.outputName();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("value", r.sum());
+            m.put("mean", r.mean());
+            m.put("n", r.n());
+            m.put("gradient", grad);
+            out.println(Json.of(m));
+        } else {
+            out.println("Σ" + o + " = " + r.sum() + "   (sum over " + r.n() + " rows of " + ds.origin + ")");
+            out.println("mean " + o + " = " + r.mean());
+            grad.forEach((k, v) -> out.println("∂Σ" + o + "/∂" + k + " = " + v));
+        }
+        boolean finite = Double.isFinite(r.sum()) && grad.values().stream().allMatch(Double::isFinite);
+        if (!finite) {
+            spec.commandLine().getErr().println("backprop: warning: " + firstNonFinite(b, ds, given, names));
+        }
+        return 0;
+    }
+
+    /** The inputs to differentiate with respect to: {@code --wrt}, or every --at input. */
+    private List<String> wrtScalars(Formula f, List<String> cols) {
+        List<String> all = Inputs.wrt(f, wrt);
+        List<String> names = new ArrayList<>();
+        boolean explicit = wrt != null && !wrt.isEmpty();
+        for (String n : all) {
+            if (!cols.contains(n)) {
+                names.add(n);
+            } else if (explicit) {
+                throw new BadInput("--wrt names '" + n + "', a column of the data; with --data the gradient is "
+                        + "with respect to the --at inputs");
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The first row whose value or gradient is NaN or infinite, and the step that made it so: that
+     * row re-evaluated by the scalar engine, which knows its steps by name.
+     */
+    private static String firstNonFinite(BatchProgram b, DataSet ds, Map<String, Double> given, List<String> wrt) {
+        Program p = b.program();
+        double[] values = b.pointValues(ds.columns, given);
+        Map<String, double[]> cols = new LinkedHashMap<>();
+        for (String c : b.columns()) {
+            cols.put(c, ds.columns.column(c));
+        }
+        for (int i = 0; i < values.length; i++) {
+            boolean valueBad = !Double.isFinite(values[i]);
+            Map<String, Double> point = new LinkedHashMap<>(given);
+            for (Map.Entry<String, double[]> e : cols.entrySet()) {
+                point.put(e.getKey(), e.getValue()[i]);
+            }
+            Evaluation e = p.evaluate(point);
+            if (valueBad) {
+                return ds.row(i) + ": " + e.firstNonFinite().map(NonFinite::message).orElse("the value is " + values[i]);
+            }
+            Gradient g = e.gradient();
+            for (String n : wrt) {
+                if (!Double.isFinite(g.of(n))) {
+                    return ds.row(i) + ": " + g.firstNonFinite().map(NonFinite::message)
+                            .orElse("the derivative with respect to " + n + " is " + g.of(n));
+                }
+            }
+        }
+        return "the sum is not finite although every row is: the terms overflow when added";
     }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "backprop", mixinStandardHelpOptions = true, version = "backprop 0.1.0",
         description = "Backpropagation (reverse-mode automatic differentiation), step by step.",
         subcommands = {ToyCommand.class, GradCommand.class, TraceCommand.class, CheckCommand.class,
-                DiffCommand.class, DeepCommand.class, InitCommand.class,
+                DiffCommand.class, DeepCommand.class, InitCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Add --debug to any command to see a stack trace on errors.",
                 "Exit codes: 0 success, 1 a check failed, 2 bad input."})

@@ -41,9 +41,10 @@ public final class BatchProgram {
     static final int BLOCK = 512;
 
     private static final int APPLY = 0;
-    private static final int MUL_SET = 1;
-    private static final int MUL_ADD = 2;
-    private static final int DOT = 3;
+    private static final int MUL_ADD = 1;
+    private static final int DOT = 2;
+    /** "No slot": the previous adjoint of a first contribution. */
+    private static final int NONE = Integer.MIN_VALUE;
 
     private final Program program;
     private final List<String> columns;
@@ -187,11 +188,16 @@ public final class BatchProgram {
                 }
                 int e = op.partial(k, u, ra, rb, ref[i]);
                 if (ref[arg] >= 0) {
-                    boolean first = adj[arg] == Integer.MIN_VALUE;
-                    if (first) {
+                    // Adjoints are single-assignment: a contribution writes a new slot (old + g·e),
+                    // so a contribution that is just g or e (a factor 1) can share its slot.
+                    int prev = adj[arg];
+                    int plain = u.isOne(e) ? adj[i] : u.isOne(adj[i]) ? e : Integer.MIN_VALUE;
+                    if (prev == Integer.MIN_VALUE && plain >= 0) {
+                        adj[arg] = plain;
+                    } else {
                         adj[arg] = u.newSlot();
+                        u.backward(MUL_ADD, prev == Integer.MIN_VALUE ? NONE : prev, adj[arg], adj[i], e);
                     }
-                    u.backward(first ? MUL_SET : MUL_ADD, 0, adj[arg], adj[i], e);
                 } else {
                     Integer slot = acc.computeIfAbsent(arg, x -> acc.size());
                     u.backward(DOT, 0, slot, adj[i], e);
@@ -272,6 +278,10 @@ public final class BatchProgram {
             return uniformValue.stream().mapToDouble(Double::doubleValue).toArray();
         }
 
+        boolean isOne(int r) {
+            return isConstant(r) && value(r) == 1;
+        }
+
         private boolean isConstant(Integer r) {
             return r < 0 && uniformConstant.get(-r - 1);
         }
@@ -300,6 +310,9 @@ public final class BatchProgram {
             boolean uniformArgs = a < 0 && (unary || bb < 0);
             if (uniformArgs && isConstant(a) && (unary || isConstant(bb))) {
                 return constant(op.apply(value(a), unary ? 0 : value(bb)));
+            }
+            if (simplify && op == Op.POW && isConstant(bb) && value(bb) == 1) {
+                return a; // Math.pow(a, 1) is a, by its specification
             }
             if (simplify && op == Op.MUL) {
                 // Only the exact identity 1·x = x; 0·x is not 0 when x is infinite.
@@ -546,7 +559,7 @@ public final class BatchProgram {
             int b = bB[j];
             switch (bKind[j]) {
                 case APPLY -> apply(k, Op.ofOrdinal(bOp[j]), buf, uni, bDst[j], a, b, m);
-                case MUL_SET, MUL_ADD -> k.mulAdd(buf[bDst[j]], bKind[j] == MUL_ADD,
+                case MUL_ADD -> k.mulAdd(buf[bDst[j]], bOp[j] == NONE ? null : buf[bOp[j]],
                         a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
                         b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1], m);
                 default -> partial[base + 1 + bDst[j]] += k.dot(

@@ -60,15 +60,15 @@ class Kernel {
     }
 
     /**
-     * {@code d[i] = (accumulate ? d[i] : 0) + g[i]·e[i]}: one adjoint contribution. Where the adjoint
-     * {@code g[i]} is 0 the contribution is 0 even if the local derivative is infinite, as in the
-     * scalar engine, which skips steps whose adjoint is 0.
+     * {@code d[i] = c[i] + g[i]·e[i]} ({@code c == null}: 0): one adjoint contribution added to
+     * what the argument had. Where the adjoint {@code g[i]} is 0 the contribution is 0 even if the
+     * local derivative is infinite, as in the scalar engine, which skips steps whose adjoint is 0.
      */
-    void mulAdd(double[] d, boolean accumulate, double[] g, double gs, double[] e, double es, int n) {
+    void mulAdd(double[] d, double[] c, double[] g, double gs, double[] e, double es, int n) {
         for (int i = 0; i < n; i++) {
             double gi = g == null ? gs : g[i];
             double t = gi == 0 ? 0 : gi * (e == null ? es : e[i]);
-            d[i] = accumulate ? d[i] + t : t;
+            d[i] = c == null ? t : c[i] + t;
         }
     }
 

@@ -26,97 +26,179 @@ final class VectorKernel extends Kernel {
 
     @Override
     void apply(Op op, double[] y, double[] a, double as, double[] b, double bs, int n) {
-        switch (op) {
-            case ADD -> binary(VectorOperators.ADD, op, y, a, as, b, bs, n);
-            case SUB -> binary(VectorOperators.SUB, op, y, a, as, b, bs, n);
-            case MUL -> binary(VectorOperators.MUL, op, y, a, as, b, bs, n);
-            case DIV -> binary(VectorOperators.DIV, op, y, a, as, b, bs, n);
+        if (op.arity() == 1 && a == null) {
+            super.apply(op, y, a, as, b, bs, n); // a scalar argument: nothing to vectorise
+            return;
+        }
+        int i = switch (op) {
+            case ADD -> add(y, a, as, b, bs, n);
+            case SUB -> sub(y, a, as, b, bs, n);
+            case MUL -> mul(y, a, as, b, bs, n);
+            case DIV -> div(y, a, as, b, bs, n);
             case POW -> pow(y, a, as, b, bs, n);
-            case NEG -> unary(VectorOperators.NEG, op, y, a, as, n);
-            case SIN -> unary(VectorOperators.SIN, op, y, a, as, n);
-            case COS -> unary(VectorOperators.COS, op, y, a, as, n);
-            case TAN -> unary(VectorOperators.TAN, op, y, a, as, n);
-            case EXP -> unary(VectorOperators.EXP, op, y, a, as, n);
-            case LOG -> unary(VectorOperators.LOG, op, y, a, as, n);
-            case SQRT -> unary(VectorOperators.SQRT, op, y, a, as, n);
-            case TANH -> unary(VectorOperators.TANH, op, y, a, as, n);
-            default -> super.apply(op, y, a, as, b, bs, n);
-        }
-    }
-
-    private static void pow(double[] y, double[] a, double as, double[] b, double bs, int n) {
-        // Squares and first powers are the common case ((f − y)^2 and its derivative 2·(f − y)^1);
-        // the exact product beats the general lanewise pow by an order of magnitude.
-        if (b == null && a != null && bs == 2) {
-            binary(VectorOperators.MUL, Op.MUL, y, a, 0, a, 0, n);
-        } else if (b == null && a != null && bs == 1) {
-            System.arraycopy(a, 0, y, 0, n);
-        } else {
-            binary(VectorOperators.POW, Op.POW, y, a, as, b, bs, n);
-        }
-    }
-
-    private static void binary(VectorOperators.Binary v, Op op, double[] y, double[] a, double as, double[] b, double bs, int n) {
-        int i = 0;
-        int bound = S.loopBound(n);
-        if (a != null && b != null) {
-            for (; i < bound; i += L) {
-                DoubleVector.fromArray(S, a, i).lanewise(v, DoubleVector.fromArray(S, b, i)).intoArray(y, i);
-            }
-        } else if (a != null) {
-            DoubleVector vb = DoubleVector.broadcast(S, bs);
-            for (; i < bound; i += L) {
-                DoubleVector.fromArray(S, a, i).lanewise(v, vb).intoArray(y, i);
-            }
-        } else if (b != null) {
-            DoubleVector va = DoubleVector.broadcast(S, as);
-            for (; i < bound; i += L) {
-                va.lanewise(v, DoubleVector.fromArray(S, b, i)).intoArray(y, i);
-            }
-        }
+            case NEG -> neg(y, a, n);
+            case SIN -> sin(y, a, n);
+            case COS -> cos(y, a, n);
+            case TAN -> tan(y, a, n);
+            case EXP -> exp(y, a, n);
+            case LOG -> log(y, a, n);
+            case SQRT -> sqrt(y, a, n);
+            case TANH -> tanh(y, a, n);
+            default -> 0;
+        };
         for (; i < n; i++) {
             y[i] = op.apply(a == null ? as : a[i], b == null ? bs : b[i]);
         }
     }
 
-    private static void unary(VectorOperators.Unary v, Op op, double[] y, double[] a, double as, int n) {
+    // One method per primitive, each naming its operator literally: the JIT turns lanewise calls
+    // into machine code only when the operator is a constant where it compiles them. Each returns
+    // the index where its vector loop stopped; apply finishes the tail with Op.
+
+    private static DoubleVector load(double[] a, double s, int i) {
+        return a == null ? DoubleVector.broadcast(S, s) : DoubleVector.fromArray(S, a, i);
+    }
+
+    private static int add(double[] y, double[] a, double as, double[] b, double bs, int n) {
         int i = 0;
-        if (a != null) {
-            int bound = S.loopBound(n);
-            for (; i < bound; i += L) {
-                DoubleVector.fromArray(S, a, i).lanewise(v).intoArray(y, i);
-            }
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            load(a, as, i).add(load(b, bs, i)).intoArray(y, i);
         }
-        for (; i < n; i++) {
-            y[i] = op.apply(a == null ? as : a[i]);
+        return i;
+    }
+
+    private static int sub(double[] y, double[] a, double as, double[] b, double bs, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            load(a, as, i).sub(load(b, bs, i)).intoArray(y, i);
         }
+        return i;
+    }
+
+    private static int mul(double[] y, double[] a, double as, double[] b, double bs, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            load(a, as, i).mul(load(b, bs, i)).intoArray(y, i);
+        }
+        return i;
+    }
+
+    private static int div(double[] y, double[] a, double as, double[] b, double bs, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            load(a, as, i).div(load(b, bs, i)).intoArray(y, i);
+        }
+        return i;
+    }
+
+    private static int pow(double[] y, double[] a, double as, double[] b, double bs, int n) {
+        // Squares and first powers are the common case ((f − y)^2 and its derivative 2·(f − y)^1);
+        // the exact product beats the general lanewise pow by an order of magnitude.
+        if (b == null && a != null && bs == 2) {
+            return mul(y, a, 0, a, 0, n);
+        }
+        if (b == null && a != null && bs == 1) {
+            System.arraycopy(a, 0, y, 0, n);
+            return n;
+        }
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            load(a, as, i).lanewise(VectorOperators.POW, load(b, bs, i)).intoArray(y, i);
+        }
+        return i;
+    }
+
+    private static int neg(double[] y, double[] a, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.NEG).intoArray(y, i);
+        }
+        return i;
+    }
+
+    private static int sin(double[] y, double[] a, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.SIN).intoArray(y, i);
+        }
+        return i;
+    }
+
+    private static int cos(double[] y, double[] a, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.COS).intoArray(y, i);
+        }
+        return i;
+    }
+
+    private static int tan(double[] y, double[] a, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.TAN).intoArray(y, i);
+        }
+        return i;
+    }
+
+    private static int exp(double[] y, double[] a, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.EXP).intoArray(y, i);
+        }
+        return i;
+    }
+
+    private static int log(double[] y, double[] a, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.LOG).intoArray(y, i);
+        }
+        return i;
+    }
+
+    private static int sqrt(double[] y, double[] a, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.SQRT).intoArray(y, i);
+        }
+        return i;
+    }
+
+    private static int tanh(double[] y, double[] a, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+        }
+        return i;
     }
 
     @Override
-    void mulAdd(double[] d, boolean accumulate, double[] g, double gs, double[] e, double es, int n) {
+    void mulAdd(double[] d, double[] c, double[] g, double gs, double[] e, double es, int n) {
         if (g == null) {
             if (gs == 0 || e == null) {
                 // A zero adjoint contributes nothing, as in the scalar engine; two scalars are rare.
-                super.mulAdd(d, accumulate, g, gs, e, es, n);
+                super.mulAdd(d, c, g, gs, e, es, n);
                 return;
             }
-            scaleAdd(d, accumulate, e, gs, n);
+            scaleAdd(d, c, e, gs, n);
             return;
         }
         DoubleVector ve = e == null ? DoubleVector.broadcast(S, es) : null;
         int i = 0;
         int bound = S.loopBound(n);
-        for (; i < bound; i += L) {
-            DoubleVector t = contribution(g, e, ve, i);
-            if (accumulate) {
-                t = t.add(DoubleVector.fromArray(S, d, i));
+        if (c == null) {
+            for (; i < bound; i += L) {
+                contribution(g, e, ve, i).intoArray(d, i);
             }
-            t.intoArray(d, i);
+        } else {
+            for (; i < bound; i += L) {
+                contribution(g, e, ve, i).add(DoubleVector.fromArray(S, c, i)).intoArray(d, i);
+            }
         }
         for (; i < n; i++) {
             double gi = g[i];
             double t = gi == 0 ? 0 : gi * (e == null ? es : e[i]);
-            d[i] = accumulate ? d[i] + t : t;
+            d[i] = c == null ? t : c[i] + t;
         }
     }
 
@@ -127,23 +209,23 @@ final class VectorKernel extends Kernel {
         return t.blend(0.0, vg.compare(VectorOperators.EQ, 0.0));
     }
 
-    /** {@code d = (accumulate ? d : 0) + c·x} for a nonzero scalar adjoint c. */
-    private static void scaleAdd(double[] d, boolean accumulate, double[] x, double c, int n) {
-        DoubleVector vc = DoubleVector.broadcast(S, c);
+    /** {@code d = c + k·x} ({@code c == null}: 0) for a nonzero scalar adjoint k. */
+    private static void scaleAdd(double[] d, double[] c, double[] x, double k, int n) {
+        DoubleVector vk = DoubleVector.broadcast(S, k);
         int i = 0;
         int bound = S.loopBound(n);
-        if (accumulate) {
+        if (c != null) {
             for (; i < bound; i += L) {
-                DoubleVector.fromArray(S, x, i).mul(vc).add(DoubleVector.fromArray(S, d, i)).intoArray(d, i);
+                DoubleVector.fromArray(S, x, i).mul(vk).add(DoubleVector.fromArray(S, c, i)).intoArray(d, i);
             }
         } else {
             for (; i < bound; i += L) {
-                DoubleVector.fromArray(S, x, i).mul(vc).intoArray(d, i);
+                DoubleVector.fromArray(S, x, i).mul(vk).intoArray(d, i);
             }
         }
         for (; i < n; i++) {
-            double t = x[i] * c;
-            d[i] = accumulate ? d[i] + t : t;
+            double t = x[i] * k;
+            d[i] = c == null ? t : c[i] + t;
         }
     }
 

@@ -1,0 +1,65 @@
+package dev.backprop.cli;
+
+import dev.backprop.io.Columns;
+import dev.backprop.io.Csv;
+import dev.backprop.io.DataException;
+import dev.backprop.io.Npy;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The data named by {@code --data}: one CSV file with a header row, or a set of NumPy files
+ * {@code x=x.npy,y=y.npy}. Knows how to name a row for a user (a CSV line number, or an index).
+ */
+final class DataSet {
+    final Columns columns;
+    /** What error messages call the data: the CSV file, or the list of .npy files. */
+    final String origin;
+    private final boolean csv;
+    private final Map<String, Path> files;
+
+    private DataSet(Columns columns, String origin, boolean csv, Map<String, Path> files) {
+        this.columns = columns;
+        this.origin = origin;
+        this.csv = csv;
+        this.files = files;
+    }
+
+    static DataSet read(String arg) {
+        try {
+            if (!arg.contains("=")) {
+                if (arg.endsWith(".npy")) {
+                    throw new BadInput("--data " + arg + ": a .npy file holds one column; name it, as in --data x=" + arg);
+                }
+                return new DataSet(Csv.read(Path.of(arg)), arg, true, Map.of());
+            }
+            Map<String, Path> files = new LinkedHashMap<>();
+            for (String item : arg.split(",")) {
+                String s = item.trim();
+                int eq = s.indexOf('=');
+                if (eq <= 0 || eq == s.length() - 1) {
+                    throw new BadInput("--data expects FILE.csv or NAME=FILE.npy[,NAME=FILE.npy...], got '" + s + "'");
+                }
+                String name = s.substring(0, eq).trim();
+                if (files.put(name, Path.of(s.substring(eq + 1).trim())) != null) {
+                    throw new BadInput("--data gives column '" + name + "' twice");
+                }
+            }
+            return new DataSet(Npy.read(files), String.join(", ", files.values().stream().map(Path::toString).toList()),
+                    false, files);
+        } catch (DataException e) {
+            throw new BadInput(e.getMessage());
+        }
+    }
+
+    /** Where the data for input {@code name} would come from, for a message about it missing. */
+    String sourceFor(String name) {
+        return csv ? origin : "--data (files: " + String.join(", ", files.keySet()) + ")";
+    }
+
+    /** Row {@code i} (0-based) as a user finds it: the CSV line, or the index in the .npy files. */
+    String row(int i) {
+        return csv ? "row " + (i + 1) + " (" + origin + " line " + (i + 2) + ")" : "row " + (i + 1) + " (index " + i + " of the .npy files)";
+    }
+}
