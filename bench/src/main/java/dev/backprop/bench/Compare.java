@@ -212,37 +212,41 @@ public final class Compare {
     // ---------------------------------------------------------------- MLP training step
 
     /**
-     * THE MLP ROW: our {@code MlpStepBenchmark} (JMH, branch {@code mlp}) against
+     * THE MLP ROWS: our {@code MlpStepBenchmark} (JMH, branch {@code mlp}) against
      * {@code bench/torch_mlp.py}, one SGD step of a 784-1024-1024-10 ReLU network, batch 256,
      * float64. Whichever side is missing leaves its column empty.
      */
     private void mlpRows() throws IOException, InterruptedException, RunnerException {
-        Optional<Map<String, Object>> torch = Optional.empty();
         Path script = scripts.resolve("torch_mlp.py");
-        if (python.isPresent() && Files.exists(script)) {
-            progress("PyTorch: MLP training step");
-            torch = runJson(List.of(python.get(), script.toString(),
-                    "--threads", String.valueOf(Runtime.getRuntime().availableProcessors()),
-                    "--warmup", quick ? "2" : "5", "--reps", quick ? "5" : "20"));
-        }
-        OptionalDouble ours = OptionalDouble.empty();
-        String error = "";
         Optional<Class<?>> bench = optionalClass("dev.backprop.bench.MlpStepBenchmark");
+        Map<String, Result<?>> java = Map.of();
         if (bench.isPresent()) {
-            progress("JMH: MLP training step");
-            Map<String, Result<?>> java = jmh(bench.get(), false);
-            if (!java.isEmpty()) {
-                Result<?> r = java.values().iterator().next();
+            progress("JMH: MLP training step (both losses)");
+            java = jmh(bench.get(), false);
+        } else {
+            notes.add("MLP step: dev.backprop.bench.MlpStepBenchmark is not in this build; only PyTorch's side is shown.");
+        }
+        for (String loss : List.of("xent", "squared")) {
+            Optional<Map<String, Object>> torch = Optional.empty();
+            if (python.isPresent() && Files.exists(script)) {
+                progress("PyTorch: MLP training step, loss " + loss);
+                torch = runJson(List.of(python.get(), script.toString(), "--loss", loss,
+                        "--threads", String.valueOf(Runtime.getRuntime().availableProcessors()),
+                        "--warmup", quick ? "2" : "5", "--reps", quick ? "5" : "20"));
+            }
+            OptionalDouble ours = OptionalDouble.empty();
+            String error = "";
+            Result<?> r = java.get("step[loss=" + loss + "]");
+            if (r != null) {
                 ours = OptionalDouble.of(toMillis(r.getScore(), r.getScoreUnit()));
                 error = fmt(toMillis(r.getScoreError(), r.getScoreUnit()));
             }
-        } else {
-            notes.add("MLP step: dev.backprop.bench.MlpStepBenchmark is not in this build yet; only PyTorch's side is shown.");
+            rows.add(row("MLP 784-1024-1024-10 SGD step, " + (loss.equals("xent") ? "softmax x-ent" : "squared") + ", ms",
+                    ours, error,
+                    torch.isPresent() ? "PyTorch " + torch.get().get("torch") + ", " + torch.get().get("threads").toString().replace(".0", "") + " thr"
+                            : Files.exists(script) ? "PyTorch" : "PyTorch (no bench/torch_mlp.py)",
+                    number(torch, "ms_per_step"), 1.0, "≤ 1"));
         }
-        rows.add(row("MLP 784-1024-1024-10 step, ms", ours, error,
-                torch.isPresent() ? "PyTorch " + torch.get().get("torch") + ", " + torch.get().get("threads").toString().replace(".0", "") + " thr"
-                        : Files.exists(script) ? "PyTorch" : "PyTorch (no bench/torch_mlp.py)",
-                number(torch, "ms_per_step"), 1.0, "≤ 1"));
         blasNote();
     }
 
@@ -303,7 +307,16 @@ public final class Compare {
         Map<String, Result<?>> out = new LinkedHashMap<>();
         for (RunResult r : new Runner(o.build()).run()) {
             String name = r.getParams().getBenchmark();
-            out.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult());
+            StringBuilder key = new StringBuilder(name.substring(name.lastIndexOf('.') + 1));
+            List<String> params = new ArrayList<>(r.getParams().getParamsKeys());
+            if (!params.isEmpty()) {
+                key.append('[');
+                for (String p : params) {
+                    key.append(key.charAt(key.length() - 1) == '[' ? "" : ",").append(p).append('=').append(r.getParams().getParam(p));
+                }
+                key.append(']');
+            }
+            out.put(key.toString(), r.getPrimaryResult());
         }
         return out;
     }
