@@ -40,6 +40,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--reps", type=int, default=15)
+    ap.add_argument("--profile", action="store_true",
+                    help="also print torch.profiler's per-operator table of one loss+backward to stderr")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -67,6 +69,12 @@ def main():
     t_loss = median_seconds(loss_alone, args.warmup, args.reps)
     t_grad = median_seconds(loss_and_gradient, args.warmup, args.reps)
     loss = loss_and_gradient()
+    if args.profile:
+        import sys
+        from torch.profiler import profile, ProfilerActivity
+        with profile(activities=[ProfilerActivity.CPU]) as prof:
+            loss_and_gradient()
+        print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=15), file=sys.stderr)
     print(json.dumps({
         "workload": "toy", "n": args.n, "threads": torch.get_num_threads(), "torch": torch.__version__,
         "loss_ns_per_point": t_loss / args.n * 1e9,
