@@ -45,6 +45,8 @@ public final class BatchProgram {
     private static final int DOT = 2;
     /** Two DOTs sharing the adjoint g, in one pass: op = second accumulator, c = its factor. */
     private static final int DOT2 = 3;
+    /** Forward only: y = a·b + c, a product feeding a sum (β + ω·h) in one pass; two roundings, as unfused. */
+    private static final int AFFINE = 4;
     /** "No slot": the previous adjoint of a first contribution. */
     private static final int NONE = Integer.MIN_VALUE;
 
@@ -69,6 +71,8 @@ public final class BatchProgram {
     private final int[] fDst;
     private final int[] fA;
     private final int[] fB;
+    private final int[] fKind;
+    private final int[] fC;
     private final int outputRef;
     private final int[] bKind;
     private final int[] bOp;
@@ -100,6 +104,8 @@ public final class BatchProgram {
         this.fDst = o.fDst;
         this.fA = o.fA;
         this.fB = o.fB;
+        this.fKind = o.fKind;
+        this.fC = o.fC;
         this.outputRef = o.outputRef;
         this.bKind = o.bKind;
         this.bOp = o.bOp;
@@ -218,6 +224,9 @@ public final class BatchProgram {
         this.uB = u.uniform.column(3);
         this.slots = u.slots;
         this.columnSlot = colSlots;
+        u.fuseAffine(ref[out]);
+        this.fKind = u.forward.column(0);
+        this.fC = u.forward.column(5);
         this.fOp = u.forward.column(1);
         this.fDst = u.forward.column(2);
         this.fA = u.forward.column(3);
@@ -263,7 +272,7 @@ public final class BatchProgram {
      */
     private static final class Builder implements Algebra<Integer> {
         final Code uniform = new Code(4);
-        final Code forward = new Code(5);
+        final Code forward = new Code(6);
         final Code backward = new Code(6);
         final List<Double> uniformValue = new ArrayList<>();
         final List<Boolean> uniformConstant = new ArrayList<>();
@@ -308,6 +317,66 @@ public final class BatchProgram {
 
         void backward(int kind, int op, int dst, int a, int b) {
             backward.add(kind, op, dst, a, b);
+        }
+
+        /**
+         * Merges a product whose only reader is the next instruction, a sum, into one pass
+         * {@code a·b + c}, the shape of every layer {@code β + ω·h}. The product's slot is then
+         * never written; the values are those of the two steps (no fused multiply-add).
+         */
+        void fuseAffine(int output) {
+            int[] uses = new int[slots];
+            for (int[] r : forward.rows) {
+                count(uses, r[3]);
+                if (Op.ofOrdinal(r[1]).arity() == 2) {
+                    count(uses, r[4]);
+                }
+            }
+            for (int[] r : backward.rows) {
+                switch (r[0]) {
+                    case APPLY -> {
+                        count(uses, r[3]);
+                        if (Op.ofOrdinal(r[1]).arity() == 2) {
+                            count(uses, r[4]);
+                        }
+                    }
+                    case MUL_ADD -> {
+                        count(uses, r[1]);
+                        count(uses, r[3]);
+                        count(uses, r[4]);
+                    }
+                    default -> { // DOT, and DOT2 with its second factor in column 5
+                        count(uses, r[3]);
+                        count(uses, r[4]);
+                        if (r[0] == DOT2) {
+                            count(uses, r[5]);
+                        }
+                    }
+                }
+            }
+            count(uses, output);
+            List<int[]> rows = forward.rows;
+            List<int[]> fused = new ArrayList<>();
+            for (int j = 0; j < rows.size(); j++) {
+                int[] r = rows.get(j);
+                int[] next = j + 1 < rows.size() ? rows.get(j + 1) : null;
+                if (next != null && r[1] == Op.MUL.ordinal() && next[1] == Op.ADD.ordinal() && uses[r[2]] == 1
+                        && (next[3] == r[2]) != (next[4] == r[2])) {
+                    int c = next[3] == r[2] ? next[4] : next[3];
+                    fused.add(new int[] {AFFINE, 0, next[2], r[3], r[4], c});
+                    j++;
+                } else {
+                    fused.add(r);
+                }
+            }
+            rows.clear();
+            rows.addAll(fused);
+        }
+
+        private static void count(int[] uses, int ref) {
+            if (ref >= 0 && ref < uses.length) {
+                uses[ref]++;
+            }
         }
 
         /**
@@ -507,7 +576,8 @@ public final class BatchProgram {
         int workers = Math.max(1, Math.min(threads, blocks / 4));
         AtomicInteger next = new AtomicInteger();
         Runnable work = () -> {
-            double[][] buf = new double[slots + 1][BLOCK]; // the last: scratch for two-sum results
+            // Small batches (mini-batches) get small buffers; the last row is scratch for two sums.
+            double[][] buf = new double[slots + 1][Math.max(2, Math.min(BLOCK, n))];
             for (int blk; (blk = next.getAndIncrement()) < blocks; ) {
                 runBlock(data, uni, buf, blk, backward, partial, width, pointsOut);
             }
@@ -563,6 +633,15 @@ public final class BatchProgram {
         }
         Kernel k = kernel;
         for (int j = 0; j < fOp.length; j++) {
+            if (fKind[j] == AFFINE) {
+                int a = fA[j];
+                int b = fB[j];
+                int c = fC[j];
+                k.affine(buf[fDst[j]], a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
+                        b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1],
+                        c >= 0 ? buf[c] : null, c >= 0 ? 0 : uni[-c - 1], m);
+                continue;
+            }
             apply(k, Op.ofOrdinal(fOp[j]), buf, uni, fDst[j], fA[j], fB[j], m);
         }
         int base = blk * width;

@@ -59,6 +59,14 @@ class Kernel {
         }
     }
 
+    /** {@code y[i] = a[i]·b[i] + c[i]}, rounded after the product and after the sum, as two steps would be. */
+    void affine(double[] y, double[] a, double as, double[] b, double bs, double[] c, double cs, int n) {
+        for (int i = 0; i < n; i++) {
+            double p = (a == null ? as : a[i]) * (b == null ? bs : b[i]);
+            y[i] = p + (c == null ? cs : c[i]);
+        }
+    }
+
     /**
      * {@code d[i] = c[i] + g[i]·e[i]} ({@code c == null}: 0): one adjoint contribution added to
      * what the argument had. Where the adjoint {@code g[i]} is 0 the contribution is 0 even if the

@@ -173,6 +173,18 @@ final class VectorKernel extends Kernel {
     }
 
     @Override
+    void affine(double[] y, double[] a, double as, double[] b, double bs, double[] c, double cs, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            load(a, as, i).mul(load(b, bs, i)).add(load(c, cs, i)).intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            double p = (a == null ? as : a[i]) * (b == null ? bs : b[i]);
+            y[i] = p + (c == null ? cs : c[i]);
+        }
+    }
+
+    @Override
     void mulAdd(double[] d, double[] c, double[] g, double gs, double[] e, double es, int n) {
         if (g == null) {
             if (gs == 0 || e == null) {
