@@ -1,31 +1,32 @@
 package dev.backprop.tensor;
 
 /**
- * The matrix kernels, kept in one place so a faster (blocked, vectorised) kernel can replace them
- * without touching the autograd. Row-major arrays throughout.
+ * The matrix products the tensors use, kept in one place; each is one call to {@link Gemm}, which
+ * reads transposed operands in place, so no transpose is ever copied for a product. Row-major
+ * arrays throughout.
  */
 final class MatMul {
     private MatMul() {
     }
 
-    /**
-     * C = A·B for A (m×k) and B (k×n). Loop order i-k-j: the inner loop runs along a row of B and
-     * a row of C, both contiguous, so the JIT can vectorise it. No element is skipped, so NaN and
-     * infinity propagate as in IEEE arithmetic (0·∞ = NaN).
-     */
+    /** C = A·B for A (m×k) and B (k×n). */
     static double[] multiply(double[] a, double[] b, int m, int k, int n) {
         double[] c = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            int ci = i * n;
-            int ai = i * k;
-            for (int p = 0; p < k; p++) {
-                double aip = a[ai + p];
-                int bp = p * n;
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] += aip * b[bp + j];
-                }
-            }
-        }
+        Gemm.multiply(m, n, k, a, false, b, false, c, false);
+        return c;
+    }
+
+    /** C = Aᵀ·B for A stored k×m and B (k×n): the gradient of the right operand of a product. */
+    static double[] multiplyTransposedA(double[] a, double[] b, int m, int k, int n) {
+        double[] c = new double[m * n];
+        Gemm.multiply(m, n, k, a, true, b, false, c, false);
+        return c;
+    }
+
+    /** C = A·Bᵀ for A (m×k) and B stored n×k: the gradient of the left operand of a product. */
+    static double[] multiplyTransposedB(double[] a, double[] b, int m, int k, int n) {
+        double[] c = new double[m * n];
+        Gemm.multiply(m, n, k, a, false, b, true, c, false);
         return c;
     }
 

@@ -103,7 +103,12 @@ public final class TensorTape {
     public TensorVar matmul(TensorVar a, TensorVar b) {
         Tensor x = value(a);
         Tensor z = value(b);
-        return record(x.matmul(z), (arg, g) -> arg == 0 ? g.matmul(z.transpose()) : x.transpose().matmul(g), a, b);
+        Tensor y = x.matmul(z);
+        int m = x.shape[0], k = x.shape[1], n = z.shape[1];
+        // dA = G·Bᵀ (m×k) and dB = Aᵀ·G (k×n), read in place: no transposed copy.
+        return record(y, (arg, g) -> arg == 0
+                ? new Tensor(MatMul.multiplyTransposedB(g.data, z.data, m, n, k), new int[] {m, k})
+                : new Tensor(MatMul.multiplyTransposedA(x.data, g.data, k, m, n), new int[] {k, n}), a, b);
     }
 
     /** Matrix transpose; the gradient is transposed back. */

@@ -1,0 +1,480 @@
+package dev.backprop.bench;
+
+import dev.backprop.batch.BatchBenchmark;
+import dev.backprop.batch.BatchResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * {@code bench/compare}: runs our Java benchmarks and the PyTorch reference scripts side by side
+ * and prints one table: each workload, our time, the peer's time, and the ratio ours/peer (below 1
+ * means we are faster). Peers: PyTorch ({@code bench/torch_*.py}), the fused {@code DoubleVector}
+ * loop ({@link FusedToyLoop}), and our own loss alone (for what the gradient costs on top).
+ *
+ * <p>Workloads run one after another, each Java figure next to its PyTorch figure, so both see the
+ * same machine state; the load average is printed because the machine may be shared. When PyTorch
+ * cannot be imported the Java side still runs and the table says how to install it.
+ *
+ * <pre>
+ * bench/compare [--quick] [--only toy,tape,mlp] [--python PYTHON] [--scripts DIR]
+ * </pre>
+ */
+public final class Compare {
+    private static final String INSTALL_TORCH = "apt-get install python3-torch";
+
+    private final boolean quick;
+    private final List<String> only;
+    private final Path scripts;
+    private final Optional<String> python;
+    private final Path logs;
+    private final List<Row> rows = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private String torchVersion = "";
+
+    /** One line of the table; empty strings where a column does not apply. */
+    record Row(String workload, String ours, String peerName, String peer, String ratio, String target, String verdict) {
+    }
+
+    private Compare(boolean quick, List<String> only, Path scripts, Optional<String> python, Path logs) {
+        this.quick = quick;
+        this.only = only;
+        this.scripts = scripts;
+        this.python = python;
+        this.logs = logs;
+    }
+
+    /** Entry point of {@code bench/compare}; exit code 2 on bad arguments. */
+    public static void main(String[] args) throws Exception {
+        boolean quick = false;
+        List<String> only = List.of("toy", "tape", "mlp");
+        Path scripts = Paths.get("bench");
+        String pythonArg = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--only" -> only = List.of(value(args, ++i).split(","));
+                case "--scripts" -> scripts = Paths.get(value(args, ++i));
+                case "--python" -> pythonArg = value(args, ++i);
+                case "-h", "--help" -> {
+                    System.out.println("usage: bench/compare [--quick] [--only toy,tape,mlp] [--python PYTHON] [--scripts DIR]");
+                    System.out.println("  Runs the Java benchmarks (JMH) and the PyTorch scripts side by side; prints one table.");
+                    System.out.println("  --quick  short runs (a smoke test: noisier figures)");
+                    return;
+                }
+                default -> bad("unknown option '" + args[i] + "' (try --help)");
+            }
+        }
+        for (String w : only) {
+            if (!List.of("toy", "tape", "mlp").contains(w)) {
+                bad("unknown workload '" + w + "' in --only (toy, tape, mlp)");
+            }
+        }
+        Path log = scripts.resolve("target").resolve("compare");
+        Files.createDirectories(log);
+        Compare c = new Compare(quick, only, scripts, findTorch(pythonArg), log);
+        c.run();
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            bad(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void bad(String message) {
+        System.err.println("compare: " + message);
+        System.exit(2);
+    }
+
+    private void run() throws IOException, InterruptedException, RunnerException {
+        String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+        String loadBefore = loadAverage();
+        if (python.isEmpty()) {
+            notes.add("PyTorch not found (`python3 -c 'import torch'` failed): install it with `" + INSTALL_TORCH
+                    + "` (Debian's build, run by /usr/bin/python3); PyTorch columns are empty.");
+            progress("PyTorch is not installed: " + INSTALL_TORCH + "; running the Java side only");
+        }
+        progress("JMH logs in " + logs);
+        if (only.contains("toy")) {
+            toyRows();
+        }
+        if (only.contains("tape")) {
+            tapeRows();
+        }
+        if (only.contains("mlp")) {
+            mlpRows();
+        }
+        printHeader(started, loadBefore, loadAverage());
+        printTable();
+    }
+
+    // ---------------------------------------------------------------- toy model
+
+    private void toyRows() throws IOException, InterruptedException, RunnerException {
+        int threads = Runtime.getRuntime().availableProcessors();
+        Optional<Map<String, Object>> torch = Optional.empty();
+        if (python.isPresent()) {
+            progress("PyTorch: toy loss, N = 1,000,000, " + threads + " threads");
+            List<String> cmd = List.of(python.get(), scripts.resolve("torch_toy.py").toString(),
+                    "--n", String.valueOf(ToyData.N), "--threads", String.valueOf(threads),
+                    "--warmup", quick ? "2" : "3", "--reps", quick ? "5" : "15");
+            torch = runJson(cmd);
+        }
+        progress("JMH: toy loss (ours and the fused loop)");
+        Map<String, Result<?>> java = jmh(ToyBenchmark.class, false);
+        OptionalDouble ourLoss = ns(java, "batchLoss");
+        OptionalDouble ourGrad = ns(java, "batchGradient");
+        OptionalDouble torchLoss = number(torch, "loss_ns_per_point");
+        OptionalDouble torchGrad = number(torch, "gradient_ns_per_point");
+        String torchName = "PyTorch " + torch.map(t -> t.get("torch") + ", ").orElse("") + threads + " thr";
+
+        rows.add(row("toy loss+gradient, ns/point", ourGrad, err(java, "batchGradient"),
+                torchName + ", backward()", torchGrad, 1.0 / 3, "≤ 0.33 (3× faster)"));
+        rows.add(row("toy loss alone, ns/point", ourLoss, err(java, "batchLoss"),
+                torchName + ", no_grad", torchLoss, Double.NaN, ""));
+        rows.add(row("toy loss+gradient, ns/point", ourGrad, err(java, "batchGradient"),
+                "fused DoubleVector loop, " + threads + " thr", ns(java, "fusedGradient"), 1.5, "≤ 1.5"));
+        rows.add(row("toy loss alone, ns/point", ourLoss, err(java, "batchLoss"),
+                "fused DoubleVector loop, " + threads + " thr", ns(java, "fusedLoss"), Double.NaN, ""));
+        rows.add(row("toy gradient cost (grad / loss)", ourGrad, err(java, "batchGradient"),
+                "our loss alone", ourLoss, 3.0, "≤ 3"));
+        if (torchGrad.isPresent() && torchLoss.isPresent()) {
+            rows.add(new Row("  PyTorch's grad / loss, for reference", "", "", "", fmt(torchGrad.getAsDouble() / torchLoss.getAsDouble()), "", ""));
+        }
+        rows.add(row("fused loop loss+gradient, ns/point", ns(java, "fusedGradient"), err(java, "fusedGradient"),
+                "the same loop on 1 thread", ns(java, "fusedGradient1Thread"), Double.NaN, "(core scaling)"));
+        torch.ifPresent(this::checkAgreement);
+    }
+
+    /** Both sides sum the same points: their loss and gradient must agree, or the race is unfair. */
+    private void checkAgreement(Map<String, Object> torch) {
+        BatchResult ours = BatchBenchmark.program().gradient(ToyData.generate(ToyData.N).columns(), ToyData.parameterMap());
+        double worst = rel(ours.sum(), ((Number) torch.get("loss")).doubleValue());
+        String worstName = "loss";
+        @SuppressWarnings("unchecked")
+        Map<String, Object> g = (Map<String, Object>) torch.get("gradient");
+        for (String name : ToyData.PARAMETERS) {
+            double r = rel(ours.gradient().get(name), ((Number) g.get(name)).doubleValue());
+            if (r > worst) {
+                worst = r;
+                worstName = "∂/∂" + name;
+            }
+        }
+        notes.add(String.format(Locale.ROOT,
+                "Check: our toy loss and 8 gradients equal PyTorch's on the same points to %.1e relative (worst: %s).",
+                worst, worstName));
+    }
+
+    private static double rel(double a, double b) {
+        return Math.abs(a - b) / Math.max(Math.abs(b), Double.MIN_NORMAL);
+    }
+
+    // ---------------------------------------------------------------- scalar tape
+
+    private void tapeRows() throws IOException, InterruptedException, RunnerException {
+        progress("JMH: 10M-operation scalar graph");
+        Map<String, Result<?>> java = jmh(TapeBenchmark.class, true);
+        rows.add(row("tape: record+differentiate 10M ops, ns/op", ns(java, "recordAndDifferentiate"),
+                err(java, "recordAndDifferentiate"), "target (no peer)", OptionalDouble.of(100), 1.0, "≤ 1 (100 ns/op)"));
+        progress("bytes per operation (TapeMemory, own JVM)");
+        String javaExe = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Optional<Map<String, Object>> mem = runJson(List.of(javaExe, "-Xms2g", "-Xmx2g", "-cp",
+                System.getProperty("java.class.path"), TapeMemory.class.getName()));
+        rows.add(row("tape: bytes allocated per op", number(mem, "allocated_bytes_per_op"), "",
+                "target (no peer)", OptionalDouble.of(64), 1.0, "≤ 1 (64 B/op)"));
+        rows.add(row("tape: bytes retained per op (+gradient)", number(mem, "retained_with_gradient_bytes_per_op"), "",
+                "target (no peer)", OptionalDouble.of(64), 1.0, "≤ 1 (64 B/op)"));
+    }
+
+    // ---------------------------------------------------------------- MLP training step
+
+    /**
+     * THE MLP ROWS: our {@code MlpStepBenchmark} (JMH, branch {@code mlp}) against
+     * {@code bench/torch_mlp.py}, one SGD step of a 784-1024-1024-10 ReLU network, batch 256,
+     * float64. Whichever side is missing leaves its column empty.
+     */
+    private void mlpRows() throws IOException, InterruptedException, RunnerException {
+        Path script = scripts.resolve("torch_mlp.py");
+        Optional<Class<?>> bench = optionalClass("dev.backprop.bench.MlpStepBenchmark");
+        Map<String, Result<?>> java = Map.of();
+        if (bench.isPresent()) {
+            progress("JMH: MLP training step (both losses)");
+            java = jmh(bench.get(), false);
+        } else {
+            notes.add("MLP step: dev.backprop.bench.MlpStepBenchmark is not in this build; only PyTorch's side is shown.");
+        }
+        for (String loss : List.of("xent", "squared")) {
+            Optional<Map<String, Object>> torch = Optional.empty();
+            if (python.isPresent() && Files.exists(script)) {
+                progress("PyTorch: MLP training step, loss " + loss);
+                torch = runJson(List.of(python.get(), script.toString(), "--loss", loss,
+                        "--threads", String.valueOf(Runtime.getRuntime().availableProcessors()),
+                        "--warmup", quick ? "2" : "5", "--reps", quick ? "5" : "20"));
+            }
+            OptionalDouble ours = OptionalDouble.empty();
+            String error = "";
+            Result<?> r = java.get("step[loss=" + loss + "]");
+            if (r != null) {
+                ours = OptionalDouble.of(toMillis(r.getScore(), r.getScoreUnit()));
+                error = fmt(toMillis(r.getScoreError(), r.getScoreUnit()));
+            }
+            rows.add(row("MLP 784-1024-1024-10 SGD step, " + (loss.equals("xent") ? "softmax x-ent" : "squared") + ", ms",
+                    ours, error,
+                    torch.isPresent() ? "PyTorch " + torch.get().get("torch") + ", " + torch.get().get("threads").toString().replace(".0", "") + " thr"
+                            : Files.exists(script) ? "PyTorch" : "PyTorch (no bench/torch_mlp.py)",
+                    number(torch, "ms_per_step"), 1.0, "≤ 1"));
+        }
+        blasNote();
+    }
+
+    /** PyTorch's matmul is only a fair peer with Debian's threaded OpenBLAS behind libblas.so.3. */
+    private void blasNote() {
+        for (String dir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib")) {
+            Path lib = Paths.get(dir, "libblas.so.3");
+            if (Files.exists(lib)) {
+                try {
+                    Path real = lib.toRealPath();
+                    if (real.toString().contains("openblas-pthread")) {
+                        notes.add("PyTorch's BLAS: " + real + " (threaded OpenBLAS: a fair peer).");
+                    } else {
+                        notes.add("PyTorch's BLAS: " + real + " is not threaded OpenBLAS; libopenblas0-pthread is missing, "
+                                + "so PyTorch's matmul is slower than it should be: apt-get install libopenblas0-pthread.");
+                    }
+                } catch (IOException e) {
+                    notes.add("PyTorch's BLAS: cannot resolve " + lib + ": " + e.getMessage());
+                }
+                return;
+            }
+        }
+        notes.add("No libblas.so.3 found: PyTorch's matmul may not use OpenBLAS; apt-get install libopenblas0-pthread.");
+    }
+
+    private static double toMillis(double v, String unit) {
+        String u = unit.replace("/op", "");
+        return switch (u) {
+            case "ns" -> v / 1e6;
+            case "us" -> v / 1e3;
+            case "ms" -> v;
+            case "s" -> v * 1e3;
+            default -> Double.NaN;
+        };
+    }
+
+    private static Optional<Class<?>> optionalClass(String name) {
+        try {
+            return Optional.of(Class.forName(name));
+        } catch (ClassNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---------------------------------------------------------------- running things
+
+    /** Runs every benchmark of {@code type}; results by method name. --quick shortens the runs. */
+    private Map<String, Result<?>> jmh(Class<?> type, boolean singleShot) throws RunnerException {
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .include(Pattern.quote(type.getName()) + "\\..*")
+                .output(logs.resolve("jmh-" + type.getSimpleName() + ".log").toString());
+        if (quick) {
+            o.warmupIterations(singleShot ? 1 : 2).measurementIterations(3);
+            if (!singleShot) {
+                o.warmupTime(TimeValue.milliseconds(500)).measurementTime(TimeValue.milliseconds(500));
+            }
+        }
+        Map<String, Result<?>> out = new LinkedHashMap<>();
+        for (RunResult r : new Runner(o.build()).run()) {
+            String name = r.getParams().getBenchmark();
+            StringBuilder key = new StringBuilder(name.substring(name.lastIndexOf('.') + 1));
+            List<String> params = new ArrayList<>(r.getParams().getParamsKeys());
+            if (!params.isEmpty()) {
+                key.append('[');
+                for (String p : params) {
+                    key.append(key.charAt(key.length() - 1) == '[' ? "" : ",").append(p).append('=').append(r.getParams().getParam(p));
+                }
+                key.append(']');
+            }
+            out.put(key.toString(), r.getPrimaryResult());
+        }
+        return out;
+    }
+
+    /** Runs a command that prints one JSON object on its last line of stdout; empty on failure. */
+    private Optional<Map<String, Object>> runJson(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0 || out.isEmpty()) {
+            notes.add("FAILED: " + String.join(" ", cmd) + " (exit " + (p.isAlive() ? "timeout" : p.exitValue()) + ")");
+            return Optional.empty();
+        }
+        String last = out.substring(out.lastIndexOf('\n') + 1);
+        try {
+            Map<String, Object> json = FlatJson.parse(last);
+            if (json.get("torch") instanceof String v) {
+                torchVersion = v;
+            }
+            return Optional.of(json);
+        } catch (IllegalArgumentException e) {
+            notes.add("FAILED to read the output of " + String.join(" ", cmd) + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Finds a Python that can import torch: --python, then $PYTHON, then python3 on the PATH, then
+     * Debian's /usr/bin/python3 (python3-torch installs there, and a PATH python3 may be another).
+     */
+    private static Optional<String> findTorch(String explicit) throws InterruptedException {
+        List<String> candidates = new ArrayList<>();
+        if (explicit != null) {
+            candidates.add(explicit);
+        } else {
+            Optional.ofNullable(System.getenv("PYTHON")).ifPresent(candidates::add);
+            candidates.add("python3");
+            candidates.add("/usr/bin/python3");
+        }
+        for (String c : candidates) {
+            try {
+                Process p = new ProcessBuilder(c, "-c", "import torch, numpy")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0) {
+                    return Optional.of(c);
+                }
+            } catch (IOException e) {
+                // not installed under that name: try the next
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ---------------------------------------------------------------- the table
+
+    private static Row row(String workload, OptionalDouble ours, String ourError, String peerName, OptionalDouble peer,
+                           double target, String targetText) {
+        String ratio = "";
+        String verdict = "";
+        if (ours.isPresent() && peer.isPresent()) {
+            double r = ours.getAsDouble() / peer.getAsDouble();
+            ratio = fmt(r);
+            if (!Double.isNaN(target)) {
+                verdict = r <= target ? "met" : "MISSED";
+            }
+        }
+        String o = ours.isPresent() ? fmt(ours.getAsDouble()) + (ourError.isEmpty() ? "" : " ±" + ourError) : "n/a";
+        return new Row(workload, o, peerName, peer.isPresent() ? fmt(peer.getAsDouble()) : "n/a", ratio,
+                targetText, verdict);
+    }
+
+    private static OptionalDouble ns(Map<String, Result<?>> java, String name) {
+        Result<?> r = java.get(name);
+        return r == null ? OptionalDouble.empty() : OptionalDouble.of(r.getScore());
+    }
+
+    private static String err(Map<String, Result<?>> java, String name) {
+        Result<?> r = java.get(name);
+        return r == null || Double.isNaN(r.getScoreError()) ? "" : fmt(r.getScoreError());
+    }
+
+    private static OptionalDouble number(Optional<Map<String, Object>> json, String key) {
+        return json.map(m -> m.get(key)).filter(Number.class::isInstance)
+                .map(v -> OptionalDouble.of(((Number) v).doubleValue())).orElse(OptionalDouble.empty());
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        double a = Math.abs(v);
+        return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f", v);
+    }
+
+    private void printHeader(String started, String loadBefore, String loadAfter) {
+        System.out.println("backprop bench/compare" + (quick ? " --quick (short runs: noisy)" : "") + ", " + started);
+        System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " processors, " + cpuModel()
+                + "; load average " + loadBefore + " before, " + loadAfter + " after");
+        System.out.println("JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
+                + "; PyTorch: " + python.map(p -> torchVersion + " (" + p + ")").orElse("not installed (" + INSTALL_TORCH + ")"));
+        System.out.println("ratio = ours / peer: below 1 means ours is faster (or smaller). Java ± is JMH's 99.9% interval.");
+        System.out.println();
+    }
+
+    private void printTable() {
+        String[] head = {"workload", "ours", "peer", "peer's", "ours/peer", "target", ""};
+        List<String[]> cells = new ArrayList<>();
+        cells.add(head);
+        for (Row r : rows) {
+            cells.add(new String[] {r.workload(), r.ours(), r.peerName(), r.peer(), r.ratio(), r.target(), r.verdict()});
+        }
+        int[] width = new int[head.length];
+        for (String[] c : cells) {
+            for (int k = 0; k < c.length; k++) {
+                width[k] = Math.max(width[k], c[k].length());
+            }
+        }
+        for (String[] c : cells) {
+            StringBuilder b = new StringBuilder();
+            for (int k = 0; k < c.length; k++) {
+                b.append(k == 1 || k == 3 || k == 4 ? pad(c[k], width[k], true) : pad(c[k], width[k], false));
+                b.append(k < c.length - 1 ? "  " : "");
+            }
+            System.out.println(b.toString().stripTrailing());
+        }
+        if (!notes.isEmpty()) {
+            System.out.println();
+            notes.forEach(System.out::println);
+        }
+    }
+
+    private static String pad(String s, int w, boolean right) {
+        String fill = " ".repeat(Math.max(0, w - s.length()));
+        return right ? fill + s : s + fill;
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: the JDK's architecture name is the best we have
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Paths.get("/proc/loadavg")).split(" ");
+            return f[0];
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    private static void progress(String message) {
+        System.err.println("compare: " + message);
+    }
+}
