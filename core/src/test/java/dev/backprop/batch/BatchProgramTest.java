@@ -31,11 +31,13 @@ class BatchProgramTest {
     static final double TOL = 1e-12;
 
     /** Reference sums from the scalar engine, and the absolute-value scales. */
-    record Reference(double sum, double sumAbs, Map<String, Double> grad, Map<String, Double> gradAbs) {}
+    record Reference(double sum, double sumAbs, Map<String, Double> grad, Map<String, Double> gradAbs,
+            boolean wellConditioned) {}
 
     static Reference reference(Program p, Columns data, Map<String, Double> scalars, List<String> cols) {
         double sum = 0;
         double sumAbs = 0;
+        boolean wellConditioned = true;
         Map<String, Double> grad = new LinkedHashMap<>();
         Map<String, Double> gradAbs = new LinkedHashMap<>();
         Map<String, double[]> c = new LinkedHashMap<>();
@@ -48,6 +50,7 @@ class BatchProgramTest {
                 point.put(name, c.get(name)[i]);
             }
             Evaluation e = p.evaluate(point);
+            wellConditioned &= trigArgumentsModerate(p, e);
             Gradient g = e.gradient();
             sum += e.value();
             sumAbs += Math.abs(e.value());
@@ -59,7 +62,22 @@ class BatchProgramTest {
                 }
             }
         }
-        return new Reference(sum, sumAbs, grad, gradAbs);
+        return new Reference(sum, sumAbs, grad, gradAbs, wellConditioned);
+    }
+
+    /**
+     * Whether every sin/cos/tan argument is at most 1e3 in size. Beyond that one ulp of the argument
+     * (which SIMD and plain exp, say, may legitimately differ by) moves the result by more than any
+     * relative tolerance on the sum can absorb: sin(exp(x²/tanh y)) at y near 0 is noise in both.
+     */
+    static boolean trigArgumentsModerate(Program p, Evaluation e) {
+        for (int i = 0; i <= p.output(); i++) {
+            Op op = p.op(i);
+            if ((op == Op.SIN || op == Op.COS || op == Op.TAN) && Math.abs(e.value(p.argument(i, 0))) > 1e3) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -287,8 +305,9 @@ class BatchProgramTest {
             }
         }
         Reference ref = reference(p, data, scalars, List.of("x", "y").stream().filter(p.inputs()::contains).toList());
-        if (!Double.isFinite(ref.sumAbs()) || ref.gradAbs().values().stream().anyMatch(v -> !Double.isFinite(v))) {
-            return; // overflow or a pole: nothing to compare within a relative tolerance
+        if (!Double.isFinite(ref.sumAbs()) || ref.gradAbs().values().stream().anyMatch(v -> !Double.isFinite(v))
+                || !ref.wellConditioned()) {
+            return; // overflow, a pole, or trig of a huge argument: nothing to compare within a relative tolerance
         }
         BatchProgram b = BatchProgram.compile(p, List.of("x", "y"));
         simdAgreesWithPlain(b.withSimd(true).gradient(data, scalars), b.withSimd(false).gradient(data, scalars), ref, source);
