@@ -180,7 +180,7 @@ public final class Compare {
             notes.add(String.format(Locale.ROOT, "Round-robin cross-check (one JVM, each contender once per round, %s rounds, medians): "
                     + "ours/fused loss+gradient = %s, ours/fused loss = %s, our grad/loss = %s, fused 2 thr / 1 thr = %s "
                     + "(ns/point: ours %s / %s, fused %s / %s).",
-                    fmt(number(rr, "rounds").orElse(Double.NaN)), fmt(bg.orElse(Double.NaN) / fg.orElse(Double.NaN)),
+                    String.valueOf((int) number(rr, "rounds").orElse(0)), fmt(bg.orElse(Double.NaN) / fg.orElse(Double.NaN)),
                     fmt(bl.orElse(Double.NaN) / fl.orElse(Double.NaN)), fmt(bg.orElse(Double.NaN) / bl.orElse(Double.NaN)),
                     fmt(fg.orElse(Double.NaN) / f1.orElse(Double.NaN)),
                     fmt(bl.orElse(Double.NaN)), fmt(bg.orElse(Double.NaN)), fmt(fl.orElse(Double.NaN)), fmt(fg.orElse(Double.NaN))));
