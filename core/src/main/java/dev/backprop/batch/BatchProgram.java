@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Inputs named as columns are bound to arrays of N values (x, y); every other input is a scalar
  * (a parameter, the same at every point). The program is split once, at compile time, into the
  * <em>uniform</em> part (nodes that depend on scalars and constants only, computed once per call)
- * and the <em>varying</em> part, which runs over blocks of {@value #BLOCK} points so every
+ * and the <em>varying</em> part, which runs over blocks of 512 points so every
  * intermediate stays in cache: a forward pass storing each node's block of values, then a reverse
  * sweep accumulating each node's block of adjoints, and for every uniform node that feeds a varying
  * one the adjoint summed over the block. The sweep's local derivatives are Op's own rules,
@@ -43,6 +43,10 @@ public final class BatchProgram {
     private static final int APPLY = 0;
     private static final int MUL_ADD = 1;
     private static final int DOT = 2;
+    /** Two DOTs sharing the adjoint g, in one pass: op = second accumulator, c = its factor. */
+    private static final int DOT2 = 3;
+    /** Forward only: y = a·b + c, a product feeding a sum (β + ω·h) in one pass; two roundings, as unfused. */
+    private static final int AFFINE = 4;
     /** "No slot": the previous adjoint of a first contribution. */
     private static final int NONE = Integer.MIN_VALUE;
 
@@ -67,12 +71,15 @@ public final class BatchProgram {
     private final int[] fDst;
     private final int[] fA;
     private final int[] fB;
+    private final int[] fKind;
+    private final int[] fC;
     private final int outputRef;
     private final int[] bKind;
     private final int[] bOp;
     private final int[] bDst;
     private final int[] bA;
     private final int[] bB;
+    private final int[] bC;
     /** Number of uniform nodes that collect adjoints summed over points. */
     private final int accumulators;
     /** For each accumulator, its program node. */
@@ -97,12 +104,15 @@ public final class BatchProgram {
         this.fDst = o.fDst;
         this.fA = o.fA;
         this.fB = o.fB;
+        this.fKind = o.fKind;
+        this.fC = o.fC;
         this.outputRef = o.outputRef;
         this.bKind = o.bKind;
         this.bOp = o.bOp;
         this.bDst = o.bDst;
         this.bA = o.bA;
         this.bB = o.bB;
+        this.bC = o.bC;
         this.accumulators = o.accumulators;
         this.accumulatorNode = o.accumulatorNode;
         this.nodeRef = o.nodeRef;
@@ -214,16 +224,21 @@ public final class BatchProgram {
         this.uB = u.uniform.column(3);
         this.slots = u.slots;
         this.columnSlot = colSlots;
+        u.fuseAffine(ref[out]);
+        this.fKind = u.forward.column(0);
+        this.fC = u.forward.column(5);
         this.fOp = u.forward.column(1);
         this.fDst = u.forward.column(2);
         this.fA = u.forward.column(3);
         this.fB = u.forward.column(4);
         this.outputRef = ref[out];
+        u.fuseDots();
         this.bKind = u.backward.column(0);
         this.bOp = u.backward.column(1);
         this.bDst = u.backward.column(2);
         this.bA = u.backward.column(3);
         this.bB = u.backward.column(4);
+        this.bC = u.backward.column(5);
         this.nodeRef = ref;
         this.depends = dep;
     }
@@ -231,7 +246,7 @@ public final class BatchProgram {
     /** Rows of int instructions, growable. */
     private static final class Code {
         private final int width;
-        private final List<int[]> rows = new ArrayList<>();
+        final List<int[]> rows = new ArrayList<>();
 
         Code(int width) {
             this.width = width;
@@ -257,8 +272,8 @@ public final class BatchProgram {
      */
     private static final class Builder implements Algebra<Integer> {
         final Code uniform = new Code(4);
-        final Code forward = new Code(5);
-        final Code backward = new Code(5);
+        final Code forward = new Code(6);
+        final Code backward = new Code(6);
         final List<Double> uniformValue = new ArrayList<>();
         final List<Boolean> uniformConstant = new ArrayList<>();
         final Map<Long, Integer> constants = new HashMap<>();
@@ -302,6 +317,87 @@ public final class BatchProgram {
 
         void backward(int kind, int op, int dst, int a, int b) {
             backward.add(kind, op, dst, a, b);
+        }
+
+        /**
+         * Merges a product whose only reader is the next instruction, a sum, into one pass
+         * {@code a·b + c}, the shape of every layer {@code β + ω·h}. The product's slot is then
+         * never written; the values are those of the two steps (no fused multiply-add).
+         */
+        void fuseAffine(int output) {
+            int[] uses = new int[slots];
+            for (int[] r : forward.rows) {
+                count(uses, r[3]);
+                if (Op.ofOrdinal(r[1]).arity() == 2) {
+                    count(uses, r[4]);
+                }
+            }
+            for (int[] r : backward.rows) {
+                switch (r[0]) {
+                    case APPLY -> {
+                        count(uses, r[3]);
+                        if (Op.ofOrdinal(r[1]).arity() == 2) {
+                            count(uses, r[4]);
+                        }
+                    }
+                    case MUL_ADD -> {
+                        count(uses, r[1]);
+                        count(uses, r[3]);
+                        count(uses, r[4]);
+                    }
+                    default -> { // DOT, and DOT2 with its second factor in column 5
+                        count(uses, r[3]);
+                        count(uses, r[4]);
+                        if (r[0] == DOT2) {
+                            count(uses, r[5]);
+                        }
+                    }
+                }
+            }
+            count(uses, output);
+            List<int[]> rows = forward.rows;
+            List<int[]> fused = new ArrayList<>();
+            for (int j = 0; j < rows.size(); j++) {
+                int[] r = rows.get(j);
+                int[] next = j + 1 < rows.size() ? rows.get(j + 1) : null;
+                if (next != null && r[1] == Op.MUL.ordinal() && next[1] == Op.ADD.ordinal() && uses[r[2]] == 1
+                        && (next[3] == r[2]) != (next[4] == r[2])) {
+                    int c = next[3] == r[2] ? next[4] : next[3];
+                    fused.add(new int[] {AFFINE, 0, next[2], r[3], r[4], c});
+                    j++;
+                } else {
+                    fused.add(r);
+                }
+            }
+            rows.clear();
+            rows.addAll(fused);
+        }
+
+        private static void count(int[] uses, int ref) {
+            if (ref >= 0 && ref < uses.length) {
+                uses[ref]++;
+            }
+        }
+
+        /**
+         * Merges each run of two DOTs with the same adjoint (a sum {@code β + ω·h} gives ∂/∂β and
+         * ∂/∂ω from one g) into one pass over g. Each sum still adds its terms in the same order.
+         */
+        void fuseDots() {
+            List<int[]> rows = backward.rows;
+            List<int[]> fused = new ArrayList<>();
+            for (int j = 0; j < rows.size(); j++) {
+                int[] r = rows.get(j);
+                int[] next = j + 1 < rows.size() ? rows.get(j + 1) : null;
+                if (r[0] == DOT && next != null && next[0] == DOT && next[3] == r[3] && r[3] >= 0) {
+                    fused.add(new int[] {DOT2, next[2], r[2], r[3], r[4], next[4]});
+                    j++;
+                } else {
+                    fused.add(r);
+                }
+            }
+            rows.clear();
+            rows.addAll(fused);
         }
 
         int emit(Op op, Integer a, Integer b, Code code, boolean simplify) {
@@ -480,7 +576,8 @@ public final class BatchProgram {
         int workers = Math.max(1, Math.min(threads, blocks / 4));
         AtomicInteger next = new AtomicInteger();
         Runnable work = () -> {
-            double[][] buf = new double[slots][BLOCK];
+            // Small batches (mini-batches) get small buffers; the last row is scratch for two sums.
+            double[][] buf = new double[slots + 1][Math.max(2, Math.min(BLOCK, n))];
             for (int blk; (blk = next.getAndIncrement()) < blocks; ) {
                 runBlock(data, uni, buf, blk, backward, partial, width, pointsOut);
             }
@@ -536,6 +633,15 @@ public final class BatchProgram {
         }
         Kernel k = kernel;
         for (int j = 0; j < fOp.length; j++) {
+            if (fKind[j] == AFFINE) {
+                int a = fA[j];
+                int b = fB[j];
+                int c = fC[j];
+                k.affine(buf[fDst[j]], a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
+                        b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1],
+                        c >= 0 ? buf[c] : null, c >= 0 ? 0 : uni[-c - 1], m);
+                continue;
+            }
             apply(k, Op.ofOrdinal(fOp[j]), buf, uni, fDst[j], fA[j], fB[j], m);
         }
         int base = blk * width;
@@ -554,6 +660,7 @@ public final class BatchProgram {
         if (!backward) {
             return;
         }
+        double[] two = buf[slots];
         for (int j = 0; j < bKind.length; j++) {
             int a = bA[j];
             int b = bB[j];
@@ -562,6 +669,13 @@ public final class BatchProgram {
                 case MUL_ADD -> k.mulAdd(buf[bDst[j]], bOp[j] == NONE ? null : buf[bOp[j]],
                         a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
                         b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1], m);
+                case DOT2 -> {
+                    int c = bC[j];
+                    k.dot2(buf[a], b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1],
+                            c >= 0 ? buf[c] : null, c >= 0 ? 0 : uni[-c - 1], m, two);
+                    partial[base + 1 + bDst[j]] += two[0];
+                    partial[base + 1 + bOp[j]] += two[1];
+                }
                 default -> partial[base + 1 + bDst[j]] += k.dot(
                         a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
                         b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1], m);

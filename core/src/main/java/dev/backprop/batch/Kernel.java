@@ -59,6 +59,14 @@ class Kernel {
         }
     }
 
+    /** {@code y[i] = a[i]·b[i] + c[i]}, rounded after the product and after the sum, as two steps would be. */
+    void affine(double[] y, double[] a, double as, double[] b, double bs, double[] c, double cs, int n) {
+        for (int i = 0; i < n; i++) {
+            double p = (a == null ? as : a[i]) * (b == null ? bs : b[i]);
+            y[i] = p + (c == null ? cs : c[i]);
+        }
+    }
+
     /**
      * {@code d[i] = c[i] + g[i]·e[i]} ({@code c == null}: 0): one adjoint contribution added to
      * what the argument had. Where the adjoint {@code g[i]} is 0 the contribution is 0 even if the
@@ -80,6 +88,27 @@ class Kernel {
             s += gi == 0 ? 0 : gi * (e == null ? es : e[i]);
         }
         return s;
+    }
+
+    /**
+     * Two {@link #dot}s with the same varying {@code g} in one pass: {@code out[0] = Σ g·e1},
+     * {@code out[1] = Σ g·e2}, each added in the order {@code dot} would add it.
+     */
+    void dot2(double[] g, double[] e1, double e1s, double[] e2, double e2s, int n, double[] out) {
+        double s1 = 0;
+        double s2 = 0;
+        for (int i = 0; i < n; i++) {
+            double gi = g[i];
+            if (gi != 0) {
+                s1 += gi * (e1 == null ? e1s : e1[i]);
+                s2 += gi * (e2 == null ? e2s : e2[i]);
+            } else {
+                s1 += 0;
+                s2 += 0;
+            }
+        }
+        out[0] = s1;
+        out[1] = s2;
     }
 
     /** {@code Σ y[i]}. */

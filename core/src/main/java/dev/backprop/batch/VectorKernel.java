@@ -173,6 +173,18 @@ final class VectorKernel extends Kernel {
     }
 
     @Override
+    void affine(double[] y, double[] a, double as, double[] b, double bs, double[] c, double cs, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            load(a, as, i).mul(load(b, bs, i)).add(load(c, cs, i)).intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            double p = (a == null ? as : a[i]) * (b == null ? bs : b[i]);
+            y[i] = p + (c == null ? cs : c[i]);
+        }
+    }
+
+    @Override
     void mulAdd(double[] d, double[] c, double[] g, double gs, double[] e, double es, int n) {
         if (g == null) {
             if (gs == 0 || e == null) {
@@ -250,6 +262,28 @@ final class VectorKernel extends Kernel {
             s += gi == 0 ? 0 : gi * (e == null ? es : e[i]);
         }
         return s;
+    }
+
+    @Override
+    void dot2(double[] g, double[] e1, double e1s, double[] e2, double e2s, int n, double[] out) {
+        DoubleVector ve1 = e1 == null ? DoubleVector.broadcast(S, e1s) : null;
+        DoubleVector ve2 = e2 == null ? DoubleVector.broadcast(S, e2s) : null;
+        DoubleVector acc1 = DoubleVector.zero(S);
+        DoubleVector acc2 = DoubleVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            acc1 = acc1.add(contribution(g, e1, ve1, i));
+            acc2 = acc2.add(contribution(g, e2, ve2, i));
+        }
+        double s1 = acc1.reduceLanes(VectorOperators.ADD);
+        double s2 = acc2.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            double gi = g[i];
+            s1 += gi == 0 ? 0 : gi * (e1 == null ? e1s : e1[i]);
+            s2 += gi == 0 ? 0 : gi * (e2 == null ? e2s : e2[i]);
+        }
+        out[0] = s1;
+        out[1] = s2;
     }
 
     @Override

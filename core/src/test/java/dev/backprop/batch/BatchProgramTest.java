@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Batch results against the point-by-point scalar engine, summed here in plain loops.
  *
- * <p>Tolerance: 1e-12 relative to the sum of the absolute per-point terms (Σ|ℓ_p|, Σ|∂ℓ_p/∂θ|).
+ * <p>Tolerance: 1e-12 relative to the sum of the absolute per-point terms: Σ|ℓ_p| for the value,
+ * and for a derivative the sum over points of the chain rule's terms taken in absolute value.
  * That is the scale of rounding when the same N terms are added in another order (blocks, SIMD
  * lanes) and when SIMD sin/cos/exp differ from Math's in the last bit; a wrong derivative rule, a
  * dropped block or a lost contribution is off by far more.
@@ -50,14 +51,40 @@ class BatchProgramTest {
             Gradient g = e.gradient();
             sum += e.value();
             sumAbs += Math.abs(e.value());
+            double[] abs = absoluteSweep(p, e);
             for (String s : scalars.keySet()) {
                 if (p.inputs().contains(s)) {
                     grad.merge(s, g.of(s), Double::sum);
-                    gradAbs.merge(s, Math.abs(g.of(s)), Double::sum);
+                    gradAbs.merge(s, abs[p.inputNode(s)], Double::sum);
                 }
             }
         }
         return new Reference(sum, sumAbs, grad, gradAbs);
+    }
+
+    /**
+     * The reverse sweep with |adjoint|·|local derivative| everywhere: the size of the terms the
+     * chain rule adds, hence the scale of its rounding (a derivative that is 0 up to cancellation,
+     * like that of r/r, is only 0 to within this).
+     */
+    static double[] absoluteSweep(Program p, Evaluation e) {
+        double[] adj = new double[p.output() + 1];
+        adj[p.output()] = 1;
+        for (int i = p.output(); i >= 0; i--) {
+            if (adj[i] == 0 || !p.isOperation(i)) {
+                continue;
+            }
+            Op op = p.op(i);
+            double va = e.value(p.argument(i, 0));
+            double vb = op.arity() == 2 ? e.value(p.argument(i, 1)) : 0;
+            for (int k = 0; k < op.arity(); k++) {
+                int arg = p.argument(i, k);
+                if (!p.isConstant(arg)) {
+                    adj[arg] += adj[i] * Math.abs(op.partial(k, va, vb, e.value(i)));
+                }
+            }
+        }
+        return adj;
     }
 
     static void assertMatches(BatchResult r, Reference ref, int n) {
@@ -170,6 +197,24 @@ class BatchProgramTest {
     }
 
     @Test
+    void productsFusedIntoSumsAndProductsReadTwiceBothMatch() {
+        // b + w*x fuses into one pass; m = w*y is read twice, so it must keep its own slot.
+        Program p = Formula.compile("f = b + w*x; m = w*y; g = m + b; f*g*m + x*y + w*x").program();
+        Columns data = uniform(8, 777, "x", "y");
+        Map<String, Double> s = Map.of("b", 0.7, "w", -1.3);
+        BatchProgram b = BatchProgram.compile(p, List.of("x", "y"));
+        Reference ref = reference(p, data, s, List.of("x", "y"));
+        assertMatches(b.withSimd(false).gradient(data, s), ref, 777);
+        assertMatches(b.withSimd(true).gradient(data, s), ref, 777);
+        double[] values = b.withSimd(false).pointValues(data, s);
+        double[] x = data.column("x");
+        double[] y = data.column("y");
+        for (int i = 0; i < values.length; i++) {
+            assertThat(values[i]).isEqualTo(p.evaluate(Map.of("x", x[i], "y", y[i], "b", 0.7, "w", -1.3)).value());
+        }
+    }
+
+    @Test
     void missingColumnAndScalarAreNamed() {
         BatchProgram b = BatchProgram.compile(ToyModel.formula().program(), List.of("x", "y"));
         Columns onlyX = uniform(6, 10, "x");
@@ -191,6 +236,13 @@ class BatchProgramTest {
         assertThat(r.n()).isZero();
         assertThat(r.sum()).isZero();
         assertThat(r.gradient().values()).containsOnly(0.0);
+    }
+
+    /** SIMD against plain directly: 1e-12 relative to the same absolute-value scales. */
+    static void simdAgreesWithPlain(BatchResult simd, BatchResult plain, Reference ref, String source) {
+        assertThat(simd.sum()).as(source).isCloseTo(plain.sum(), org.assertj.core.data.Offset.offset(TOL * ref.sumAbs() + 1e-300));
+        plain.gradient().forEach((k, v) -> assertThat(simd.gradient().get(k)).as(source + " ∂/∂" + k)
+                .isCloseTo(v, org.assertj.core.data.Offset.offset(TOL * ref.gradAbs().get(k) + 1e-300)));
     }
 
     // Random formulas over every primitive: columns x, y; scalars p, q, r.
@@ -239,6 +291,7 @@ class BatchProgramTest {
             return; // overflow or a pole: nothing to compare within a relative tolerance
         }
         BatchProgram b = BatchProgram.compile(p, List.of("x", "y"));
+        simdAgreesWithPlain(b.withSimd(true).gradient(data, scalars), b.withSimd(false).gradient(data, scalars), ref, source);
         for (boolean simd : new boolean[] {false, true}) {
             try {
                 assertMatches(b.withSimd(simd).withThreads(1 + rnd.nextInt(2)).gradient(data, scalars), ref, n);
