@@ -172,7 +172,8 @@ public final class Trainer {
             if (k + 1 < layers) {
                 double[] hk = h[k + 1];
                 for (int i = 0; i < fk.length; i++) {
-                    hk[i] = Math.max(fk[i], 0.0);
+                    double v = fk[i];
+                    hk[i] = v > 0 ? v : 0; // as Op.RELU; a select, not a branch, on random signs
                 }
             }
         }
@@ -265,9 +266,7 @@ public final class Trainer {
                 Gemm.multiply(in, n, out, w[k], true, g, false, prev, false);
                 double[] fk = f[k - 1];
                 for (int i = 0; i < prev.length; i++) {
-                    if (!(fk[i] > 0)) {
-                        prev[i] = 0;
-                    }
+                    prev[i] = fk[i] > 0 ? prev[i] : 0;
                 }
             }
             double[] wk = w[k], gk = dw[k];

@@ -8,6 +8,7 @@
  * every step. {@link dev.backprop.nn.Init} draws weights from N(0, σ²) (He: σ² = 2/D) with a
  * numpy-compatible generator. {@link dev.backprop.nn.BackpropExperiment} and
  * {@link dev.backprop.nn.InitExperiment} are notebooks 7.2 and 7.3 as library calls: every number
- * the notebooks print is in their results.
+ * the notebooks print is in their results. {@link dev.backprop.nn.Trainer} is the fast path for
+ * training: in-place SGD steps (squared error or softmax cross-entropy) on preallocated buffers.
  */
 package dev.backprop.nn;

@@ -7,6 +7,8 @@
  * {@link dev.backprop.tensor.TensorTape} records the same operations through
  * {@link dev.backprop.tensor.TensorVar} handles and returns
  * {@link dev.backprop.tensor.TensorGradients} of a scalar result with respect to every recorded
- * tensor in one iterative reverse sweep.
+ * tensor in one iterative reverse sweep. Every matrix product, forward and backward, is one call
+ * to {@link dev.backprop.tensor.Gemm}, a packed, cache-blocked, multi-threaded float64 GEMM with a
+ * SIMD micro-kernel when {@code jdk.incubator.vector} is available and a plain-Java one otherwise.
  */
 package dev.backprop.tensor;
