@@ -117,6 +117,9 @@ public final class Compare {
                     + "` (Debian's build, run by /usr/bin/python3); PyTorch columns are empty.");
             progress("PyTorch is not installed: " + INSTALL_TORCH + "; running the Java side only");
         }
+        if (python.isPresent()) {
+            torchVersion = torchVersion(python.get());
+        }
         progress("JMH logs in " + logs);
         if (only.contains("toy")) {
             toyRows();
@@ -388,6 +391,13 @@ public final class Compare {
             }
         }
         return Optional.empty();
+    }
+
+    private static String torchVersion(String python) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(python, "-c", "import torch; print(torch.__version__)")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        return p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0 ? v : "?";
     }
 
     // ---------------------------------------------------------------- the table
