@@ -117,6 +117,9 @@ public final class Compare {
                     + "` (Debian's build, run by /usr/bin/python3); PyTorch columns are empty.");
             progress("PyTorch is not installed: " + INSTALL_TORCH + "; running the Java side only");
         }
+        if (python.isPresent()) {
+            torchVersion = torchVersion(python.get());
+        }
         progress("JMH logs in " + logs);
         if (only.contains("toy")) {
             toyRows();
@@ -167,6 +170,28 @@ public final class Compare {
         rows.add(row("fused loop loss+gradient, ns/point", ns(java, "fusedGradient"), err(java, "fusedGradient"),
                 "the same loop on 1 thread", ns(java, "fusedGradient1Thread"), Double.NaN, "(core scaling)"));
         torch.ifPresent(this::checkAgreement);
+
+        progress("round-robin cross-check of the Java ratios (own JVM)");
+        Optional<Map<String, Object>> rr = runJson(List.of(javaExe(), "--add-modules", "jdk.incubator.vector", "-cp",
+                System.getProperty("java.class.path"), ToyRoundRobin.class.getName(), quick ? "10" : "30"));
+        if (rr.isPresent()) {
+            OptionalDouble bl = number(rr, "batchLoss");
+            OptionalDouble bg = number(rr, "batchGradient");
+            OptionalDouble fl = number(rr, "fusedLoss");
+            OptionalDouble fg = number(rr, "fusedGradient");
+            OptionalDouble f1 = number(rr, "fusedGradient1Thread");
+            notes.add(String.format(Locale.ROOT, "Round-robin cross-check (one JVM, each contender once per round, %s rounds, medians): "
+                    + "ours/fused loss+gradient = %s, ours/fused loss = %s, our grad/loss = %s, fused 2 thr / 1 thr = %s "
+                    + "(ns/point: ours %s / %s, fused %s / %s).",
+                    String.valueOf((int) number(rr, "rounds").orElse(0)), fmt(bg.orElse(Double.NaN) / fg.orElse(Double.NaN)),
+                    fmt(bl.orElse(Double.NaN) / fl.orElse(Double.NaN)), fmt(bg.orElse(Double.NaN) / bl.orElse(Double.NaN)),
+                    fmt(fg.orElse(Double.NaN) / f1.orElse(Double.NaN)),
+                    fmt(bl.orElse(Double.NaN)), fmt(bg.orElse(Double.NaN)), fmt(fl.orElse(Double.NaN)), fmt(fg.orElse(Double.NaN))));
+        }
+    }
+
+    private static String javaExe() {
+        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** Both sides sum the same points: their loss and gradient must agree, or the race is unfair. */
@@ -200,8 +225,7 @@ public final class Compare {
         rows.add(row("tape: record+differentiate 10M ops, ns/op", ns(java, "recordAndDifferentiate"),
                 err(java, "recordAndDifferentiate"), "target (no peer)", OptionalDouble.of(100), 1.0, "≤ 1 (100 ns/op)"));
         progress("bytes per operation (TapeMemory, own JVM)");
-        String javaExe = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Optional<Map<String, Object>> mem = runJson(List.of(javaExe, "-Xms2g", "-Xmx2g", "-cp",
+        Optional<Map<String, Object>> mem = runJson(List.of(javaExe(), "-Xms2g", "-Xmx2g", "-cp",
                 System.getProperty("java.class.path"), TapeMemory.class.getName()));
         rows.add(row("tape: bytes allocated per op", number(mem, "allocated_bytes_per_op"), "",
                 "target (no peer)", OptionalDouble.of(64), 1.0, "≤ 1 (64 B/op)"));
@@ -367,6 +391,13 @@ public final class Compare {
             }
         }
         return Optional.empty();
+    }
+
+    private static String torchVersion(String python) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(python, "-c", "import torch; print(torch.__version__)")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        return p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0 ? v : "?";
     }
 
     // ---------------------------------------------------------------- the table

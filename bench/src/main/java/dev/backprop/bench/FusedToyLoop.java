@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -13,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The peer the batch evaluator is measured against: the notebook's forward and backward equations
  * for the toy loss written out by hand as one fused {@link DoubleVector} loop (lanewise SIN, COS,
- * EXP), split into contiguous ranges over a fixed number of threads.
+ * EXP), its points handed out in chunks to a fixed number of threads.
  *
  * <p>This is what a careful engineer would write for this one formula: no graph, no intermediate
  * arrays, every intermediate in a register. Forward (notebook 7.1, Step 1):
@@ -29,6 +30,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class FusedToyLoop implements AutoCloseable {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    /** Points per unit of work: a multiple of any vector length; 128 KiB of x and y, so it stays in L2. */
+    static final int CHUNK = 8192;
 
     private final int threads;
     private final ExecutorService workers;
@@ -84,30 +87,38 @@ public final class FusedToyLoop implements AutoCloseable {
         double[] run(int from, int to);
     }
 
-    /** Runs {@code range} on {@code threads} contiguous, lane-aligned ranges; the caller takes the first. */
+    /**
+     * Runs {@code range} over chunks of {@link #CHUNK} points that the caller and the workers take
+     * in turn from a shared counter, so a core slowed by another process does less of the work
+     * (a fixed split would wait for its slowest half); partial sums are kept per chunk and added
+     * in chunk order, so the result does not depend on the timing.
+     */
     private double[][] split(double[] x, double[] y, Range range) {
         int n = x.length;
         if (y.length != n) {
             throw new IllegalArgumentException("x has " + n + " points but y has " + y.length);
         }
-        int parts = Math.min(threads, Math.max(1, n / S.length()));
-        int[] bounds = new int[parts + 1];
-        for (int t = 1; t < parts; t++) {
-            // Multiples of the vector length, so only the last range has a scalar tail.
-            bounds[t] = (int) ((long) n * t / parts) / S.length() * S.length();
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        double[][] out = new double[Math.max(chunks, 1)][];
+        if (chunks <= 1) {
+            out[0] = range.run(0, n);
+            return out;
         }
-        bounds[parts] = n;
-        double[][] out = new double[parts][];
-        List<Future<double[]>> pending = new ArrayList<>(parts - 1);
-        for (int t = 1; t < parts; t++) {
-            int from = bounds[t];
-            int to = bounds[t + 1];
-            pending.add(workers.submit(() -> range.run(from, to)));
+        AtomicInteger next = new AtomicInteger();
+        Runnable work = () -> {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                out[c] = range.run(c * CHUNK, Math.min(n, (c + 1) * CHUNK));
+            }
+        };
+        int helpers = Math.min(threads, chunks) - 1;
+        List<Future<?>> pending = new ArrayList<>(helpers);
+        for (int t = 0; t < helpers; t++) {
+            pending.add(workers.submit(work));
         }
-        out[0] = range.run(bounds[0], bounds[1]);
+        work.run();
         try {
-            for (int t = 1; t < parts; t++) {
-                out[t] = pending.get(t - 1).get();
+            for (Future<?> f : pending) {
+                f.get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

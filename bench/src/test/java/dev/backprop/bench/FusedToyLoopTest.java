@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * reverse sweep over the formula text, not the hand-written equations).
  */
 class FusedToyLoopTest {
-    // Odd, so every split leaves a scalar tail after the vector loop.
-    private static final int N = 1_003;
+    // Three chunks, the last odd, so threads share the work and the last leaves a scalar tail.
+    private static final int N = 2 * FusedToyLoop.CHUNK + 1_003;
 
     @Test
     void lossAndGradientMatchTheScalarEngineOnEveryThreadCount() {
