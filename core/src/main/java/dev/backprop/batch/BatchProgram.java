@@ -293,6 +293,13 @@ public final class BatchProgram {
             return uniformValue.stream().mapToDouble(Double::doubleValue).toArray();
         }
 
+        /** 1 − |sign v| is 1 exactly where v = 0, so v + that is v with 0 read as 1. */
+        @Override
+        public Integer zeroAsOne(Integer v) {
+            Integer isZero = sub(constant(1), apply(Op.ABS, apply(Op.SIGN, v)));
+            return add(v, isZero);
+        }
+
         boolean isOne(int r) {
             return isConstant(r) && value(r) == 1;
         }

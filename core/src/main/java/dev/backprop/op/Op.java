@@ -51,12 +51,12 @@ public enum Op {
             if (arg == 0) {
                 return b == 0 ? 0 : b * Math.pow(a, b - 1);
             }
-            return a == 0 && b >= 0 ? 0 : y * Math.log(a);
+            return a == 0 ? y * 0 : y * Math.log(a); // y·log 1: 0 for b ≥ 0, NaN where y = ∞
         }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) {
             return arg == 0
                     ? s.mul(b, s.apply(POW, a, s.sub(b, s.constant(1))))
-                    : s.mul(y, s.apply(LOG, a));
+                    : s.mul(y, s.apply(LOG, s.zeroAsOne(a)));
         }
     },
     SIN("sin", 1) {

@@ -127,6 +127,19 @@ class BatchProgramTest {
         return new Columns(m);
     }
 
+    /** A power law fitted to data with x = 0 in it: ∂/∂p of x^p there is 0, not 0·log 0 = NaN. */
+    @Test
+    void powerOfAZeroColumnHasTheScalarEnginesExponentDerivative() {
+        Program p = Formula.compile("(a*x^p - y)^2").program();
+        Columns data = new Columns(Map.of("x", new double[] {0, 1, 2, 0, 3}, "y", new double[] {0, 1, 3, 0.5, 5}));
+        Map<String, Double> params = Map.of("a", 1.0, "p", 1.5);
+        Reference ref = reference(p, data, params, List.of("x", "y"));
+        assertThat(ref.grad().get("p")).isFinite();
+        for (boolean simd : new boolean[] {false, true}) {
+            assertMatches(BatchProgram.compile(p, List.of("x", "y")).withSimd(simd).gradient(data, params), ref, 5);
+        }
+    }
+
     @Test
     void toyLossEqualsTheScalarEngineOnEveryKernelAndThreadCount() {
         Program p = ToyModel.formula().program();
