@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -592,34 +594,17 @@ public final class BatchProgram {
         if (workers == 1) {
             work.run();
         } else {
-            Thread[] ts = new Thread[workers - 1];
-            Throwable[] failure = new Throwable[1];
-            for (int t = 0; t < ts.length; t++) {
-                ts[t] = new Thread(work, "backprop-batch-" + t);
-                ts[t].setDaemon(true);
-                ts[t].setUncaughtExceptionHandler((th, ex) -> {
-                    synchronized (failure) {
-                        failure[0] = ex;
-                    }
-                });
-                ts[t].start();
+            // Helpers come from the common fork-join pool: starting fresh threads cost ~100 µs a
+            // call, more than the whole sum over a few thousand points (a fit's every step).
+            // The caller works too, and blocks are taken from one counter, so a helper that
+            // starts late finds little or nothing left and the result never depends on timing.
+            ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[workers - 1];
+            for (int t = 0; t < helpers.length; t++) {
+                helpers[t] = ForkJoinPool.commonPool().submit(work);
             }
             work.run();
-            for (Thread t : ts) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while evaluating a batch", e);
-                }
-            }
-            synchronized (failure) {
-                if (failure[0] instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (failure[0] instanceof Error er) {
-                    throw er;
-                }
+            for (ForkJoinTask<?> h : helpers) {
+                h.join(); // rethrows a helper's RuntimeException or Error
             }
         }
         double[] total = new double[width];
