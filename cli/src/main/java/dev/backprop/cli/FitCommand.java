@@ -240,40 +240,13 @@ final class FitCommand implements Callable<Integer> {
     static Map<String, Double> initial(List<String> groups) {
         Map<String, Double> m = new LinkedHashMap<>();
         for (String group : groups) {
-            Map<String, Double> part = group.startsWith("@") ? fromFile(Path.of(group.substring(1))) : assignments(group);
-            for (Map.Entry<String, Double> e : part.entrySet()) {
-                if (m.put(e.getKey(), e.getValue()) != null) {
-                    throw new BadInput("--init gives '" + e.getKey() + "' twice");
-                }
-            }
+            Map<String, Double> part = group.startsWith("@") ? fromFile(Path.of(group.substring(1)))
+                    : Inputs.assignments("--init", "NAME=VALUE or @FILE", group);
+            Inputs.putOnce(m, part, "--init");
         }
-        return m;
-    }
-
-    private static Map<String, Double> assignments(String group) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (String item : group.split(",")) {
-            String s = item.trim();
-            if (s.isEmpty()) {
-                continue;
-            }
-            int eq = s.indexOf('=');
-            if (eq <= 0) {
-                throw new BadInput("--init expects NAME=VALUE or @FILE, got '" + s + "'");
-            }
-            String name = s.substring(0, eq).trim();
-            String text = s.substring(eq + 1).trim();
-            double v;
-            try {
-                v = Double.parseDouble(text);
-            } catch (NumberFormatException e) {
-                throw new BadInput("--init " + name + ": '" + text + "' is not a number");
-            }
-            if (!Double.isFinite(v)) {
-                throw new BadInput("--init " + name + ": the starting value must be finite, got " + text);
-            }
-            if (m.put(name, v) != null) {
-                throw new BadInput("--init gives '" + name + "' twice");
+        for (Map.Entry<String, Double> e : m.entrySet()) {
+            if (!Double.isFinite(e.getValue())) {
+                throw new BadInput("--init " + e.getKey() + ": the starting value must be finite, got " + e.getValue());
             }
         }
         return m;

@@ -64,29 +64,46 @@ final class Inputs {
             return m;
         }
         for (String group : at) {
-            for (String item : group.split(",")) {
-                String s = item.trim();
-                if (s.isEmpty()) {
-                    continue;
-                }
-                int eq = s.indexOf('=');
-                if (eq <= 0) {
-                    throw new BadInput("--at expects NAME=VALUE, got '" + s + "'");
-                }
-                String name = s.substring(0, eq).trim();
-                String text = s.substring(eq + 1).trim();
-                double v;
-                try {
-                    v = Double.parseDouble(text);
-                } catch (NumberFormatException e) {
-                    throw new BadInput("--at " + name + ": '" + text + "' is not a number");
-                }
-                if (m.put(name, v) != null) {
-                    throw new BadInput("--at gives '" + name + "' twice");
-                }
-            }
+            putOnce(m, assignments("--at", "NAME=VALUE", group), "--at");
         }
         return m;
+    }
+
+    /**
+     * One group {@code NAME=VALUE[,NAME=VALUE…]} of option {@code option}; {@code form} is what the
+     * option accepts, for the error message.
+     */
+    static Map<String, Double> assignments(String option, String form, String group) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String item : group.split(",")) {
+            String s = item.trim();
+            if (s.isEmpty()) {
+                continue;
+            }
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new BadInput(option + " expects " + form + ", got '" + s + "'");
+            }
+            String name = s.substring(0, eq).trim();
+            String text = s.substring(eq + 1).trim();
+            double v;
+            try {
+                v = Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                throw new BadInput(option + " " + name + ": '" + text + "' is not a number");
+            }
+            putOnce(m, Map.of(name, v), option);
+        }
+        return m;
+    }
+
+    /** Adds {@code part} to {@code m}; a name given twice is bad input. */
+    static void putOnce(Map<String, Double> m, Map<String, Double> part, String option) {
+        for (Map.Entry<String, Double> e : part.entrySet()) {
+            if (m.put(e.getKey(), e.getValue()) != null) {
+                throw new BadInput(option + " gives '" + e.getKey() + "' twice");
+            }
+        }
     }
 
     /** The point: every input of the formula needs a value, and every value an input. */
