@@ -3,7 +3,6 @@ package dev.backprop.cli;
 import dev.backprop.fit.Demo;
 import dev.backprop.fit.FitResult;
 import dev.backprop.fit.FormulaFit;
-import dev.backprop.fit.StopReason;
 import dev.backprop.formula.Formula;
 import dev.backprop.graph.Program;
 import dev.backprop.io.Columns;
@@ -53,23 +52,10 @@ final class FitCommand implements Callable<Integer> {
     String target;
     @Mixin
     Training training;
-    @Option(names = "--plot", paramLabel = "FILE",
-            description = "Loss curve (log scale) to FILE (.png or .svg); with one data input and one target, "
-                    + "the data and the fitted curve go to FILE-fit.png.")
-    Path plot;
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the parameters as JSON (also after divergence or Ctrl-C).")
-    Path out;
-    @Option(names = "--digits", defaultValue = "4", description = "Decimals (default: ${DEFAULT-VALUE}).")
-    int digits;
-    @Option(names = "--json", description = "Machine-readable output: {\"params\", \"loss\", \"steps\", …}.")
-    boolean json;
 
     @Override
     public Integer call() {
-        if (plot != null) {
-            Plots.checkTarget(plot);
-        }
-        Training.checkOut(out);
+        training.checkOutputs();
         return demo ? demo() : fit();
     }
 
@@ -103,28 +89,12 @@ final class FitCommand implements Callable<Integer> {
         return Training.run(stop -> fit.fit(start, optimizer, schedule, bar, stop), r -> {
             bar.finish();
             int code = Training.report(r, err);
-            if (out != null) {
-                Training.writeAtomically(out, Json.of(outFile(r.paramMap(), r)) + "\n");
-            }
-            List<String> plots = new ArrayList<>();
-            if (plot != null) {
-                Training.lossPlot(plot, "Fitting " + String.join(", ", fit.parameters()) + " to " + columns.rows() + " points", r);
-                plots.add(plot.toString());
-                String[] xy = curveColumns(fit.columns(), columns);
-                if (xy != null) {
-                    Path second = Training.companion(plot);
-                    curvePlot(second, f.program(), xy, columns, r.paramMap());
-                    plots.add(second.toString());
-                }
-            }
-            if (json) {
-                Map<String, Object> m = outFile(r.paramMap(), r);
-                m.put("initial_loss", r.initialLoss());
-                m.put("stop", stopName(r));
-                if (plot != null) {
-                    m.put("plots", plots);
-                }
-                o.println(Json.of(m));
+            String[] xy = training.plot == null ? null : curveColumns(fit.columns(), columns);
+            List<String> plots = training.save(r.paramMap(), r,
+                    "Fitting " + String.join(", ", fit.parameters()) + " to " + columns.rows() + " points",
+                    xy == null ? null : file -> curvePlot(file, f.program(), xy, columns, r.paramMap()));
+            if (training.json) {
+                o.println(Json.of(training.json(r.paramMap(), r, plots)));
                 return code;
             }
             o.println("Fitted " + String.join(", ", fit.parameters()) + " to minimise the formula summed over "
@@ -133,11 +103,11 @@ final class FitCommand implements Callable<Integer> {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"parameter", "initial", "fitted"});
             for (String p : fit.parameters()) {
-                rows.add(new String[] {p, Text.num(start.get(p), digits), Text.num(r.paramMap().get(p), digits)});
+                rows.add(new String[] {p, Text.num(start.get(p), training.digits), Text.num(r.paramMap().get(p), training.digits)});
             }
-            rows.add(new String[] {"loss", Text.num(r.initialLoss(), digits), Text.num(r.loss(), digits)});
+            rows.add(new String[] {"loss", Text.num(r.initialLoss(), training.digits), Text.num(r.loss(), training.digits)});
             Text.table(o, "  ", rows);
-            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + stopName(r) + ")"));
+            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
             printFiles(o, plots);
             return code;
         });
@@ -156,27 +126,13 @@ final class FitCommand implements Callable<Integer> {
             bar.finish();
             FitResult r = d.fit();
             int code = Training.report(r, err);
-            if (out != null) {
-                Training.writeAtomically(out, Json.of(outFile(r.paramMap(), r)) + "\n");
-            }
-            List<String> plots = new ArrayList<>();
-            if (plot != null) {
-                Training.lossPlot(plot, "Fitting the toy model to " + Demo.POINTS + " generated points", r);
-                plots.add(plot.toString());
-                Path second = Training.companion(plot);
-                demoPlot(second, d);
-                plots.add(second.toString());
-            }
-            if (json) {
-                Map<String, Object> m = outFile(r.paramMap(), r);
-                m.put("initial_loss", r.initialLoss());
+            List<String> plots = training.save(r.paramMap(), r,
+                    "Fitting the toy model to " + Demo.POINTS + " generated points", file -> demoPlot(file, d));
+            if (training.json) {
+                Map<String, Object> m = training.json(r.paramMap(), r, plots);
                 m.put("true_loss", d.trueLoss());
                 m.put("true_params", d.truth());
                 m.put("initial_params", d.initial());
-                m.put("stop", stopName(r));
-                if (plot != null) {
-                    m.put("plots", plots);
-                }
                 o.println(Json.of(m));
                 return code;
             }
@@ -188,14 +144,14 @@ final class FitCommand implements Callable<Integer> {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"parameter", "true", "initial", "fitted"});
             for (String p : Demo.PARAMETERS) {
-                rows.add(new String[] {p, Text.num(d.truth().get(p), digits), Text.num(d.initial().get(p), digits),
-                        Text.num(r.paramMap().get(p), digits)});
+                rows.add(new String[] {p, Text.num(d.truth().get(p), training.digits), Text.num(d.initial().get(p), training.digits),
+                        Text.num(r.paramMap().get(p), training.digits)});
             }
-            rows.add(new String[] {"loss", Text.num(d.trueLoss(), digits), Text.num(r.initialLoss(), digits),
-                    Text.num(r.loss(), digits)});
+            rows.add(new String[] {"loss", Text.num(d.trueLoss(), training.digits), Text.num(r.initialLoss(), training.digits),
+                    Text.num(r.loss(), training.digits)});
             Text.table(o, "  ", rows);
             o.println();
-            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + stopName(r) + ")") + "; the loss fell "
+            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + Training.stopName(r) + ")") + "; the loss fell "
                     + Text.num(r.initialLoss() / r.loss(), 1) + "-fold, to " + Text.num(r.loss() / d.trueLoss(), 2)
                     + " × the true parameters' loss (the noise floor).");
             o.println("The toy model is not identifiable: β1 and ω2 act only through ω2·exp(β1 + …), and sin and cos");
@@ -219,21 +175,6 @@ final class FitCommand implements Callable<Integer> {
         } else if (plots.size() == 2) {
             o.println("Loss curve: " + plots.get(0) + "; data and fitted curve: " + plots.get(1));
         }
-    }
-
-    static String stopName(FitResult r) {
-        if (r.stop() instanceof StopReason.Diverged d) {
-            return "diverged at step " + d.step();
-        }
-        return r.stop() instanceof StopReason.Interrupted ? "interrupted" : "completed";
-    }
-
-    static Map<String, Object> outFile(Map<String, ?> params, FitResult r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("params", params);
-        m.put("loss", r.loss());
-        m.put("steps", r.steps());
-        return m;
     }
 
     /** {@code --init}: groups of NAME=VALUE, or @FILE holding {"params": {…}} (what --out writes) or a flat object. */

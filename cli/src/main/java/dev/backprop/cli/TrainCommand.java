@@ -43,23 +43,10 @@ final class TrainCommand implements Callable<Integer> {
     int width;
     @Mixin
     Training training;
-    @Option(names = "--plot", paramLabel = "FILE",
-            description = "Loss curve (log scale) to FILE (.png or .svg); with one input and one target, the data "
-                    + "and the network's curve go to FILE-fit.png.")
-    Path plot;
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the weights and biases as JSON (also after divergence or Ctrl-C).")
-    Path out;
-    @Option(names = "--digits", defaultValue = "4", description = "Decimals (default: ${DEFAULT-VALUE}).")
-    int digits;
-    @Option(names = "--json", description = "Machine-readable output: {\"params\": {\"omega0\": [[…]], \"beta0\": […], …}, \"loss\", \"steps\", …}.")
-    boolean json;
 
     @Override
     public Integer call() {
-        if (plot != null) {
-            Plots.checkTarget(plot);
-        }
-        Training.checkOut(out);
+        training.checkOutputs();
         if (layers < 1 || width < 1) {
             throw new BadInput("--layers and --width must be at least 1, got " + layers + " and " + width);
         }
@@ -85,27 +72,11 @@ final class TrainCommand implements Callable<Integer> {
             FitResult r = t.result();
             int code = Training.report(r, err);
             Map<String, Object> params = params(t.network());
-            if (out != null) {
-                Training.writeAtomically(out, Json.of(FitCommand.outFile(params, r)) + "\n");
-            }
-            List<String> plots = new ArrayList<>();
-            if (plot != null) {
-                Training.lossPlot(plot, "Training a ReLU network (K = " + layers + ", D = " + width + ")", r);
-                plots.add(plot.toString());
-                if (inputs.size() == 1 && targets.size() == 1) {
-                    Path second = Training.companion(plot);
-                    curvePlot(second, columns, t.network());
-                    plots.add(second.toString());
-                }
-            }
-            if (json) {
-                Map<String, Object> m = FitCommand.outFile(params, r);
-                m.put("initial_loss", r.initialLoss());
-                m.put("stop", FitCommand.stopName(r));
-                if (plot != null) {
-                    m.put("plots", plots);
-                }
-                o.println(Json.of(m));
+            List<String> plots = training.save(params, r,
+                    "Training a ReLU network (K = " + layers + ", D = " + width + ")",
+                    inputs.size() == 1 && targets.size() == 1 ? file -> curvePlot(file, columns, t.network()) : null);
+            if (training.json) {
+                o.println(Json.of(training.json(params, r, plots)));
                 return code;
             }
             o.println("Trained a ReLU network, " + inputs.size() + " → " + layers + " × " + width + " → " + targets.size()
@@ -113,10 +84,10 @@ final class TrainCommand implements Callable<Integer> {
             o.println("least squares, " + training.optimizerName() + ", " + (schedule.steps() > 0 ? schedule.steps() + " steps"
                     : schedule.epochs() + " epochs") + (schedule.batchSize() == 0 ? ", every row each step"
                     : ", mini-batches of " + schedule.batchSize()));
-            o.println("loss: " + Text.num(r.initialLoss(), digits) + " → " + Text.num(r.loss(), digits)
-                    + " (mean per row " + Text.num(r.loss() / columns.rows(), digits) + ")");
-            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + FitCommand.stopName(r) + ")")
-                    + (out != null ? "; weights and biases in " + out : ""));
+            o.println("loss: " + Text.num(r.initialLoss(), training.digits) + " → " + Text.num(r.loss(), training.digits)
+                    + " (mean per row " + Text.num(r.loss() / columns.rows(), training.digits) + ")");
+            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + Training.stopName(r) + ")")
+                    + (training.out != null ? "; weights and biases in " + training.out : ""));
             if (plots.size() == 1) {
                 o.println("Loss curve: " + plots.get(0));
             } else if (plots.size() == 2) {

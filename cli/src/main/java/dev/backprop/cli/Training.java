@@ -13,11 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
@@ -50,6 +53,73 @@ final class Training {
     Double gamma;
     @Option(names = "--epsilon", description = "Adam's ε (default: 1e-8).")
     Double epsilon;
+    @Option(names = "--plot", paramLabel = "FILE",
+            description = "Loss curve (log scale) to FILE (.png or .svg); where there is one input and one target, "
+                    + "the data and the fitted curve go to FILE-fit.png.")
+    Path plot;
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the fitted parameters as JSON (also after divergence or Ctrl-C).")
+    Path out;
+    @Option(names = "--digits", defaultValue = "4", description = "Decimals (default: ${DEFAULT-VALUE}).")
+    int digits;
+    @Option(names = "--json", description = "Machine-readable output: {\"params\", \"loss\", \"steps\", \"initial_loss\", \"stop\", …}.")
+    boolean json;
+
+    /** Checks --plot and --out before any work starts, so a bad path never costs a run. */
+    void checkOutputs() {
+        if (plot != null) {
+            Plots.checkTarget(plot);
+        }
+        checkOut(out);
+    }
+
+    /**
+     * Writes --out (when given) and --plot's loss curve titled {@code title}, then the companion
+     * chart drawn by {@code curve} (null: none) to {@link #companion}; returns the charts drawn.
+     */
+    List<String> save(Map<String, ?> params, FitResult r, String title, Consumer<Path> curve) {
+        if (out != null) {
+            writeAtomically(out, Json.of(outFile(params, r)) + "\n");
+        }
+        List<String> plots = new ArrayList<>();
+        if (plot != null) {
+            lossPlot(plot, title, r);
+            plots.add(plot.toString());
+            if (curve != null) {
+                Path second = companion(plot);
+                curve.accept(second);
+                plots.add(second.toString());
+            }
+        }
+        return plots;
+    }
+
+    /** The --json object: what --out holds, the initial loss, how the run stopped, and the charts drawn. */
+    Map<String, Object> json(Map<String, ?> params, FitResult r, List<String> plots) {
+        Map<String, Object> m = outFile(params, r);
+        m.put("initial_loss", r.initialLoss());
+        m.put("stop", stopName(r));
+        if (plot != null) {
+            m.put("plots", plots);
+        }
+        return m;
+    }
+
+    /** What --out writes and --init @FILE reads back. */
+    static Map<String, Object> outFile(Map<String, ?> params, FitResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("params", params);
+        m.put("loss", r.loss());
+        m.put("steps", r.steps());
+        return m;
+    }
+
+    static String stopName(FitResult r) {
+        if (r.stop() instanceof StopReason.Diverged d) {
+            return "diverged at step " + d.step();
+        }
+        return r.stop() instanceof StopReason.Interrupted ? "interrupted" : "completed";
+    }
 
     String optimizerName() {
         return optimizer == null ? "adam" : optimizer.toLowerCase(Locale.ROOT);
