@@ -6,6 +6,8 @@ import dev.backprop.fit.FormulaFit;
 import dev.backprop.formula.Formula;
 import dev.backprop.graph.Program;
 import dev.backprop.io.Columns;
+import dev.backprop.io.DataException;
+import dev.backprop.io.JsonReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -202,7 +204,12 @@ final class FitCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new BadInput("--init @" + p + ": cannot read: " + e.getMessage());
         }
-        Object v = JsonReader.parse(text, p.toString());
+        Object v;
+        try {
+            v = JsonReader.parse(text, p.toString());
+        } catch (DataException e) {
+            throw new BadInput(e.getMessage());
+        }
         if (v instanceof Map<?, ?> top && top.get("params") instanceof Map<?, ?> inner) {
             v = inner;
         }

@@ -1,5 +1,6 @@
 /**
- * Reading and writing data sets: CSV with a header row, and NumPy {@code .npy} columns. Reading is
- * strict: bad data stops with the file, line and column, and nothing is skipped silently.
+ * Reading and writing data sets: CSV with a header row, and NumPy {@code .npy} columns; and a small
+ * strict JSON reader for parameter files and reference fixtures. Reading is strict: bad data stops
+ * with the file, line and column (or character), and nothing is skipped silently.
  */
 package dev.backprop.io;

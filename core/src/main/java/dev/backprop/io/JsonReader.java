@@ -1,4 +1,4 @@
-package dev.backprop.cli;
+package dev.backprop.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,10 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON reader, enough to read back what {@link Json} writes (objects, arrays,
- * strings, numbers, booleans, null). Errors are {@link BadInput} naming the offset.
+ * A small strict JSON reader: objects (key order kept, a repeated key is an error), arrays,
+ * strings, numbers (as {@link Double}), booleans and null. It also reads {@code NaN},
+ * {@code Infinity} and {@code -Infinity}, which Python's {@code json} module writes for
+ * non-finite numbers. Parameter files, test fixtures and benchmark reports all go through it.
+ * Errors are {@link DataException}s naming the origin and the character.
  */
-final class JsonReader {
+public final class JsonReader {
     private final String text;
     private final String origin;
     private int pos;
@@ -19,8 +22,14 @@ final class JsonReader {
         this.origin = origin;
     }
 
-    /** Parses one JSON value filling the whole text; objects keep their key order. */
-    static Object parse(String text, String origin) {
+    /**
+     * Parses one JSON value filling the whole text: a {@code Map<String, Object>} (in key order),
+     * {@code List<Object>}, {@code String}, {@code Double}, {@code Boolean} or null.
+     *
+     * @param origin where the text came from (a file name), for error messages
+     * @throws DataException naming {@code origin} and the character where the text stops being JSON
+     */
+    public static Object parse(String text, String origin) {
         JsonReader r = new JsonReader(text, origin);
         Object v = r.value();
         r.space();
@@ -30,8 +39,8 @@ final class JsonReader {
         return v;
     }
 
-    private BadInput error(String what) {
-        return new BadInput(origin + ": not valid JSON at character " + (pos + 1) + ": " + what);
+    private DataException error(String what) {
+        return new DataException(origin + ": not valid JSON at character " + (pos + 1) + ": " + what);
     }
 
     private void space() {
@@ -90,6 +99,12 @@ final class JsonReader {
             if (text.startsWith(w, pos)) {
                 pos += w.length();
                 return w.equals("null") ? null : Boolean.valueOf(w);
+            }
+        }
+        for (String w : new String[] {"NaN", "Infinity", "-Infinity"}) {
+            if (text.startsWith(w, pos)) {
+                pos += w.length();
+                return Double.parseDouble(w);
             }
         }
         int start = pos;
