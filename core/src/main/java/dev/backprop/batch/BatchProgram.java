@@ -49,6 +49,12 @@ public final class BatchProgram {
     private static final int DOT2 = 3;
     /** Forward only: y = a·b + c, a product feeding a sum (β + ω·h) in one pass; two roundings, as unfused. */
     private static final int AFFINE = 4;
+    /**
+     * Sine and cosine of one block in one pass: a = the argument, dst = the sine's slot, b = the
+     * cosine's. Compiled from a sin and a cos of the same slot anywhere in the program, which is
+     * what a derivative gives: ∂sin(u)/∂u = cos(u), ∂cos(u)/∂u = −sin(u).
+     */
+    private static final int SINCOS = 5;
     /** "No slot": the previous adjoint of a first contribution. */
     private static final int NONE = Integer.MIN_VALUE;
 
@@ -69,19 +75,12 @@ public final class BatchProgram {
     // Varying part. A ref r >= 0 is block slot r; r < 0 is uniform id -r-1.
     private final int slots;
     private final int[] columnSlot;
-    private final int[] fOp;
-    private final int[] fDst;
-    private final int[] fA;
-    private final int[] fB;
-    private final int[] fKind;
-    private final int[] fC;
+    /** The forward pass when only values are wanted: a sine computes no cosine for a derivative. */
+    private final Pass valueForward;
+    /** The forward pass of a gradient run, which also computes what the reverse sweep will need of sin and cos. */
+    private final Pass forward;
     private final int outputRef;
-    private final int[] bKind;
-    private final int[] bOp;
-    private final int[] bDst;
-    private final int[] bA;
-    private final int[] bB;
-    private final int[] bC;
+    private final Pass backward;
     /** Number of uniform nodes that collect adjoints summed over points. */
     private final int accumulators;
     /** For each accumulator, its program node. */
@@ -102,19 +101,10 @@ public final class BatchProgram {
         this.uB = o.uB;
         this.slots = o.slots;
         this.columnSlot = o.columnSlot;
-        this.fOp = o.fOp;
-        this.fDst = o.fDst;
-        this.fA = o.fA;
-        this.fB = o.fB;
-        this.fKind = o.fKind;
-        this.fC = o.fC;
+        this.valueForward = o.valueForward;
+        this.forward = o.forward;
         this.outputRef = o.outputRef;
-        this.bKind = o.bKind;
-        this.bOp = o.bOp;
-        this.bDst = o.bDst;
-        this.bA = o.bA;
-        this.bB = o.bB;
-        this.bC = o.bC;
+        this.backward = o.backward;
         this.accumulators = o.accumulators;
         this.accumulatorNode = o.accumulatorNode;
         this.nodeRef = o.nodeRef;
@@ -227,22 +217,84 @@ public final class BatchProgram {
         this.slots = u.slots;
         this.columnSlot = colSlots;
         u.fuseAffine(ref[out]);
-        this.fKind = u.forward.column(0);
-        this.fC = u.forward.column(5);
-        this.fOp = u.forward.column(1);
-        this.fDst = u.forward.column(2);
-        this.fA = u.forward.column(3);
-        this.fB = u.forward.column(4);
-        this.outputRef = ref[out];
         u.fuseDots();
-        this.bKind = u.backward.column(0);
-        this.bOp = u.backward.column(1);
-        this.bDst = u.backward.column(2);
-        this.bA = u.backward.column(3);
-        this.bB = u.backward.column(4);
-        this.bC = u.backward.column(5);
+        this.outputRef = ref[out];
+        this.valueForward = new Pass(pairSinCos(List.of(u.forward.rows)).get(0));
+        List<List<int[]>> paired = pairSinCos(List.of(u.forward.rows, u.backward.rows));
+        this.forward = new Pass(paired.get(0));
+        this.backward = new Pass(paired.get(1));
         this.nodeRef = ref;
         this.depends = dep;
+    }
+
+    /** One pass's instructions as columns: kind, op, dst, a, b, c (see the kinds above). */
+    private static final class Pass {
+        final int[] kind;
+        final int[] op;
+        final int[] dst;
+        final int[] a;
+        final int[] b;
+        final int[] c;
+
+        Pass(List<int[]> rows) {
+            int n = rows.size();
+            kind = new int[n];
+            op = new int[n];
+            dst = new int[n];
+            a = new int[n];
+            b = new int[n];
+            c = new int[n];
+            for (int j = 0; j < n; j++) {
+                int[] r = rows.get(j);
+                kind[j] = r[0];
+                op[j] = r[1];
+                dst[j] = r[2];
+                a[j] = r[3];
+                b[j] = r[4];
+                c[j] = r[5];
+            }
+        }
+    }
+
+    /**
+     * Pairs the first sin and the first cos of each block slot, wherever they are in the passes
+     * (run in order), into one {@link #SINCOS} at the earlier one's place: the slot is computed by
+     * then, and the later one's result is single-assignment and read only after its old place.
+     */
+    private static List<List<int[]>> pairSinCos(List<List<int[]>> passes) {
+        Map<Integer, int[]> sin = new HashMap<>();
+        Map<Integer, int[]> cos = new HashMap<>();
+        for (int p = 0; p < passes.size(); p++) {
+            List<int[]> rows = passes.get(p);
+            for (int j = 0; j < rows.size(); j++) {
+                int[] r = rows.get(j);
+                if (r[0] == APPLY && r[3] >= 0 && (r[1] == Op.SIN.ordinal() || r[1] == Op.COS.ordinal())) {
+                    (r[1] == Op.SIN.ordinal() ? sin : cos).putIfAbsent(r[3], new int[] {p, j});
+                }
+            }
+        }
+        List<List<int[]>> out = new ArrayList<>();
+        for (List<int[]> rows : passes) {
+            out.add(new ArrayList<>(rows));
+        }
+        for (Map.Entry<Integer, int[]> e : sin.entrySet()) {
+            int[] at = e.getValue();
+            int[] other = cos.get(e.getKey());
+            if (other == null) {
+                continue;
+            }
+            boolean sinFirst = at[0] < other[0] || (at[0] == other[0] && at[1] < other[1]);
+            int[] first = sinFirst ? at : other;
+            int[] later = sinFirst ? other : at;
+            int sinDst = passes.get(at[0]).get(at[1])[2];
+            int cosDst = passes.get(other[0]).get(other[1])[2];
+            out.get(first[0]).set(first[1], new int[] {SINCOS, 0, sinDst, e.getKey(), cosDst, 0});
+            out.get(later[0]).set(later[1], null);
+        }
+        for (List<int[]> rows : out) {
+            rows.removeIf(java.util.Objects::isNull);
+        }
+        return out;
     }
 
     /** Rows of int instructions, growable. */
@@ -474,6 +526,17 @@ public final class BatchProgram {
         return threads;
     }
 
+    /** How many sin–cos pairs the value-only run (false) or the gradient run (true) computes in one pass; for tests. */
+    int sincosPairs(boolean gradient) {
+        int pairs = 0;
+        for (Pass pass : gradient ? List.of(forward, backward) : List.of(valueForward)) {
+            for (int kind : pass.kind) {
+                pairs += kind == SINCOS ? 1 : 0;
+            }
+        }
+        return pairs;
+    }
+
     /** Program inputs bound to columns, in program order. */
     public List<String> columns() {
         return columns;
@@ -624,17 +687,20 @@ public final class BatchProgram {
             data.copyTo(columns.get(c), from, buf[columnSlot[c]], 0, m);
         }
         Kernel k = kernel;
-        for (int j = 0; j < fOp.length; j++) {
-            if (fKind[j] == AFFINE) {
-                int a = fA[j];
-                int b = fB[j];
-                int c = fC[j];
-                k.affine(buf[fDst[j]], a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
-                        b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1],
-                        c >= 0 ? buf[c] : null, c >= 0 ? 0 : uni[-c - 1], m);
-                continue;
+        Pass f = backward ? forward : valueForward;
+        for (int j = 0; j < f.kind.length; j++) {
+            int a = f.a[j];
+            int b = f.b[j];
+            switch (f.kind[j]) {
+                case AFFINE -> {
+                    int c = f.c[j];
+                    k.affine(buf[f.dst[j]], a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
+                            b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1],
+                            c >= 0 ? buf[c] : null, c >= 0 ? 0 : uni[-c - 1], m);
+                }
+                case SINCOS -> k.sincos(buf[f.dst[j]], buf[b], buf[a], m);
+                default -> apply(k, Op.ofOrdinal(f.op[j]), buf, uni, f.dst[j], a, b, m);
             }
-            apply(k, Op.ofOrdinal(fOp[j]), buf, uni, fDst[j], fA[j], fB[j], m);
         }
         int base = blk * width;
         if (outputRef >= 0) {
@@ -653,16 +719,20 @@ public final class BatchProgram {
             return;
         }
         double[] two = buf[slots];
-        for (int j = 0; j < bKind.length; j++) {
-            int a = bA[j];
-            int b = bB[j];
-            switch (bKind[j]) {
+        Pass r = this.backward;
+        int[] bOp = r.op;
+        int[] bDst = r.dst;
+        for (int j = 0; j < r.kind.length; j++) {
+            int a = r.a[j];
+            int b = r.b[j];
+            switch (r.kind[j]) {
                 case APPLY -> apply(k, Op.ofOrdinal(bOp[j]), buf, uni, bDst[j], a, b, m);
+                case SINCOS -> k.sincos(buf[bDst[j]], buf[b], buf[a], m);
                 case MUL_ADD -> k.mulAdd(buf[bDst[j]], bOp[j] == NONE ? null : buf[bOp[j]],
                         a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
                         b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1], m);
                 case DOT2 -> {
-                    int c = bC[j];
+                    int c = r.c[j];
                     k.dot2(buf[a], b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1],
                             c >= 0 ? buf[c] : null, c >= 0 ? 0 : uni[-c - 1], m, two);
                     partial[base + 1 + bDst[j]] += two[0];

@@ -59,6 +59,14 @@ class Kernel {
         }
     }
 
+    /** {@code s[i] = sin a[i]} and {@code c[i] = cos a[i]} in one pass: a derivative of one needs the other. */
+    void sincos(double[] s, double[] c, double[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            s[i] = Op.SIN.apply(a[i], 0);
+            c[i] = Op.COS.apply(a[i], 0);
+        }
+    }
+
     /** {@code y[i] = a[i]·b[i] + c[i]}, rounded after the product and after the sum, as two steps would be. */
     void affine(double[] y, double[] a, double as, double[] b, double bs, double[] c, double cs, int n) {
         for (int i = 0; i < n; i++) {

@@ -246,6 +246,32 @@ class BatchProgramTest {
     }
 
     @Test
+    void sinAndCosOfOneBlockArePairedAndStillMatch() {
+        // sin(u) and cos(u) pair in the forward pass; sin(s*y) pairs with the cos its derivative
+        // needs in the reverse sweep; cos(x) is of a column only, so nothing asks for its sine.
+        Program p = Formula.compile("u = w*x + b; s = sin(u); c = cos(u); v = sin(s*y); s*c + v + cos(x)").program();
+        Columns data = uniform(9, 1501, "x", "y");
+        Map<String, Double> s = Map.of("b", 0.4, "w", 2.5);
+        BatchProgram b = BatchProgram.compile(p, List.of("x", "y")).withThreads(1);
+        assertThat(b.sincosPairs(false)).isEqualTo(1);
+        assertThat(b.sincosPairs(true)).isEqualTo(2);
+        Reference ref = reference(p, data, s, List.of("x", "y"));
+        for (boolean simd : new boolean[] {false, true}) {
+            BatchResult g = b.withSimd(simd).gradient(data, s);
+            assertMatches(g, ref, 1501);
+            // The value-only pass computes no extra cosines, but the same values, bit for bit.
+            assertThat(b.withSimd(simd).value(data, s).sum()).isEqualTo(g.sum());
+        }
+    }
+
+    @Test
+    void theToyGradientTakesEachSineAndCosineInOnePass() {
+        BatchProgram b = BatchProgram.compile(ToyModel.formula().program(), List.of("x", "y"));
+        assertThat(b.sincosPairs(false)).isZero();
+        assertThat(b.sincosPairs(true)).isEqualTo(2); // sin and cos of f0, cos and sin of f2
+    }
+
+    @Test
     void missingColumnAndScalarAreNamed() {
         BatchProgram b = BatchProgram.compile(ToyModel.formula().program(), List.of("x", "y"));
         Columns onlyX = uniform(6, 10, "x");

@@ -1,0 +1,123 @@
+package dev.backprop.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.backprop.op.Op;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SIMD kernel's own sine and cosine against {@link StrictMath} (fdlibm, under an ulp from the
+ * true value): every lane, every path (vector loop, tail, arguments too large to reduce).
+ */
+class VectorKernelTest {
+    static Kernel k;
+
+    @BeforeAll
+    static void simd() {
+        assertThat(Kernel.VECTOR).as("the build runs tests with jdk.incubator.vector").isNotNull();
+        k = Kernel.VECTOR;
+    }
+
+    static long ulps(double a, double b) {
+        if (a == b) {
+            return 0;
+        }
+        return Math.abs(Double.doubleToLongBits(a) - Double.doubleToLongBits(b));
+    }
+
+    /** All three entry points at once: sin alone, cos alone, and the pair. */
+    static double[][] run(double[] a) {
+        int n = a.length;
+        double[] s = new double[n];
+        double[] c = new double[n];
+        double[] s2 = new double[n];
+        double[] c2 = new double[n];
+        k.apply(Op.SIN, s, a, 0, null, 0, n);
+        k.apply(Op.COS, c, a, 0, null, 0, n);
+        k.sincos(s2, c2, a, n);
+        return new double[][] {s, c, s2, c2};
+    }
+
+    @Test
+    void withinOneUlpOfStrictMathAtEveryScale() {
+        Random rnd = new Random(42);
+        // 1e9 is past the 2^20 reduction limit: those lanes are Math's.
+        for (double scale : new double[] {1e-300, 1e-8, 0.5, 1, 2, 4, 10, 100, 1e4, 1e6, 1e9}) {
+            double[] a = new double[4099]; // not a multiple of the lane count: the tail runs too
+            long worst = 0;
+            for (int round = 0; round < 10; round++) {
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (2 * rnd.nextDouble() - 1) * scale;
+                }
+                double[][] r = run(a);
+                for (int i = 0; i < a.length; i++) {
+                    double sin = StrictMath.sin(a[i]);
+                    double cos = StrictMath.cos(a[i]);
+                    worst = Math.max(worst, Math.max(ulps(r[0][i], sin), ulps(r[1][i], cos)));
+                    assertThat(r[2][i]).isEqualTo(r[0][i]);
+                    assertThat(r[3][i]).isEqualTo(r[1][i]);
+                }
+            }
+            assertThat(worst).as("worst error in ulps at scale %s", scale).isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void nearMultiplesOfHalfPiWhereReductionCancels() {
+        double[] a = new double[4000];
+        for (int i = 0; i < a.length; i++) {
+            // q·π/2 for q up to ~2^19, and the doubles around it: the remainder is tiny.
+            double m = (i / 4) * 523.0 * Math.PI / 2;
+            a[i] = i % 4 == 0 ? m : i % 4 == 1 ? Math.nextUp(m) : i % 4 == 2 ? Math.nextDown(m) : -m;
+        }
+        double[][] r = run(a);
+        for (int i = 0; i < a.length; i++) {
+            assertThat(ulps(r[0][i], StrictMath.sin(a[i]))).as("sin(%s)", a[i]).isLessThanOrEqualTo(1);
+            assertThat(ulps(r[1][i], StrictMath.cos(a[i]))).as("cos(%s)", a[i]).isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void specialAndTinyValuesAreMathsExactly() {
+        double[] special = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL, -Double.MIN_NORMAL, 1e-200,
+            Math.nextUp(VectorKernel.REDUCTION_LIMIT), 1e22, -1e300, Double.MAX_VALUE};
+        double[][] r = run(special);
+        for (int i = 0; i < special.length; i++) {
+            double x = special[i];
+            // Bit patterns, so -0.0 and 0.0 differ: sin(-0) is -0.
+            assertThat(Double.doubleToLongBits(r[0][i])).as("sin(%s)", x).isEqualTo(Double.doubleToLongBits(Math.sin(x)));
+            assertThat(Double.doubleToLongBits(r[1][i])).as("cos(%s)", x).isEqualTo(Double.doubleToLongBits(Math.cos(x)));
+        }
+    }
+
+    @Test
+    void oneLargeArgumentInABlockLeavesTheOthersAlone() {
+        double[] a = new double[64];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = 0.01 * i;
+        }
+        a[17] = 3e7;
+        a[40] = Double.NaN;
+        double[][] r = run(a);
+        for (int i = 0; i < a.length; i++) {
+            assertThat(ulps(r[0][i], StrictMath.sin(a[i]))).as("sin(%s)", a[i]).isLessThanOrEqualTo(1);
+            assertThat(ulps(r[3][i], StrictMath.cos(a[i]))).as("cos(%s)", a[i]).isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void theThreePartsOfHalfPiArePositiveAndSumToItWithin1e45() {
+        BigDecimal pi = new BigDecimal("3.14159265358979323846264338327950288419716939937510582097494459");
+        BigDecimal halfPi = pi.divide(BigDecimal.valueOf(2), MathContext.UNLIMITED);
+        BigDecimal parts = new BigDecimal(VectorKernel.PIO2_1).add(new BigDecimal(VectorKernel.PIO2_2))
+                .add(new BigDecimal(VectorKernel.PIO2_3));
+        assertThat(VectorKernel.PIO2_2).isPositive();
+        assertThat(VectorKernel.PIO2_3).isPositive();
+        assertThat(parts.subtract(halfPi).abs()).isLessThan(new BigDecimal("1e-45"));
+    }
+}
