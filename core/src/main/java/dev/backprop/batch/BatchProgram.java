@@ -537,6 +537,27 @@ public final class BatchProgram {
         return pairs;
     }
 
+    /** The compiled instructions, one per line, for reading when tuning; refs r ≥ 0 are block slots, u-k uniform ids. */
+    String listing(boolean gradient) {
+        StringBuilder sb = new StringBuilder();
+        String[] kinds = {"apply", "mul_add", "dot", "dot2", "affine", "sincos"};
+        for (Pass pass : gradient ? List.of(forward, backward) : List.of(valueForward)) {
+            sb.append(pass == backward ? "-- reverse sweep\n" : "-- forward\n");
+            for (int j = 0; j < pass.kind.length; j++) {
+                int k = pass.kind[j];
+                sb.append(kinds[k]).append(k == APPLY ? " " + Op.ofOrdinal(pass.op[j]).name().toLowerCase() : "")
+                        .append(" dst=").append(ref(pass.dst[j])).append(" a=").append(ref(pass.a[j]))
+                        .append(" b=").append(ref(pass.b[j])).append(" c=").append(ref(pass.c[j]))
+                        .append(k == MUL_ADD || k == DOT2 ? " op=" + ref(pass.op[j]) : "").append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String ref(int r) {
+        return r == NONE ? "-" : r >= 0 ? "s" + r : "u" + (-r - 1);
+    }
+
     /** Program inputs bound to columns, in program order. */
     public List<String> columns() {
         return columns;

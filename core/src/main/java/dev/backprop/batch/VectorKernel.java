@@ -188,12 +188,17 @@ final class VectorKernel extends Kernel {
             DoubleVector q = t.sub(ROUND_V);
             DoubleVector r = q.fma(MINUS_PIO2_3, q.fma(MINUS_PIO2_2, q.fma(MINUS_PIO2_1, x)));
             DoubleVector z = r.mul(r);
-            DoubleVector ps = S17.fma(z, S15).fma(z, S13).fma(z, S11).fma(z, S9).fma(z, S7).fma(z, S5).fma(z, S3);
+            // Estrin's scheme: four independent pairs, then z² and z⁴, a shorter chain than Horner's.
+            DoubleVector z2 = z.mul(z);
+            DoubleVector z4 = z2.mul(z2);
+            DoubleVector ps = z.fma(S9, S7).fma(z2, z.fma(S5, S3))
+                    .add(z.fma(S17, S15).fma(z2, z.fma(S13, S11)).mul(z4));
             LongVector sinR = z.mul(ps).fma(r, r).reinterpretAsLongs().or(r.reinterpretAsLongs().and(Long.MIN_VALUE));
-            DoubleVector pc = C18.fma(z, C16).fma(z, C14).fma(z, C12).fma(z, C10).fma(z, C8).fma(z, C6).fma(z, C4);
+            DoubleVector pc = z.fma(C10, C8).fma(z2, z.fma(C6, C4))
+                    .add(z.fma(C18, C16).fma(z2, z.fma(C14, C12)).mul(z4));
             DoubleVector half = z.mul(HALF);
             DoubleVector w = ONE.sub(half);
-            LongVector cosR = w.add(ONE.sub(w).sub(half).add(z.mul(z).mul(pc))).reinterpretAsLongs();
+            LongVector cosR = w.add(ONE.sub(w).sub(half).add(z2.mul(pc))).reinterpretAsLongs();
             LongVector quadrant = t.reinterpretAsLongs();
             LongVector odd = quadrant.and(1L).neg();
             sinR.lanewise(VectorOperators.AND_NOT, odd).or(cosR.and(odd))
@@ -224,12 +229,17 @@ final class VectorKernel extends Kernel {
             DoubleVector q = t.sub(ROUND_V);
             DoubleVector r = q.fma(MINUS_PIO2_3, q.fma(MINUS_PIO2_2, q.fma(MINUS_PIO2_1, x)));
             DoubleVector z = r.mul(r);
-            DoubleVector ps = S17.fma(z, S15).fma(z, S13).fma(z, S11).fma(z, S9).fma(z, S7).fma(z, S5).fma(z, S3);
+            // Estrin's scheme: four independent pairs, then z² and z⁴, a shorter chain than Horner's.
+            DoubleVector z2 = z.mul(z);
+            DoubleVector z4 = z2.mul(z2);
+            DoubleVector ps = z.fma(S9, S7).fma(z2, z.fma(S5, S3))
+                    .add(z.fma(S17, S15).fma(z2, z.fma(S13, S11)).mul(z4));
             LongVector sinR = z.mul(ps).fma(r, r).reinterpretAsLongs().or(r.reinterpretAsLongs().and(Long.MIN_VALUE));
-            DoubleVector pc = C18.fma(z, C16).fma(z, C14).fma(z, C12).fma(z, C10).fma(z, C8).fma(z, C6).fma(z, C4);
+            DoubleVector pc = z.fma(C10, C8).fma(z2, z.fma(C6, C4))
+                    .add(z.fma(C18, C16).fma(z2, z.fma(C14, C12)).mul(z4));
             DoubleVector half = z.mul(HALF);
             DoubleVector w = ONE.sub(half);
-            LongVector cosR = w.add(ONE.sub(w).sub(half).add(z.mul(z).mul(pc))).reinterpretAsLongs();
+            LongVector cosR = w.add(ONE.sub(w).sub(half).add(z2.mul(pc))).reinterpretAsLongs();
             LongVector quadrant = t.reinterpretAsLongs().add(quarterTurns);
             LongVector odd = quadrant.and(1L).neg();
             sinR.lanewise(VectorOperators.AND_NOT, odd).or(cosR.and(odd))
