@@ -55,6 +55,12 @@ public final class BatchProgram {
      * what a derivative gives: ∂sin(u)/∂u = cos(u), ∂cos(u)/∂u = −sin(u).
      */
     private static final int SINCOS = 5;
+    /**
+     * Reverse sweep: dst = (g·e1)·e2 (c = e2), two adjoint factors in one pass, each product 0
+     * where its left side is 0, exactly as the two MUL_ADDs it replaces; the chain's inner
+     * adjoint g·e1 is read by nothing else, so it is never stored.
+     */
+    private static final int MUL2 = 6;
     /** "No slot": the previous adjoint of a first contribution. */
     private static final int NONE = Integer.MIN_VALUE;
 
@@ -208,12 +214,7 @@ public final class BatchProgram {
         }
         this.accumulators = acc.size();
         this.accumulatorNode = acc.keySet().stream().mapToInt(Integer::intValue).toArray();
-        this.uniformInit = u.uniformValues();
         this.scalarUniform = scUni;
-        this.uOp = u.uniform.column(0);
-        this.uDst = u.uniform.column(1);
-        this.uA = u.uniform.column(2);
-        this.uB = u.uniform.column(3);
         this.slots = u.slots;
         this.columnSlot = colSlots;
         u.fuseAffine(ref[out]);
@@ -221,8 +222,15 @@ public final class BatchProgram {
         this.outputRef = ref[out];
         this.valueForward = new Pass(pairSinCos(List.of(u.forward.rows)).get(0));
         List<List<int[]>> paired = pairSinCos(List.of(u.forward.rows, u.backward.rows));
+        u.fuseChains(paired, ref[out]);
         this.forward = new Pass(paired.get(0));
         this.backward = new Pass(paired.get(1));
+        // Last: fusing chains may have added uniform instructions (a sign moved onto a scalar).
+        this.uniformInit = u.uniformValues();
+        this.uOp = u.uniform.column(0);
+        this.uDst = u.uniform.column(1);
+        this.uA = u.uniform.column(2);
+        this.uB = u.uniform.column(3);
         this.nodeRef = ref;
         this.depends = dep;
     }
@@ -386,36 +394,7 @@ public final class BatchProgram {
          * never written; the values are those of the two steps (no fused multiply-add).
          */
         void fuseAffine(int output) {
-            int[] uses = new int[slots];
-            for (int[] r : forward.rows) {
-                count(uses, r[3]);
-                if (Op.ofOrdinal(r[1]).arity() == 2) {
-                    count(uses, r[4]);
-                }
-            }
-            for (int[] r : backward.rows) {
-                switch (r[0]) {
-                    case APPLY -> {
-                        count(uses, r[3]);
-                        if (Op.ofOrdinal(r[1]).arity() == 2) {
-                            count(uses, r[4]);
-                        }
-                    }
-                    case MUL_ADD -> {
-                        count(uses, r[1]);
-                        count(uses, r[3]);
-                        count(uses, r[4]);
-                    }
-                    default -> { // DOT, and DOT2 with its second factor in column 5
-                        count(uses, r[3]);
-                        count(uses, r[4]);
-                        if (r[0] == DOT2) {
-                            count(uses, r[5]);
-                        }
-                    }
-                }
-            }
-            count(uses, output);
+            int[] uses = uses(List.of(forward.rows, backward.rows), output);
             List<int[]> rows = forward.rows;
             List<int[]> fused = new ArrayList<>();
             for (int j = 0; j < rows.size(); j++) {
@@ -438,6 +417,83 @@ public final class BatchProgram {
             if (ref >= 0 && ref < uses.length) {
                 uses[ref]++;
             }
+        }
+
+        /**
+         * Merges two adjoint products in a row, d = g·e1 then d' = d·e2, into one {@link #MUL2}
+         * when nothing else reads d and e2 is a block: the chain ∂f/∂h = g·ω·φ'(h) of every
+         * layer {@code f = β + ω·φ(h)}. A factor that is a negated block read only here, with a
+         * scalar other factor, gives its sign to that scalar ((g·ω)·(−s) and (g·(−ω))·s are the
+         * same double): cos's derivative −sin then costs no pass of its own.
+         */
+        void fuseChains(List<List<int[]>> passes, int output) {
+            List<int[]> rows = passes.get(1);
+            int[] uses = uses(passes, output);
+            Map<Integer, int[]> negOf = new HashMap<>();
+            for (int[] r : rows) {
+                if (r[0] == APPLY && r[1] == Op.NEG.ordinal() && r[3] >= 0) {
+                    negOf.put(r[2], r);
+                }
+            }
+            List<int[]> fused = new ArrayList<>();
+            for (int j = 0; j < rows.size(); j++) {
+                int[] r = rows.get(j);
+                // The negation of the second factor, if any, sits between the two products.
+                int[] between = j + 2 < rows.size() && negOf.containsKey(rows.get(j + 1)[2]) ? rows.get(j + 1) : null;
+                int at = between == null ? j + 1 : j + 2;
+                int[] next = at < rows.size() ? rows.get(at) : null;
+                if (next == null || r[0] != MUL_ADD || next[0] != MUL_ADD || r[1] != NONE || next[1] != NONE
+                        || next[3] != r[2] || uses[r[2]] != 1 || r[3] < 0 || next[4] < 0) {
+                    fused.add(r);
+                    continue;
+                }
+                int e1 = r[4];
+                int e2 = next[4];
+                if (between != null && between[2] == e2 && uses[e2] == 1 && e1 < 0) {
+                    e1 = apply(Op.NEG, e1, null);
+                    e2 = between[3];
+                } else if (between != null) {
+                    fused.add(between);
+                }
+                fused.add(new int[] {MUL2, 0, next[2], r[3], e1, e2});
+                j = at;
+            }
+            rows.clear();
+            rows.addAll(fused);
+        }
+
+        /** How many instructions (and the output) read each block slot. */
+        int[] uses(List<List<int[]>> passes, int output) {
+            int[] uses = new int[slots];
+            for (List<int[]> rows : passes) {
+                for (int[] r : rows) {
+                    switch (r[0]) {
+                        case APPLY -> {
+                            count(uses, r[3]);
+                            if (Op.ofOrdinal(r[1]).arity() == 2) {
+                                count(uses, r[4]);
+                            }
+                        }
+                        case SINCOS -> count(uses, r[3]);
+                        case MUL_ADD -> {
+                            count(uses, r[1]);
+                            count(uses, r[3]);
+                            count(uses, r[4]);
+                        }
+                        case DOT -> {
+                            count(uses, r[3]);
+                            count(uses, r[4]);
+                        }
+                        default -> { // AFFINE, DOT2, MUL2: three operands
+                            count(uses, r[3]);
+                            count(uses, r[4]);
+                            count(uses, r[5]);
+                        }
+                    }
+                }
+            }
+            count(uses, output);
+            return uses;
         }
 
         /**
@@ -540,7 +596,7 @@ public final class BatchProgram {
     /** The compiled instructions, one per line, for reading when tuning; refs r ≥ 0 are block slots, u-k uniform ids. */
     String listing(boolean gradient) {
         StringBuilder sb = new StringBuilder();
-        String[] kinds = {"apply", "mul_add", "dot", "dot2", "affine", "sincos"};
+        String[] kinds = {"apply", "mul_add", "dot", "dot2", "affine", "sincos", "mul2"};
         for (Pass pass : gradient ? List.of(forward, backward) : List.of(valueForward)) {
             sb.append(pass == backward ? "-- reverse sweep\n" : "-- forward\n");
             for (int j = 0; j < pass.kind.length; j++) {
@@ -749,6 +805,7 @@ public final class BatchProgram {
             switch (r.kind[j]) {
                 case APPLY -> apply(k, Op.ofOrdinal(bOp[j]), buf, uni, bDst[j], a, b, m);
                 case SINCOS -> k.sincos(buf[bDst[j]], buf[b], buf[a], m);
+                case MUL2 -> k.mul2(buf[bDst[j]], buf[a], b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1], buf[r.c[j]], m);
                 case MUL_ADD -> k.mulAdd(buf[bDst[j]], bOp[j] == NONE ? null : buf[bOp[j]],
                         a >= 0 ? buf[a] : null, a >= 0 ? 0 : uni[-a - 1],
                         b >= 0 ? buf[b] : null, b >= 0 ? 0 : uni[-b - 1], m);

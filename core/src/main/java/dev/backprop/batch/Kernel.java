@@ -88,6 +88,18 @@ class Kernel {
         }
     }
 
+    /**
+     * {@code d[i] = (g[i]·e1[i])·e2[i]} as two {@link #mulAdd}s without a previous value would give
+     * it: the inner product is 0 where g is 0, the outer 0 where the inner is 0.
+     */
+    void mul2(double[] d, double[] g, double[] e1, double e1s, double[] e2, int n) {
+        for (int i = 0; i < n; i++) {
+            double gi = g[i];
+            double t = gi == 0 ? 0 : gi * (e1 == null ? e1s : e1[i]);
+            d[i] = t == 0 ? 0 : t * e2[i];
+        }
+    }
+
     /** {@code Σ g[i]·e[i]} (terms with {@code g[i] = 0} are 0): a contribution to a scalar, summed over the block. */
     double dot(double[] g, double gs, double[] e, double es, int n) {
         double s = 0;

@@ -10,14 +10,15 @@ import jdk.incubator.vector.VectorSpecies;
  * The SIMD kernel: the only class that touches {@code jdk.incubator.vector}. Loaded reflectively by
  * {@link Kernel}, so core runs (on the plain path) when the JVM lacks the module.
  *
- * <p>Each primitive with a lanewise form (arithmetic, tan, exp, log, sqrt, tanh, pow) runs as
- * {@link DoubleVector} operations; the vector transcendentals agree with {@link Math}'s within an
- * ulp or so, not bit for bit. Sine and cosine are computed here, from one argument reduction and
- * two polynomials, because a derivative needs both of the same argument ({@code sin}'s is
- * {@code cos}): {@link #sincos(double[], double[], double[], int)} gives the pair for about the price of the library's {@code SIN}
- * alone, and {@code sin} and {@code cos} on their own use the same code so a value never depends on
- * whether a gradient was asked for. The rest (sigmoid, relu, abs, max, min, step, sign) use the
- * plain loops, whose values come from {@link Op} itself. The operator is a constant at every call
+ * <p>Each primitive with a lanewise form (arithmetic, sin, cos, tan, exp, log, sqrt, tanh, pow)
+ * runs as {@link DoubleVector} operations; the vector transcendentals agree with {@link Math}'s
+ * within an ulp or so, not bit for bit. A sine and a cosine of the same block, which every
+ * derivative of either asks for, are computed here instead, from one reduction by π/2 and two
+ * polynomials, within an ulp of {@link StrictMath}: {@link #sincos(double[], double[], double[],
+ * int)} gives the pair for about the price of the library's {@code SIN} alone. A lone sine stays
+ * the library's, so a loss computed alone and the same loss in a gradient run may differ in the
+ * last bit. The rest (sigmoid, relu, abs, max, min, step, sign) use the plain loops, whose values
+ * come from {@link Op} itself. The operator is a constant at every call
  * site below, which is what lets the JIT turn {@code lanewise} into machine instructions.
  */
 final class VectorKernel extends Kernel {
@@ -44,8 +45,8 @@ final class VectorKernel extends Kernel {
             case DIV -> div(y, a, as, b, bs, n);
             case POW -> pow(y, a, as, b, bs, n);
             case NEG -> neg(y, a, n);
-            case SIN -> sinOrCos(y, a, n, 0);
-            case COS -> sinOrCos(y, a, n, 1);
+            case SIN -> sin(y, a, n);
+            case COS -> cos(y, a, n);
             case TAN -> tan(y, a, n);
             case EXP -> exp(y, a, n);
             case LOG -> log(y, a, n);
@@ -173,9 +174,11 @@ final class VectorKernel extends Kernel {
     private static final DoubleVector C16 = DoubleVector.broadcast(S, 1.0 / 20922789888000.0);
     private static final DoubleVector C18 = DoubleVector.broadcast(S, -1.0 / 6402373705728000.0);
 
-    // The two loops below are written out whole, with no helper methods: a helper the JIT had
-    // already compiled on its own was then called, not inlined, and every vector crossing the call
-    // was boxed (three to five times slower, depending on what ran first).
+    // The loop below is written out whole, with no helper methods: a helper the JIT had already
+    // compiled on its own was then called, not inlined, and every vector crossing the call was
+    // boxed (three to five times slower, depending on what ran first). A reduction by π with one
+    // polynomial, tried for a lone sine, was 0.7 of the library's time but up to 3 ulps off near
+    // ±1 (r + r³·p cancels there), so lone sines stay the library's.
 
     /** sin into {@code s}, cos into {@code c} over the vector part of [0, n); returns where it stopped. */
     private static int sincosVector(double[] s, double[] c, double[] a, int n) {
@@ -215,42 +218,6 @@ final class VectorKernel extends Kernel {
         return i;
     }
 
-    /**
-     * sin (quarter turns 0) or cos (1, the sine a quarter turn on) into {@code y} over the vector
-     * part of [0, n); returns where it stopped.
-     */
-    private static int sinOrCos(double[] y, double[] a, int n, long quarterTurns) {
-        LongVector inRange = LongVector.broadcast(SL, -1L);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            DoubleVector x = DoubleVector.fromArray(S, a, i);
-            inRange = inRange.and(x.reinterpretAsLongs().and(Long.MAX_VALUE).sub(LIMIT_BITS + 1));
-            DoubleVector t = x.fma(TWO_OVER_PI_V, ROUND_V);
-            DoubleVector q = t.sub(ROUND_V);
-            DoubleVector r = q.fma(MINUS_PIO2_3, q.fma(MINUS_PIO2_2, q.fma(MINUS_PIO2_1, x)));
-            DoubleVector z = r.mul(r);
-            // Estrin's scheme: four independent pairs, then z² and z⁴, a shorter chain than Horner's.
-            DoubleVector z2 = z.mul(z);
-            DoubleVector z4 = z2.mul(z2);
-            DoubleVector ps = z.fma(S9, S7).fma(z2, z.fma(S5, S3))
-                    .add(z.fma(S17, S15).fma(z2, z.fma(S13, S11)).mul(z4));
-            LongVector sinR = z.mul(ps).fma(r, r).reinterpretAsLongs().or(r.reinterpretAsLongs().and(Long.MIN_VALUE));
-            DoubleVector pc = z.fma(C10, C8).fma(z2, z.fma(C6, C4))
-                    .add(z.fma(C18, C16).fma(z2, z.fma(C14, C12)).mul(z4));
-            DoubleVector half = z.mul(HALF);
-            DoubleVector w = ONE.sub(half);
-            LongVector cosR = w.add(ONE.sub(w).sub(half).add(z2.mul(pc))).reinterpretAsLongs();
-            LongVector quadrant = t.reinterpretAsLongs().add(quarterTurns);
-            LongVector odd = quadrant.and(1L).neg();
-            sinR.lanewise(VectorOperators.AND_NOT, odd).or(cosR.and(odd))
-                    .lanewise(VectorOperators.XOR, quadrant.and(2L).lanewise(VectorOperators.LSHL, 62))
-                    .reinterpretAsDoubles().intoArray(y, i);
-        }
-        if (inRange.reduceLanes(VectorOperators.AND) >= 0) {
-            redoLarge(quarterTurns == 0 ? Op.SIN : Op.COS, y, a, i);
-        }
-        return i;
-    }
 
     /** Redoes with Math the lanes in [0, end) that the vector loop could not reduce: |x| > 2^20, NaN. */
     private static void redoLarge(Op op, double[] y, double[] a, int end) {
@@ -259,6 +226,22 @@ final class VectorKernel extends Kernel {
                 y[j] = op.apply(a[j], 0);
             }
         }
+    }
+
+    private static int sin(double[] y, double[] a, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.SIN).intoArray(y, i);
+        }
+        return i;
+    }
+
+    private static int cos(double[] y, double[] a, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.COS).intoArray(y, i);
+        }
+        return i;
     }
 
     private static int tan(double[] y, double[] a, int n) {
@@ -361,6 +344,29 @@ final class VectorKernel extends Kernel {
     private static DoubleVector contribution(double[] g, DoubleVector ve, int i) {
         DoubleVector vg = DoubleVector.fromArray(S, g, i);
         return vg.mul(ve).blend(0.0, vg.compare(VectorOperators.EQ, 0.0));
+    }
+
+    @Override
+    void mul2(double[] d, double[] g, double[] e1, double e1s, double[] e2, int n) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        if (e1 == null) {
+            DoubleVector ve1 = DoubleVector.broadcast(S, e1s);
+            for (; i < bound; i += L) {
+                DoubleVector t = contribution(g, ve1, i);
+                t.mul(DoubleVector.fromArray(S, e2, i)).blend(0.0, t.compare(VectorOperators.EQ, 0.0)).intoArray(d, i);
+            }
+        } else {
+            for (; i < bound; i += L) {
+                DoubleVector t = contribution(g, e1, i);
+                t.mul(DoubleVector.fromArray(S, e2, i)).blend(0.0, t.compare(VectorOperators.EQ, 0.0)).intoArray(d, i);
+            }
+        }
+        for (; i < n; i++) {
+            double gi = g[i];
+            double t = gi == 0 ? 0 : gi * (e1 == null ? e1s : e1[i]);
+            d[i] = t == 0 ? 0 : t * e2[i];
+        }
     }
 
     // The loops below are written out once for an array e and once for a scalar one: choosing the

@@ -156,7 +156,8 @@ class BatchProgramTest {
                 assertMatches(q.gradient(data, params), ref, n);
                 BatchResult v = q.value(data, params);
                 assertThat(v.gradient()).isEmpty();
-                assertThat(v.sum()).isEqualTo(q.gradient(data, params).sum());
+                // Not bit for bit with SIMD: a lone sine reduces by π, a paired one by π/2.
+                assertThat(v.sum()).isCloseTo(ref.sum(), org.assertj.core.data.Offset.offset(TOL * ref.sumAbs()));
             }
         }
     }
@@ -259,8 +260,9 @@ class BatchProgramTest {
         for (boolean simd : new boolean[] {false, true}) {
             BatchResult g = b.withSimd(simd).gradient(data, s);
             assertMatches(g, ref, 1501);
-            // The value-only pass computes no extra cosines, but the same values, bit for bit.
-            assertThat(b.withSimd(simd).value(data, s).sum()).isEqualTo(g.sum());
+            // The value-only pass computes no extra cosines; its values agree within rounding.
+            assertThat(b.withSimd(simd).value(data, s).sum())
+                    .isCloseTo(ref.sum(), org.assertj.core.data.Offset.offset(TOL * ref.sumAbs()));
         }
     }
 
