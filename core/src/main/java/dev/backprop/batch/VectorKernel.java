@@ -154,7 +154,6 @@ final class VectorKernel extends Kernel {
     private static final DoubleVector MINUS_PIO2_1 = DoubleVector.broadcast(S, -PIO2_1);
     private static final DoubleVector MINUS_PIO2_2 = DoubleVector.broadcast(S, -PIO2_2);
     private static final DoubleVector MINUS_PIO2_3 = DoubleVector.broadcast(S, -PIO2_3);
-    private static final long LIMIT_BITS = Double.doubleToRawLongBits(REDUCTION_LIMIT);
     // Taylor series of sin r / r − 1 and of (cos r − 1 + r²/2) / r⁴ in z = r², to the terms in
     // r^17 and r^18: on |r| ≤ π/4 the first term left out is below 1e-19 of the result.
     private static final DoubleVector S3 = DoubleVector.broadcast(S, -1.0 / 6);
@@ -174,21 +173,34 @@ final class VectorKernel extends Kernel {
     private static final DoubleVector C16 = DoubleVector.broadcast(S, 1.0 / 20922789888000.0);
     private static final DoubleVector C18 = DoubleVector.broadcast(S, -1.0 / 6402373705728000.0);
 
-    // The loop below is written out whole, with no helper methods: a helper the JIT had already
-    // compiled on its own was then called, not inlined, and every vector crossing the call was
-    // boxed (three to five times slower, depending on what ran first). A reduction by π with one
-    // polynomial, tried for a lone sine, was 0.7 of the library's time but up to 3 ulps off near
-    // ±1 (r + r³·p cancels there), so lone sines stay the library's.
+    // How this is cut up is about JDK 17's C2, measured: vectors must not cross a call (a helper
+    // compiled on its own is called, not inlined, and every vector is boxed), yet one loop doing
+    // reduction, polynomials and quadrants came near C2's node budget, and depending on which
+    // kernels had run before, intrinsics failed and the loop allocated 60-220 bytes a point and
+    // ran 5-10 times slower. Two loops passing sin r and cos r through the output arrays compile
+    // whole in every order tried (0 bytes a point); choosing with blends on masks did not. A reduction by π with one polynomial, tried for a lone sine, was 0.7 of
+    // the library's time but up to 3 ulps off near ±1 (r + r³·p cancels there), so lone sines
+    // stay the library's.
 
     /** sin into {@code s}, cos into {@code c} over the vector part of [0, n); returns where it stopped. */
     private static int sincosVector(double[] s, double[] c, double[] a, int n) {
-        LongVector inRange = LongVector.broadcast(SL, -1L);
+        int end = reducedSinCos(s, c, a, n);
+        if (placeInQuadrant(s, c, a, end)) {
+            redoLarge(Op.SIN, s, a, end);
+            redoLarge(Op.COS, c, a, end);
+        }
+        return end;
+    }
+
+    /**
+     * sin r into {@code s} and cos r into {@code c}, where x = q·π/2 + r, over the vector part of
+     * [0, n); returns where it stopped.
+     */
+    private static int reducedSinCos(double[] s, double[] c, double[] a, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
             DoubleVector x = DoubleVector.fromArray(S, a, i);
-            inRange = inRange.and(x.reinterpretAsLongs().and(Long.MAX_VALUE).sub(LIMIT_BITS + 1));
-            DoubleVector t = x.fma(TWO_OVER_PI_V, ROUND_V);
-            DoubleVector q = t.sub(ROUND_V);
+            DoubleVector q = x.fma(TWO_OVER_PI_V, ROUND_V).sub(ROUND_V);
             DoubleVector r = q.fma(MINUS_PIO2_3, q.fma(MINUS_PIO2_2, q.fma(MINUS_PIO2_1, x)));
             DoubleVector z = r.mul(r);
             // Estrin's scheme: four independent pairs, then z² and z⁴, a shorter chain than Horner's.
@@ -196,14 +208,39 @@ final class VectorKernel extends Kernel {
             DoubleVector z4 = z2.mul(z2);
             DoubleVector ps = z.fma(S9, S7).fma(z2, z.fma(S5, S3))
                     .add(z.fma(S17, S15).fma(z2, z.fma(S13, S11)).mul(z4));
-            LongVector sinR = z.mul(ps).fma(r, r).reinterpretAsLongs().or(r.reinterpretAsLongs().and(Long.MIN_VALUE));
+            // r + r·z·p; the correction is +0 when r = −0, so the sign of r is put back (sin r and
+            // r have the same sign on |r| ≤ π/4).
+            z.mul(ps).fma(r, r).reinterpretAsLongs().or(r.reinterpretAsLongs().and(Long.MIN_VALUE))
+                    .reinterpretAsDoubles().intoArray(s, i);
             DoubleVector pc = z.fma(C10, C8).fma(z2, z.fma(C6, C4))
                     .add(z.fma(C18, C16).fma(z2, z.fma(C14, C12)).mul(z4));
+            // 1 − z/2 + z²·p, with the rounding error of 1 − z/2 carried into the small terms.
             DoubleVector half = z.mul(HALF);
             DoubleVector w = ONE.sub(half);
-            LongVector cosR = w.add(ONE.sub(w).sub(half).add(z2.mul(pc))).reinterpretAsLongs();
-            LongVector quadrant = t.reinterpretAsLongs();
+            w.add(ONE.sub(w).sub(half).add(z2.mul(pc))).intoArray(c, i);
+        }
+        return i;
+    }
+
+    /**
+     * Turns sin r, cos r (in {@code s}, {@code c}) into sin x, cos x over [0, end); returns
+     * whether some |x| there was too large to reduce (or NaN). q mod 4 picks ±sin r or ±cos r:
+     * 0 → sin r, 1 → cos r, 2 → −sin r, 3 → −cos r for the sine, and the cosine is the sine of
+     * the next quadrant. The choice is bitwise, (a & ~odd) | (b & odd) with odd all ones or all
+     * zeros, then the sign by XOR.
+     */
+    private static boolean placeInQuadrant(double[] s, double[] c, double[] a, int end) {
+        // A flag, not a vector, carried round the loop: a LongVector accumulator lost its exact
+        // type in C2 after some other kernels had run and was boxed; DoubleVector.max is not
+        // compiled to an instruction here at all.
+        boolean large = false;
+        for (int i = 0; i < end; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, i);
+            large |= !x.abs().compare(VectorOperators.LE, REDUCTION_LIMIT).allTrue();
+            LongVector quadrant = x.fma(TWO_OVER_PI_V, ROUND_V).reinterpretAsLongs();
             LongVector odd = quadrant.and(1L).neg();
+            LongVector sinR = DoubleVector.fromArray(S, s, i).reinterpretAsLongs();
+            LongVector cosR = DoubleVector.fromArray(S, c, i).reinterpretAsLongs();
             sinR.lanewise(VectorOperators.AND_NOT, odd).or(cosR.and(odd))
                     .lanewise(VectorOperators.XOR, quadrant.and(2L).lanewise(VectorOperators.LSHL, 62))
                     .reinterpretAsDoubles().intoArray(s, i);
@@ -211,11 +248,7 @@ final class VectorKernel extends Kernel {
                     .lanewise(VectorOperators.XOR, quadrant.add(1L).and(2L).lanewise(VectorOperators.LSHL, 62))
                     .reinterpretAsDoubles().intoArray(c, i);
         }
-        if (inRange.reduceLanes(VectorOperators.AND) >= 0) {
-            redoLarge(Op.SIN, s, a, i);
-            redoLarge(Op.COS, c, a, i);
-        }
-        return i;
+        return large;
     }
 
 
