@@ -178,9 +178,9 @@ final class VectorKernel extends Kernel {
     // reduction, polynomials and quadrants came near C2's node budget, and depending on which
     // kernels had run before, intrinsics failed and the loop allocated 60-220 bytes a point and
     // ran 5-10 times slower. Two loops passing sin r and cos r through the output arrays compile
-    // whole in every order tried (0 bytes a point); choosing with blends on masks did not. A reduction by π with one polynomial, tried for a lone sine, was 0.7 of
-    // the library's time but up to 3 ulps off near ±1 (r + r³·p cancels there), so lone sines
-    // stay the library's.
+    // whole in every order tried (0 bytes a point); choosing with blends on masks did not.
+    // A reduction by π with one polynomial, tried for a lone sine, was 0.7 of the library's time
+    // but up to 3 ulps off near ±1 (r + r³·p cancels there), so lone sines stay the library's.
 
     /** sin into {@code s}, cos into {@code c} over the vector part of [0, n); returns where it stopped. */
     private static int sincosVector(double[] s, double[] c, double[] a, int n) {
