@@ -174,52 +174,93 @@ final class VectorKernel extends Kernel {
     private static final DoubleVector C18 = DoubleVector.broadcast(S, -1.0 / 6402373705728000.0);
 
     // How this is cut up is about JDK 17's C2, measured: vectors must not cross a call (a helper
-    // compiled on its own is called, not inlined, and every vector is boxed), yet one loop doing
-    // reduction, polynomials and quadrants came near C2's node budget, and depending on which
-    // kernels had run before, intrinsics failed and the loop allocated 60-220 bytes a point and
-    // ran 5-10 times slower. Two loops passing sin r and cos r through the output arrays compile
-    // whole in every order tried (0 bytes a point); choosing with blends on masks did not.
+    // compiled on its own is called, not inlined, and every vector is boxed), and a loop body must
+    // stay well inside C2's node budget: one loop doing reduction, both polynomials and the
+    // quadrant, and then two loops (polynomials; quadrant), each compiled well in some runs and,
+    // depending on which kernels had run and compiled first, had an intrinsic fail near the end of
+    // the body and allocated 16-220 bytes a point and ran 3-10 times slower (JFR allocation
+    // samples, -XX:+PrintInlining). Four short loops that pass r, sin r and cos r through the
+    // output arrays, each compiled on its own, cost a few loads and stores and compile whole;
+    // choosing with mask blends did not.
     // A reduction by π with one polynomial, tried for a lone sine, was 0.7 of the library's time
     // but up to 3 ulps off near ±1 (r + r³·p cancels there), so lone sines stay the library's.
 
     /** sin into {@code s}, cos into {@code c} over the vector part of [0, n); returns where it stopped. */
     private static int sincosVector(double[] s, double[] c, double[] a, int n) {
-        int end = reducedSinCos(s, c, a, n);
-        if (placeInQuadrant(s, c, a, end)) {
+        int end = S.loopBound(n);
+        boolean large = false;
+        for (SinCosPass pass : SINCOS_PASSES) {
+            large |= pass.run(s, c, a, end);
+        }
+        if (large) {
             redoLarge(Op.SIN, s, a, end);
             redoLarge(Op.COS, c, a, end);
         }
         return end;
     }
 
+    /** One of the four loops of {@link #sincosVector}; returns whether some |x| was too large. */
+    private interface SinCosPass {
+        boolean run(double[] s, double[] c, double[] a, int end);
+    }
+
     /**
-     * sin r into {@code s} and cos r into {@code c}, where x = q·π/2 + r, over the vector part of
-     * [0, n); returns where it stopped.
+     * Called through this array, so the call site sees four classes and C2 compiles each loop on
+     * its own: called directly, the loops were small enough to be inlined back into one method,
+     * and that method again failed to compile whole in some runs.
      */
-    private static int reducedSinCos(double[] s, double[] c, double[] a, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
+    private static final SinCosPass[] SINCOS_PASSES = {
+        (s, c, a, end) -> reduce(c, a, end),
+        (s, c, a, end) -> sinOfReduced(s, c, end),
+        (s, c, a, end) -> cosOfReduced(c, end),
+        VectorKernel::placeInQuadrant,
+    };
+
+    /** r = x − q·π/2 into {@code r} over [0, end), a multiple of the lane count. */
+    private static boolean reduce(double[] r, double[] a, int end) {
+        for (int i = 0; i < end; i += L) {
             DoubleVector x = DoubleVector.fromArray(S, a, i);
             DoubleVector q = x.fma(TWO_OVER_PI_V, ROUND_V).sub(ROUND_V);
-            DoubleVector r = q.fma(MINUS_PIO2_3, q.fma(MINUS_PIO2_2, q.fma(MINUS_PIO2_1, x)));
+            q.fma(MINUS_PIO2_3, q.fma(MINUS_PIO2_2, q.fma(MINUS_PIO2_1, x))).intoArray(r, i);
+        }
+        return false;
+    }
+
+    /** sin r into {@code s} for the r in {@code reduced}, over [0, end). */
+    private static boolean sinOfReduced(double[] s, double[] reduced, int end) {
+        for (int i = 0; i < end; i += L) {
+            DoubleVector r = DoubleVector.fromArray(S, reduced, i);
             DoubleVector z = r.mul(r);
             // Estrin's scheme: four independent pairs, then z² and z⁴, a shorter chain than Horner's.
             DoubleVector z2 = z.mul(z);
             DoubleVector z4 = z2.mul(z2);
-            DoubleVector ps = z.fma(S9, S7).fma(z2, z.fma(S5, S3))
+            DoubleVector p = z.fma(S9, S7).fma(z2, z.fma(S5, S3))
                     .add(z.fma(S17, S15).fma(z2, z.fma(S13, S11)).mul(z4));
             // r + r·z·p; the correction is +0 when r = −0, so the sign of r is put back (sin r and
             // r have the same sign on |r| ≤ π/4).
-            z.mul(ps).fma(r, r).reinterpretAsLongs().or(r.reinterpretAsLongs().and(Long.MIN_VALUE))
+            z.mul(p).fma(r, r).reinterpretAsLongs().or(r.reinterpretAsLongs().and(Long.MIN_VALUE))
                     .reinterpretAsDoubles().intoArray(s, i);
-            DoubleVector pc = z.fma(C10, C8).fma(z2, z.fma(C6, C4))
-                    .add(z.fma(C18, C16).fma(z2, z.fma(C14, C12)).mul(z4));
-            // 1 − z/2 + z²·p, with the rounding error of 1 − z/2 carried into the small terms.
-            DoubleVector half = z.mul(HALF);
-            DoubleVector w = ONE.sub(half);
-            w.add(ONE.sub(w).sub(half).add(z2.mul(pc))).intoArray(c, i);
         }
-        return i;
+        return false;
+    }
+
+    /** cos r over [0, end), in place: {@code c} holds r and receives cos r. */
+    private static boolean cosOfReduced(double[] c, int end) {
+        for (int i = 0; i < end; i += L) {
+            DoubleVector r = DoubleVector.fromArray(S, c, i);
+            DoubleVector z = r.mul(r);
+            DoubleVector z2 = z.mul(z);
+            DoubleVector z4 = z2.mul(z2);
+            DoubleVector p = z.fma(C10, C8).fma(z2, z.fma(C6, C4))
+                    .add(z.fma(C18, C16).fma(z2, z.fma(C14, C12)).mul(z4));
+            // 1 − z/2 + z²·p, with the rounding error of w = 1 − z/2 carried into the small terms:
+            // (w − 1) + z/2 is that error, negated (w − 1 is exact for w ≥ 1/2). Written without a
+            // constant vector as the receiver: ONE.sub(w) made C2 fall back to Java in some runs.
+            DoubleVector half = z.mul(HALF);
+            DoubleVector w = half.neg().add(ONE);
+            w.add(z2.mul(p).sub(w.sub(ONE).add(half))).intoArray(c, i);
+        }
+        return false;
     }
 
     /**
@@ -455,37 +496,52 @@ final class VectorKernel extends Kernel {
         return s;
     }
 
+    // The reductions below keep two accumulators per sum, each taking every other vector: one
+    // accumulator waits on the latency of its own add every iteration, which made these the
+    // slowest of the arithmetic kernels. The lanes and the two halves are added at the end, so
+    // the order differs from the plain kernel's only as any SIMD sum does, within rounding.
+
     @Override
     void dot2(double[] g, double[] e1, double e1s, double[] e2, double e2s, int n, double[] out) {
         DoubleVector ve1 = DoubleVector.broadcast(S, e1s);
         DoubleVector ve2 = DoubleVector.broadcast(S, e2s);
         DoubleVector acc1 = DoubleVector.zero(S);
         DoubleVector acc2 = DoubleVector.zero(S);
+        DoubleVector odd1 = DoubleVector.zero(S);
+        DoubleVector odd2 = DoubleVector.zero(S);
         int i = 0;
-        int bound = S.loopBound(n);
+        int pairs = n / (2 * L) * (2 * L);
         if (e1 != null && e2 != null) {
-            for (; i < bound; i += L) {
+            for (; i < pairs; i += 2 * L) {
                 acc1 = acc1.add(contribution(g, e1, i));
                 acc2 = acc2.add(contribution(g, e2, i));
+                odd1 = odd1.add(contribution(g, e1, i + L));
+                odd2 = odd2.add(contribution(g, e2, i + L));
             }
         } else if (e1 != null) {
-            for (; i < bound; i += L) {
+            for (; i < pairs; i += 2 * L) {
                 acc1 = acc1.add(contribution(g, e1, i));
                 acc2 = acc2.add(contribution(g, ve2, i));
+                odd1 = odd1.add(contribution(g, e1, i + L));
+                odd2 = odd2.add(contribution(g, ve2, i + L));
             }
         } else if (e2 != null) {
-            for (; i < bound; i += L) {
+            for (; i < pairs; i += 2 * L) {
                 acc1 = acc1.add(contribution(g, ve1, i));
                 acc2 = acc2.add(contribution(g, e2, i));
+                odd1 = odd1.add(contribution(g, ve1, i + L));
+                odd2 = odd2.add(contribution(g, e2, i + L));
             }
         } else {
-            for (; i < bound; i += L) {
+            for (; i < pairs; i += 2 * L) {
                 acc1 = acc1.add(contribution(g, ve1, i));
                 acc2 = acc2.add(contribution(g, ve2, i));
+                odd1 = odd1.add(contribution(g, ve1, i + L));
+                odd2 = odd2.add(contribution(g, ve2, i + L));
             }
         }
-        double s1 = acc1.reduceLanes(VectorOperators.ADD);
-        double s2 = acc2.reduceLanes(VectorOperators.ADD);
+        double s1 = acc1.add(odd1).reduceLanes(VectorOperators.ADD);
+        double s2 = acc2.add(odd2).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             double gi = g[i];
             s1 += gi == 0 ? 0 : gi * (e1 == null ? e1s : e1[i]);
@@ -498,12 +554,14 @@ final class VectorKernel extends Kernel {
     @Override
     double sum(double[] y, int n) {
         DoubleVector acc = DoubleVector.zero(S);
+        DoubleVector odd = DoubleVector.zero(S);
         int i = 0;
-        int bound = S.loopBound(n);
-        for (; i < bound; i += L) {
+        int pairs = n / (2 * L) * (2 * L);
+        for (; i < pairs; i += 2 * L) {
             acc = acc.add(DoubleVector.fromArray(S, y, i));
+            odd = odd.add(DoubleVector.fromArray(S, y, i + L));
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = acc.add(odd).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             s += y[i];
         }
