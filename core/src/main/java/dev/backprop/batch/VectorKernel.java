@@ -62,39 +62,92 @@ final class VectorKernel extends Kernel {
     // One method per primitive, each naming its operator literally: the JIT turns lanewise calls
     // into machine code only when the operator is a constant where it compiles them. Each returns
     // the index where its vector loop stopped; apply finishes the tail with Op.
-
-    private static DoubleVector load(double[] a, double s, int i) {
-        return a == null ? DoubleVector.broadcast(S, s) : DoubleVector.fromArray(S, a, i);
-    }
+    //
+    // An operand is an array or a scalar (null array), and each shape has its own loop: a loop
+    // that chose per vector, a == null ? broadcast : fromArray, compiled to boxed vectors and the
+    // Vector API's Java fallback once the same code had seen both shapes (an affine step then
+    // took ~5 times its time in the toy's forward pass; JFR samples in DoubleVector.ldOp). Sums
+    // and products are commutative in IEEE arithmetic, bit for bit, so a scalar is always put on
+    // one side for them.
 
     private static int add(double[] y, double[] a, double as, double[] b, double bs, int n) {
+        if (a == null || b == null) {
+            return a == null ? addScalar(y, b, as, n) : addScalar(y, a, bs, n);
+        }
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            load(a, as, i).add(load(b, bs, i)).intoArray(y, i);
+            DoubleVector.fromArray(S, a, i).add(DoubleVector.fromArray(S, b, i)).intoArray(y, i);
+        }
+        return i;
+    }
+
+    private static int addScalar(double[] y, double[] a, double s, int n) {
+        DoubleVector vs = DoubleVector.broadcast(S, s);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, a, i).add(vs).intoArray(y, i);
         }
         return i;
     }
 
     private static int sub(double[] y, double[] a, double as, double[] b, double bs, int n) {
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            load(a, as, i).sub(load(b, bs, i)).intoArray(y, i);
+        int bound = S.loopBound(n);
+        if (a == null) {
+            DoubleVector va = DoubleVector.broadcast(S, as);
+            for (; i < bound; i += L) {
+                va.sub(DoubleVector.fromArray(S, b, i)).intoArray(y, i);
+            }
+        } else if (b == null) {
+            DoubleVector vb = DoubleVector.broadcast(S, bs);
+            for (; i < bound; i += L) {
+                DoubleVector.fromArray(S, a, i).sub(vb).intoArray(y, i);
+            }
+        } else {
+            for (; i < bound; i += L) {
+                DoubleVector.fromArray(S, a, i).sub(DoubleVector.fromArray(S, b, i)).intoArray(y, i);
+            }
         }
         return i;
     }
 
     private static int mul(double[] y, double[] a, double as, double[] b, double bs, int n) {
+        if (a == null || b == null) {
+            return a == null ? mulScalar(y, b, as, n) : mulScalar(y, a, bs, n);
+        }
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            load(a, as, i).mul(load(b, bs, i)).intoArray(y, i);
+            DoubleVector.fromArray(S, a, i).mul(DoubleVector.fromArray(S, b, i)).intoArray(y, i);
+        }
+        return i;
+    }
+
+    private static int mulScalar(double[] y, double[] a, double s, int n) {
+        DoubleVector vs = DoubleVector.broadcast(S, s);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            DoubleVector.fromArray(S, a, i).mul(vs).intoArray(y, i);
         }
         return i;
     }
 
     private static int div(double[] y, double[] a, double as, double[] b, double bs, int n) {
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            load(a, as, i).div(load(b, bs, i)).intoArray(y, i);
+        int bound = S.loopBound(n);
+        if (a == null) {
+            DoubleVector va = DoubleVector.broadcast(S, as);
+            for (; i < bound; i += L) {
+                va.div(DoubleVector.fromArray(S, b, i)).intoArray(y, i);
+            }
+        } else if (b == null) {
+            DoubleVector vb = DoubleVector.broadcast(S, bs);
+            for (; i < bound; i += L) {
+                DoubleVector.fromArray(S, a, i).div(vb).intoArray(y, i);
+            }
+        } else {
+            for (; i < bound; i += L) {
+                DoubleVector.fromArray(S, a, i).div(DoubleVector.fromArray(S, b, i)).intoArray(y, i);
+            }
         }
         return i;
     }
@@ -110,8 +163,21 @@ final class VectorKernel extends Kernel {
             return n;
         }
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            load(a, as, i).lanewise(VectorOperators.POW, load(b, bs, i)).intoArray(y, i);
+        int bound = S.loopBound(n);
+        if (a == null) {
+            DoubleVector va = DoubleVector.broadcast(S, as);
+            for (; i < bound; i += L) {
+                va.lanewise(VectorOperators.POW, DoubleVector.fromArray(S, b, i)).intoArray(y, i);
+            }
+        } else if (b == null) {
+            DoubleVector vb = DoubleVector.broadcast(S, bs);
+            for (; i < bound; i += L) {
+                DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.POW, vb).intoArray(y, i);
+            }
+        } else {
+            for (; i < bound; i += L) {
+                DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.POW, DoubleVector.fromArray(S, b, i)).intoArray(y, i);
+            }
         }
         return i;
     }
@@ -360,9 +426,34 @@ final class VectorKernel extends Kernel {
 
     @Override
     void affine(double[] y, double[] a, double as, double[] b, double bs, double[] c, double cs, int n) {
+        // One loop per shape (see the binary operations above); a scalar factor goes first.
+        double[] arr = a == null ? b : a;
+        double[] other = a == null ? null : b;
+        double scalar = a == null ? as : bs;
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            load(a, as, i).mul(load(b, bs, i)).add(load(c, cs, i)).intoArray(y, i);
+        int bound = S.loopBound(n);
+        if (other == null) {
+            DoubleVector vs = DoubleVector.broadcast(S, scalar);
+            if (c == null) {
+                DoubleVector vc = DoubleVector.broadcast(S, cs);
+                for (; i < bound; i += L) {
+                    vs.mul(DoubleVector.fromArray(S, arr, i)).add(vc).intoArray(y, i);
+                }
+            } else {
+                for (; i < bound; i += L) {
+                    vs.mul(DoubleVector.fromArray(S, arr, i)).add(DoubleVector.fromArray(S, c, i)).intoArray(y, i);
+                }
+            }
+        } else if (c == null) {
+            DoubleVector vc = DoubleVector.broadcast(S, cs);
+            for (; i < bound; i += L) {
+                DoubleVector.fromArray(S, arr, i).mul(DoubleVector.fromArray(S, other, i)).add(vc).intoArray(y, i);
+            }
+        } else {
+            for (; i < bound; i += L) {
+                DoubleVector.fromArray(S, arr, i).mul(DoubleVector.fromArray(S, other, i))
+                        .add(DoubleVector.fromArray(S, c, i)).intoArray(y, i);
+            }
         }
         for (; i < n; i++) {
             double p = (a == null ? as : a[i]) * (b == null ? bs : b[i]);
