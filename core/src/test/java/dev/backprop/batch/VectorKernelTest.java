@@ -43,6 +43,17 @@ class VectorKernelTest {
         return new double[][] {s, c, s2, c2};
     }
 
+    /** Every entry point's sin and cos of every element within 1 ulp of StrictMath's. */
+    static void assertWithinOneUlp(double[] a) {
+        double[][] r = run(a);
+        for (int i = 0; i < a.length; i++) {
+            assertThat(ulps(r[0][i], StrictMath.sin(a[i]))).as("sin(%s)", a[i]).isLessThanOrEqualTo(1);
+            assertThat(ulps(r[1][i], StrictMath.cos(a[i]))).as("cos(%s)", a[i]).isLessThanOrEqualTo(1);
+            assertThat(ulps(r[2][i], StrictMath.sin(a[i]))).as("paired sin(%s)", a[i]).isLessThanOrEqualTo(1);
+            assertThat(ulps(r[3][i], StrictMath.cos(a[i]))).as("paired cos(%s)", a[i]).isLessThanOrEqualTo(1);
+        }
+    }
+
     @Test
     void withinOneUlpOfStrictMathAtEveryScale() {
         Random rnd = new Random(42);
@@ -74,13 +85,7 @@ class VectorKernelTest {
             double m = (i / 4) * 523.0 * Math.PI / 2;
             a[i] = i % 4 == 0 ? m : i % 4 == 1 ? Math.nextUp(m) : i % 4 == 2 ? Math.nextDown(m) : -m;
         }
-        double[][] r = run(a);
-        for (int i = 0; i < a.length; i++) {
-            assertThat(ulps(r[0][i], StrictMath.sin(a[i]))).as("sin(%s)", a[i]).isLessThanOrEqualTo(1);
-            assertThat(ulps(r[1][i], StrictMath.cos(a[i]))).as("cos(%s)", a[i]).isLessThanOrEqualTo(1);
-            assertThat(ulps(r[2][i], StrictMath.sin(a[i]))).as("paired sin(%s)", a[i]).isLessThanOrEqualTo(1);
-            assertThat(ulps(r[3][i], StrictMath.cos(a[i]))).as("paired cos(%s)", a[i]).isLessThanOrEqualTo(1);
-        }
+        assertWithinOneUlp(a);
     }
 
     @Test
@@ -107,13 +112,7 @@ class VectorKernelTest {
         }
         a[17] = 3e7;
         a[40] = Double.NaN;
-        double[][] r = run(a);
-        for (int i = 0; i < a.length; i++) {
-            assertThat(ulps(r[0][i], StrictMath.sin(a[i]))).as("sin(%s)", a[i]).isLessThanOrEqualTo(1);
-            assertThat(ulps(r[1][i], StrictMath.cos(a[i]))).as("cos(%s)", a[i]).isLessThanOrEqualTo(1);
-            assertThat(ulps(r[2][i], StrictMath.sin(a[i]))).as("paired sin(%s)", a[i]).isLessThanOrEqualTo(1);
-            assertThat(ulps(r[3][i], StrictMath.cos(a[i]))).as("paired cos(%s)", a[i]).isLessThanOrEqualTo(1);
-        }
+        assertWithinOneUlp(a);
     }
 
     @Test
