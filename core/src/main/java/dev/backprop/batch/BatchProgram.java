@@ -601,10 +601,14 @@ public final class BatchProgram {
             sb.append(pass == backward ? "-- reverse sweep\n" : "-- forward\n");
             for (int j = 0; j < pass.kind.length; j++) {
                 int k = pass.kind[j];
+                // DOT and DOT2 write accumulators (sums over the block), not slots; MUL_ADD's op is the previous adjoint.
+                boolean sums = k == DOT || k == DOT2;
                 sb.append(kinds[k]).append(k == APPLY ? " " + Op.ofOrdinal(pass.op[j]).name().toLowerCase() : "")
-                        .append(" dst=").append(ref(pass.dst[j])).append(" a=").append(ref(pass.a[j]))
-                        .append(" b=").append(ref(pass.b[j])).append(" c=").append(ref(pass.c[j]))
-                        .append(k == MUL_ADD || k == DOT2 ? " op=" + ref(pass.op[j]) : "").append('\n');
+                        .append(" dst=").append(sums ? "acc" + pass.dst[j] : ref(pass.dst[j]))
+                        .append(" a=").append(ref(pass.a[j])).append(" b=").append(ref(pass.b[j]))
+                        .append(" c=").append(ref(pass.c[j]))
+                        .append(k == DOT2 ? " acc=acc" + pass.op[j] : k == MUL_ADD ? " prev=" + ref(pass.op[j]) : "")
+                        .append('\n');
             }
         }
         return sb.toString();

@@ -274,6 +274,18 @@ class BatchProgramTest {
     }
 
     @Test
+    void theToyReverseSweepIsEightPassesWithNoNegation() {
+        // Per layer f = β + ω·φ(h): one pass for ∂β and ∂ω together, one for the chain g·ω·φ'(h);
+        // cos's −sin gives its sign to ω instead of a pass of its own.
+        String listing = BatchProgram.compile(ToyModel.formula().program(), List.of("x", "y")).listing(true);
+        String sweep = listing.substring(listing.indexOf("-- reverse sweep"));
+        assertThat(sweep.lines().skip(1)).hasSize(8);
+        assertThat(sweep.lines().filter(l -> l.startsWith("dot2"))).hasSize(4);
+        assertThat(sweep.lines().filter(l -> l.startsWith("mul2"))).hasSize(3);
+        assertThat(sweep).doesNotContain("apply neg");
+    }
+
+    @Test
     void missingColumnAndScalarAreNamed() {
         BatchProgram b = BatchProgram.compile(ToyModel.formula().program(), List.of("x", "y"));
         Columns onlyX = uniform(6, 10, "x");
