@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -147,7 +148,7 @@ public final class Compare {
             torch = runJson(cmd);
         }
         progress("JMH: toy loss (ours and the fused loop)");
-        Map<String, Result<?>> java = jmh(ToyBenchmark.class, false);
+        Map<String, Result<?>> java = jmh(ToyBenchmark.class, false, true);
         OptionalDouble ourLoss = ns(java, "batchLoss");
         OptionalDouble ourGrad = ns(java, "batchGradient");
         OptionalDouble torchLoss = number(torch, "loss_ns_per_point");
@@ -170,6 +171,10 @@ public final class Compare {
         if (torchGrad.isPresent() && torchLoss.isPresent()) {
             rows.add(new Row("  PyTorch's grad / loss, for reference", "", "", "", fmt(torchGrad.getAsDouble() / torchLoss.getAsDouble()), "", ""));
         }
+        // A vector kernel that C2 fails to compile whole falls back to Java and allocates tens of
+        // bytes a point while still giving right answers: only this row catches it.
+        rows.add(row("toy loss+gradient, bytes allocated/point", ns(java, "batchGradient:alloc"), "",
+                "target (no peer)", OptionalDouble.of(1), 1.0, "≤ 1 (1 B/point)"));
         rows.add(row("fused loop loss+gradient, ns/point", ns(java, "fusedGradient"), err(java, "fusedGradient"),
                 "the same loop on 1 thread", ns(java, "fusedGradient1Thread"), Double.NaN, "(core scaling)"));
         torch.ifPresent(this::checkAgreement);
@@ -224,7 +229,7 @@ public final class Compare {
 
     private void tapeRows() throws IOException, InterruptedException, RunnerException {
         progress("JMH: 10M-operation scalar graph");
-        Map<String, Result<?>> java = jmh(TapeBenchmark.class, true);
+        Map<String, Result<?>> java = jmh(TapeBenchmark.class, true, false);
         rows.add(row("tape: record+differentiate 10M ops, ns/op", ns(java, "recordAndDifferentiate"),
                 err(java, "recordAndDifferentiate"), "target (no peer)", OptionalDouble.of(100), 1.0, "≤ 1 (100 ns/op)"));
         progress("bytes per operation (TapeMemory, own JVM)");
@@ -249,7 +254,7 @@ public final class Compare {
         Map<String, Result<?>> java = Map.of();
         if (bench.isPresent()) {
             progress("JMH: MLP training step (both losses)");
-            java = jmh(bench.get(), false);
+            java = jmh(bench.get(), false, false);
         } else {
             notes.add("MLP step: dev.backprop.bench.MlpStepBenchmark is not in this build; only PyTorch's side is shown.");
         }
@@ -321,10 +326,17 @@ public final class Compare {
     // ---------------------------------------------------------------- running things
 
     /** Runs every benchmark of {@code type}; results by method name. --quick shortens the runs. */
-    private Map<String, Result<?>> jmh(Class<?> type, boolean singleShot) throws RunnerException {
+    /**
+     * Runs one JMH class; results by method name. With {@code allocation}, JMH's GC profiler runs
+     * too and each method's bytes allocated per operation are under "name:alloc".
+     */
+    private Map<String, Result<?>> jmh(Class<?> type, boolean singleShot, boolean allocation) throws RunnerException {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(Pattern.quote(type.getName()) + "\\..*")
                 .output(logs.resolve("jmh-" + type.getSimpleName() + ".log").toString());
+        if (allocation) {
+            o.addProfiler(GCProfiler.class);
+        }
         if (quick) {
             o.warmupIterations(singleShot ? 1 : 2).measurementIterations(3);
             if (!singleShot) {
@@ -344,6 +356,10 @@ public final class Compare {
                 key.append(']');
             }
             out.put(key.toString(), r.getPrimaryResult());
+            Result<?> bytes = r.getSecondaryResults().get("gc.alloc.rate.norm");
+            if (bytes != null) {
+                out.put(key + ":alloc", bytes);
+            }
         }
         return out;
     }
