@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Chars;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +89,45 @@ class IoTest {
                 .hasMessageContaining("d.csv: empty file");
         assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x", "1.5f")))
                 .hasMessage("d.csv:2:1: '1.5f' is not a number (column x)");
+    }
+
+    @Test
+    void csvBlankLinesAndByteOrderMark() {
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("", "x,y", "1,2")))
+                .hasMessage("d.csv:1:1: empty column name in the header");
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("", " ")))
+                .hasMessageContaining("d.csv: empty file");
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,y", "1,2", " ", "", "3,4")))
+                .hasMessage("d.csv:3: empty row");
+        Columns c = Csv.parse("d.csv", List.of("\uFEFF\"x\", y ", " +1. ,\t-.5e-1", "007,1E+2", "  "));
+        assertThat(c.names()).containsExactly("x", "y");
+        assertThat(c.column("x")).containsExactly(1, 7);
+        assertThat(c.column("y")).containsExactly(-0.05, 100);
+    }
+
+    /** The hand-written scan for decimals accepts exactly what the grammar's regular expression does. */
+    @Property(tries = 3000)
+    void csvDecimalScanAgreesWithTheGrammar(@ForAll @StringLength(max = 8) @Chars({'0', '1', '9', '+', '-', '.', 'e', 'E'}) String s) {
+        boolean grammar = java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*([eE][+-]?\\d+)?|\\.\\d+([eE][+-]?\\d+)?)")
+                .matcher(s).matches();
+        assertThat(Csv.isDecimal(s)).as("'%s'", s).isEqualTo(grammar);
+    }
+
+    @Test
+    void csvReadsAFileOfManyRows(@TempDir Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder("a,b\n");
+        java.util.Random rnd = new java.util.Random(5);
+        double[] a = new double[5000];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rnd.nextGaussian() * Math.pow(10, rnd.nextInt(40) - 20);
+            sb.append(a[i]).append(',').append(i).append('\n');
+        }
+        Path p = dir.resolve("many.csv");
+        Files.writeString(p, sb.append("\n\n"));
+        Columns c = Csv.read(p);
+        assertThat(c.rows()).isEqualTo(a.length);
+        assertThat(c.column("a")).containsExactly(a);
+        assertThat(c.column("b")[4999]).isEqualTo(4999);
     }
 
     @Test
