@@ -34,6 +34,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of threads at all, and with SIMD only in the last bit (interpreted and compiled vector
  * transcendentals may differ there, and which blocks run before the JIT compiles is timing).
  *
+ * <p>Which kernel runs: by default, the plain one for a JVM's first {@value #PLAIN_POINTS} points
+ * (all programs together), then the SIMD one. The Vector API runs Java fallbacks, tens of times
+ * slower than plain loops, until C2 has compiled each kernel: measured on the toy gradient (one
+ * thread, 10⁶ points a call), the first SIMD call took 1.0 s against 0.17 s plain, and from about
+ * the eighth call on 12 ms against 60-80 ms. So a short job (a gradient over a file, a small fit)
+ * is done sooner on the plain kernel and a long one on SIMD, and the length of the job is not known
+ * in advance. The switch point is the ski-rental rule: keep paying for the plain kernel until what
+ * it has cost (16M points, about 0.6 s on two cores) is about the price of the SIMD warm-up (about
+ * 1 s), then switch; that is never worse than about twice the better of the two fixed choices.
+ * Measured on the toy gradient (two threads, one JVM each; default, always plain, always SIMD):
+ * 2,000 calls over 1,000 points 0.41, 0.38, 1.17 s; 3 calls over 10⁶ points 0.33, 0.47, 1.46 s;
+ * 500 calls over 10⁵ points 2.86, 2.32, 1.98 s. Each call runs on one kernel throughout. {@link
+ * #withSimd(boolean)} fixes the choice either way.
+ *
  * <p>Results equal the point-by-point engine's ({@link Program#evaluate(double...)}) summed, within
  * rounding; like it, a step whose adjoint is 0 at a point contributes 0 there even if its local
  * derivative is infinite.
@@ -41,6 +55,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BatchProgram {
     /** Points per block: a few hundred KB of intermediates for the toy loss, well inside L2. */
     static final int BLOCK = 512;
+    /** Points a JVM evaluates on the plain kernel before the default switches to SIMD (see above). */
+    public static final long PLAIN_POINTS = 16_000_000L;
+    /** Points evaluated so far by programs on the default kernel choice, in this JVM. */
+    private static final java.util.concurrent.atomic.AtomicLong DEFAULT_POINTS = new java.util.concurrent.atomic.AtomicLong();
 
     private static final int APPLY = 0;
     private static final int MUL_ADD = 1;
@@ -68,6 +86,7 @@ public final class BatchProgram {
     private final List<String> columns;
     private final List<String> scalars;
     private final int threads;
+    /** The kernel fixed by {@link #withSimd(boolean)}, or null for the default choice. */
     private final Kernel kernel;
 
     // Uniform part: values indexed by uniform id; constants preset, scalars bound per call.
@@ -122,7 +141,7 @@ public final class BatchProgram {
     private BatchProgram(Program program, Collection<String> columnNames) {
         this.program = program;
         this.threads = Runtime.getRuntime().availableProcessors();
-        this.kernel = Kernel.VECTOR != null ? Kernel.VECTOR : Kernel.PLAIN;
+        this.kernel = null;
         Set<String> wanted = new HashSet<>(columnNames);
         List<String> cols = new ArrayList<>();
         List<String> scs = new ArrayList<>();
@@ -565,16 +584,31 @@ public final class BatchProgram {
     }
 
     /**
-     * The same program with the SIMD kernel on or off (default: on when the JVM has
-     * {@code jdk.incubator.vector}; asking for it without the module leaves the plain kernel).
+     * The same program with the SIMD kernel always on, or always off (default: plain for a JVM's
+     * first {@value #PLAIN_POINTS} points, then SIMD when the JVM has {@code jdk.incubator.vector};
+     * asking for SIMD without the module leaves the plain kernel).
      */
     public BatchProgram withSimd(boolean simd) {
         return new BatchProgram(this, threads, simd && Kernel.VECTOR != null ? Kernel.VECTOR : Kernel.PLAIN);
     }
 
-    /** Whether this program runs the SIMD kernel. */
+    /** Whether this program runs, or may run once warm, the SIMD kernel. */
     public boolean simd() {
-        return kernel.simd();
+        return kernel != null ? kernel.simd() : Kernel.VECTOR != null;
+    }
+
+    /** Points evaluated so far on the default kernel choice in this JVM; for tests. */
+    static long defaultPoints() {
+        return DEFAULT_POINTS.get();
+    }
+
+    /** The kernel for one call over {@code n} points. */
+    private Kernel kernelFor(int n) {
+        if (kernel != null) {
+            return kernel;
+        }
+        boolean warm = DEFAULT_POINTS.getAndAdd(n) >= PLAIN_POINTS;
+        return warm && Kernel.VECTOR != null ? Kernel.VECTOR : Kernel.PLAIN;
     }
 
     /** The number of threads it splits blocks over. */
@@ -722,6 +756,7 @@ public final class BatchProgram {
         }
         double[] uni = uniforms(scalarValues);
         int n = data.rows();
+        Kernel kern = kernelFor(n);
         int blocks = (n + BLOCK - 1) / BLOCK;
         int width = 1 + (backward ? accumulators : 0);
         double[] partial = new double[blocks * width];
@@ -732,7 +767,7 @@ public final class BatchProgram {
             // Small batches (mini-batches) get small buffers; the last row is scratch for two sums.
             double[][] buf = new double[slots + 1][Math.max(2, Math.min(BLOCK, n))];
             for (int blk; (blk = next.getAndIncrement()) < blocks; ) {
-                runBlock(data, uni, buf, blk, backward, partial, width, pointsOut);
+                runBlock(kern, data, uni, buf, blk, backward, partial, width, pointsOut);
             }
         };
         if (workers == 1) {
@@ -760,14 +795,13 @@ public final class BatchProgram {
         return total;
     }
 
-    private void runBlock(Columns data, double[] uni, double[][] buf, int blk, boolean backward,
+    private void runBlock(Kernel k, Columns data, double[] uni, double[][] buf, int blk, boolean backward,
                           double[] partial, int width, double[] pointsOut) {
         int from = blk * BLOCK;
         int m = Math.min(BLOCK, data.rows() - from);
         for (int c = 0; c < columnSlot.length; c++) {
             data.copyTo(columns.get(c), from, buf[columnSlot[c]], 0, m);
         }
-        Kernel k = kernel;
         Pass f = backward ? forward : valueForward;
         for (int j = 0; j < f.kind.length; j++) {
             int a = f.a[j];
