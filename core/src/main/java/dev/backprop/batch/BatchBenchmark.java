@@ -16,7 +16,13 @@ import java.util.Map;
  */
 public final class BatchBenchmark {
     private static final long SEED = 0;
+    /**
+     * Warm-up: at least this many calls, and at least {@link #WARMUP_POINTS} points, so that the
+     * JIT has compiled the SIMD kernel (its first 10⁶ points run tens of times slower) even for
+     * small N.
+     */
     private static final int WARMUP = 20;
+    private static final long WARMUP_POINTS = 20_000_000L;
     private static final int REPEATS = 15;
 
     private BatchBenchmark() {
@@ -49,7 +55,8 @@ public final class BatchBenchmark {
         Columns data = data(n);
         Map<String, Double> params = parameters();
         double sink = 0;
-        for (int i = 0; i < WARMUP; i++) {
+        long warmup = Math.max(WARMUP, Math.min(20_000, WARMUP_POINTS / n));
+        for (long i = 0; i < warmup; i++) {
             sink += p.value(data, params).sum();
             sink += p.gradient(data, params).sum();
         }
