@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * last block the summed adjoints flow through the uniform part with {@link Op#partial(int, double,
  * double, double)}. Blocks are shared out over threads, but each block's sums land in their own
  * place and are added in block order, so with the plain kernel results do not depend on the number
- * of threads at all, and with SIMD only in the last bit (interpreted and compiled vector
- * transcendentals may differ there, and which blocks run before the JIT compiles is timing).
+ * of threads at all, and with SIMD only in the last bit (interpreted and compiled vector code may
+ * differ there, in transcendentals and in the order {@code reduceLanes} adds lanes, and which
+ * blocks run before the JIT compiles is timing).
  *
  * <p>Which kernel runs: by default, the plain one for a JVM's first {@value #PLAIN_POINTS} points
  * (all programs together), then the SIMD one. The Vector API runs Java fallbacks, tens of times
@@ -600,6 +601,11 @@ public final class BatchProgram {
     /** Points evaluated so far on the default kernel choice in this JVM; for tests. */
     static long defaultPoints() {
         return DEFAULT_POINTS.get();
+    }
+
+    /** Whether the default choice now runs the SIMD kernel; for tests. */
+    static boolean defaultIsSimd() {
+        return DEFAULT_POINTS.get() >= PLAIN_POINTS && Kernel.VECTOR != null;
     }
 
     /** The kernel for one call over {@code n} points. */
