@@ -23,8 +23,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorKernel extends Kernel {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
-    @SuppressWarnings("unchecked")
-    private static final VectorSpecies<Long> SL = (VectorSpecies<Long>) S.withLanes(long.class);
     private static final int L = S.length();
 
     @Override
