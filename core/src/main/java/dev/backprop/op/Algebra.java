@@ -17,16 +17,6 @@ public interface Algebra<E> {
     /** {@code op} applied to {@code a} (unary operations) or to {@code a} and {@code b}. */
     E apply(Op op, E a, E b);
 
-    /**
-     * {@code v}, read as 1 where it is 0. The rule for ∂(a^b)/∂b is y·log a, which the numeric
-     * rule makes 0 at a = 0 (where y = 0 for b &gt; 0) instead of 0·(−∞) = NaN; an evaluator that
-     * must agree with the numeric rule there (batch evaluation) overrides this, while printed
-     * closed forms keep the textbook {@code log(a)}.
-     */
-    default E zeroAsOne(E v) {
-        return v;
-    }
-
     /** {@code op} applied to one argument. */
     default E apply(Op op, E a) {
         return apply(op, a, null);

@@ -13,8 +13,14 @@ package dev.backprop.op;
  * primitives) and {@code y} is the primitive's own value at them, which several rules reuse
  * ({@code exp' = y}, {@code tanh' = 1 − y²}).
  *
- * <p>Conventions at kinks follow PyTorch: {@code relu'(0) = 0}, {@code abs'(0) = 0}; for
- * {@code max}/{@code min} a tie sends the whole gradient to the first argument.
+ * <p>Conventions at kinks and special values follow PyTorch (float64) except where noted: {@code
+ * relu'(0) = 0}, {@code abs'(0) = 0}; a {@code max}/{@code min} tie gives half the gradient to each
+ * argument; {@code pow(1, b) = 1} and {@code pow(−1, ±∞) = 1} (C's {@code pow}, not Java's NaN).
+ * NaN in gives NaN out: {@code relu}, {@code step} and every local derivative at a NaN argument are
+ * NaN, never a quiet 0. The numeric rule and the expression rule of each primitive give the same
+ * number at every argument, special values included ({@code OpTest} checks a grid of them), so
+ * the scalar engine, the batch engine and printed closed forms agree. How a rule's number meets
+ * the incoming adjoint is {@link #contribution}, the one place for the chain rule's zero rule.
  */
 public enum Op {
     ADD("+", 2) {
@@ -34,9 +40,10 @@ public enum Op {
     },
     DIV("/", 2) {
         public double apply(double a, double b) { return a / b; }
-        public double partial(int arg, double a, double b, double y) { return arg == 0 ? 1 / b : -a / (b * b); }
+        // −y/b, not −a/b²: b² overflows or underflows where the derivative itself is finite (a = 1e300, b = 1e200).
+        public double partial(int arg, double a, double b, double y) { return arg == 0 ? 1 / b : -(y / b); }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) {
-            return arg == 0 ? s.div(s.constant(1), b) : s.neg(s.div(a, s.mul(b, b)));
+            return arg == 0 ? s.div(s.constant(1), b) : s.neg(s.div(y, b));
         }
     },
     NEG("-", 1) {
@@ -44,19 +51,28 @@ public enum Op {
         public double partial(int arg, double a, double b, double y) { return -1; }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.constant(-1); }
     },
-    /** a^b. As in PyTorch, the exponent's derivative is 0 where a = 0 and b ≥ 0 (not NaN from log 0). */
+    /**
+     * a^b, with C's (and PyTorch's) special cases where Java's differ: {@code pow(1, b) = 1} for
+     * every b, NaN included, and {@code pow(−1, ±∞) = 1}. ∂/∂a is 0 where b = 0 (not 0·a^−1 = NaN
+     * at a = 0); ∂/∂b is 0 where a = 0 (not y·log 0 = 0·(−∞)): both as in PyTorch, except that at
+     * a = 0, b &lt; 0, where the value is already infinite, ∂/∂b is NaN (PyTorch: −∞). The
+     * expression rule writes each guard as an exponent or log argument read as 1 where it is 0
+     * ({@link #zeroAsOne}), so printed closed forms agree with the numbers everywhere.
+     */
     POW("pow", 2) {
-        public double apply(double a, double b) { return Math.pow(a, b); }
+        public double apply(double a, double b) {
+            return a == 1 || (a == -1 && Double.isInfinite(b)) ? 1 : Math.pow(a, b);
+        }
         public double partial(int arg, double a, double b, double y) {
             if (arg == 0) {
-                return b == 0 ? 0 : b * Math.pow(a, b - 1);
+                return b == 0 ? 0 : b * apply(a, b - 1);
             }
-            return a == 0 ? y * 0 : y * Math.log(a); // y·log 1: 0 for b ≥ 0, NaN where y = ∞
+            return a == 0 ? y * 0 : y * Math.log(a);
         }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) {
             return arg == 0
-                    ? s.mul(b, s.apply(POW, a, s.sub(b, s.constant(1))))
-                    : s.mul(y, s.apply(LOG, s.zeroAsOne(a)));
+                    ? s.mul(b, s.apply(POW, a, s.sub(zeroAsOne(s, b), s.constant(1))))
+                    : s.mul(y, s.apply(LOG, zeroAsOne(s, a)));
         }
     },
     SIN("sin", 1) {
@@ -107,8 +123,8 @@ public enum Op {
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.mul(y, s.sub(s.constant(1), y)); }
     },
     RELU("relu", 1) {
-        public double apply(double a, double b) { return a > 0 ? a : 0; }
-        public double partial(int arg, double a, double b, double y) { return a > 0 ? 1 : 0; }
+        public double apply(double a, double b) { return Math.max(a, 0.0); } // NaN stays NaN; −0 gives 0
+        public double partial(int arg, double a, double b, double y) { return STEP.apply(a, 0); }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.apply(STEP, a); }
     },
     ABS("abs", 1) {
@@ -116,36 +132,26 @@ public enum Op {
         public double partial(int arg, double a, double b, double y) { return Math.signum(a); }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.apply(SIGN, a); }
     },
+    /** A tie (a = b) gives half the gradient to each argument, as PyTorch's {@code maximum}. */
     MAX("max", 2) {
         public double apply(double a, double b) { return Math.max(a, b); }
-        public double partial(int arg, double a, double b, double y) {
-            double toB = b > a ? 1 : 0;
-            return arg == 0 ? 1 - toB : toB;
-        }
-        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) {
-            E toB = s.apply(STEP, s.sub(b, a));
-            return arg == 0 ? s.sub(s.constant(1), toB) : toB;
-        }
+        public double partial(int arg, double a, double b, double y) { return tieHalf(arg == 0 ? a - b : b - a); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return tieHalf(s, arg == 0 ? s.sub(a, b) : s.sub(b, a)); }
     },
+    /** A tie (a = b) gives half the gradient to each argument, as PyTorch's {@code minimum}. */
     MIN("min", 2) {
         public double apply(double a, double b) { return Math.min(a, b); }
-        public double partial(int arg, double a, double b, double y) {
-            double toB = b < a ? 1 : 0;
-            return arg == 0 ? 1 - toB : toB;
-        }
-        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) {
-            E toB = s.apply(STEP, s.sub(a, b));
-            return arg == 0 ? s.sub(s.constant(1), toB) : toB;
-        }
+        public double partial(int arg, double a, double b, double y) { return tieHalf(arg == 0 ? b - a : a - b); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return tieHalf(s, arg == 0 ? s.sub(b, a) : s.sub(a, b)); }
     },
-    /** Heaviside step, 1 where a &gt; 0 else 0: the derivative of relu, written as a primitive so
-     *  closed forms of relu, max and min can be printed and evaluated. Its own derivative is 0. */
+    /** Heaviside step, 1 where a &gt; 0, 0 where a ≤ 0, NaN at NaN: the derivative of relu, written as
+     *  a primitive so closed forms of relu can be printed and evaluated. Its own derivative is 0. */
     STEP("step", 1) {
-        public double apply(double a, double b) { return a > 0 ? 1 : 0; }
+        public double apply(double a, double b) { return a > 0 ? 1 : a <= 0 ? 0 : a; }
         public double partial(int arg, double a, double b, double y) { return 0; }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.constant(0); }
     },
-    /** −1, 0 or 1: the derivative of abs. Its own derivative is 0. */
+    /** −1, 0 or 1 (NaN at NaN): the derivative of abs, and with it max's and min's. Its own derivative is 0. */
     SIGN("sign", 1) {
         public double apply(double a, double b) { return Math.signum(a); }
         public double partial(int arg, double a, double b, double y) { return 0; }
@@ -153,6 +159,33 @@ public enum Op {
     };
 
     private static final Op[] VALUES = values();
+
+    /**
+     * What a step passes back to one argument: {@code adjoint × local} derivative, except that an
+     * exact zero on either side gives exactly 0, even when the other side is infinite or NaN (the
+     * "strong zero" of JAX's symbolic zeros and Julia's ChainRules). A zero local derivative means
+     * the output does not move with that argument there, so {@code sqrt(relu(x))} at x &lt; 0 has
+     * derivative 0, not ∞·0 = NaN; a zero adjoint means nothing downstream depends on the step, so
+     * a branch masked by a factor 0 never injects NaN. Every engine (scalar, batch, tensor) applies
+     * this rule; a NaN in a value still reaches the gradient wherever it is multiplied by a nonzero.
+     */
+    public static double contribution(double adjoint, double local) {
+        return adjoint == 0 || local == 0 ? 0 : adjoint * local;
+    }
+
+    /** (1 + sign d)/2: 1 where d &gt; 0, 0 where d &lt; 0, ½ at a tie, NaN where d is NaN (∞ − ∞ included). */
+    private static double tieHalf(double d) {
+        return 0.5 * (1 + Math.signum(d));
+    }
+
+    private static <E> E tieHalf(Algebra<E> s, E d) {
+        return s.mul(s.constant(0.5), s.add(s.constant(1), s.apply(SIGN, d)));
+    }
+
+    /** {@code v + (1 − |sign v|)}: v, exactly, where v ≠ 0; 1 where v = 0; NaN where v is NaN. */
+    private static <E> E zeroAsOne(Algebra<E> s, E v) {
+        return s.add(v, s.sub(s.constant(1), s.apply(ABS, s.apply(SIGN, v))));
+    }
 
     private final String symbol;
     private final int arity;

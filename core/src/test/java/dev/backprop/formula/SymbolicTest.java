@@ -137,19 +137,19 @@ class SymbolicTest {
             "cos(x)          | -sin(x)",
             "cos(x)^2        | -2*sin(x)*cos(x)",
             "cos(cos(x))     | sin(x)*sin(cos(x))",
-            "1/x             | -1/(x*x)",
-            "sin(x)/x        | cos(x)/x - sin(x)/(x*x)",
+            "1/x             | -1/x/x",
+            "sin(x)/x        | cos(x)/x - sin(x)/x/x",
             "tanh(x)         | 1 - tanh(x)*tanh(x)",
             "sigmoid(x)      | sigmoid(x)*(1 - sigmoid(x))",
             "relu(x)         | step(x)",
             "abs(x)          | sign(x)",
-            "max(x, y)       | 1 - step(y - x)",
-            "min(y, x)       | step(y - x)",
+            "max(x, y)       | 0.5*(1 + sign(x - y))",
+            "min(y, x)       | 0.5*(1 + sign(y - x))",
             "x - y           | 1",
             "y - x           | -1",
             "-x              | -1",
-            "x^y             | y*x^(y - 1)",
-            "y^x             | y^x*log(y)",
+            "x^y             | y*x^(y + (1 - abs(sign(y))) - 1)",
+            "y^x             | y^x*log(y + (1 - abs(sign(y))))",
             "exp(-x^2/2)     | -x*exp(-x^2/2)",
             "sin(x)*x        | cos(x)*x + sin(x)",
             "step(x) + sign(x) + y | 0",
@@ -169,8 +169,8 @@ class SymbolicTest {
     @Test
     void sharedDerivativesOfIntermediatesAreNamed() {
         Derivative d = Formula.compile("a = sin(x)*y\nb = a*a + exp(a)\nc = b/a").derivative("x");
-        assertThat(d.text()).isEqualTo("a = sin(x)*y\nb = a*a + exp(a)\nda_dx = cos(x)*y\n"
-                + "dc_dx = (da_dx*a + da_dx*a + da_dx*exp(a))/a - da_dx*b/(a*a)");
+        assertThat(d.text()).isEqualTo("a = sin(x)*y\nb = a*a + exp(a)\nc = b/a\nda_dx = cos(x)*y\n"
+                + "dc_dx = (da_dx*a + da_dx*a + da_dx*exp(a))/a - da_dx*c/a");
     }
 
     @Test

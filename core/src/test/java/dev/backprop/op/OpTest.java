@@ -46,27 +46,106 @@ class OpTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("kinks")
-    void kinksFollowPyTorch(Op op, double a, double b, double da, double db) {
+    /**
+     * PyTorch's value and local derivatives at special arguments (0, −0, ±1, subnormals, ±1e300,
+     * ±∞, NaN and all their pairs), from {@code op/special_values.csv}, made by the script beside
+     * it. Both forms of every rule must give PyTorch's number ({@link #close}), except where {@link
+     * #deviation} names a deliberate difference (documented in the README); and the numeric rule and
+     * the expression rule must give the same number everywhere, so no engine can disagree with another.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pytorchSpecialValues")
+    void rulesMatchPyTorchAtSpecialValues(String row) {
+        String[] f = row.split(",", -1);
+        Op op = Op.valueOf(f[0]);
+        double a = number(f[1]);
+        double b = op.arity() == 2 ? number(f[2]) : 0;
         double y = op.apply(a, b);
-        assertThat(op.partial(0, a, b, y)).isEqualTo(da);
-        assertThat(op.partial(0, NUMBERS, a, b, y)).isEqualTo(da);
-        if (op.arity() == 2) {
-            assertThat(op.partial(1, a, b, y)).isEqualTo(db);
-            if (op != Op.POW) { // the closed form y·log a cannot express the a = 0 guard
-                assertThat(op.partial(1, NUMBERS, a, b, y)).isEqualTo(db);
+        if ((op == Op.SIGN || op == Op.STEP) && Double.isNaN(a)) {
+            // NaN in, NaN out; PyTorch's sign and heaviside give 0 and hide it.
+            assertThat(y).as("%s at NaN", op).isNaN();
+        } else {
+            assertThat(close(y, number(f[3]))).as("%s value: ours %s, PyTorch %s", row, y, f[3]).isTrue();
+        }
+        for (int arg = 0; arg < op.arity(); arg++) {
+            double numeric = op.partial(arg, a, b, y);
+            double symbolic = op.partial(arg, NUMBERS, a, op.arity() == 2 ? b : null, y);
+            assertThat(same(numeric, symbolic, 0))
+                    .as("%s: numeric rule %s, expression rule %s for arg %d", row, numeric, symbolic, arg).isTrue();
+            double torch = number(f[4 + arg]);
+            String why = deviation(op, arg, a, b);
+            if (why == null) {
+                assertThat(close(numeric, torch)).as("%s ∂/∂arg%d: ours %s, PyTorch %s", row, arg, numeric, torch).isTrue();
+            } else {
+                assertThat(close(numeric, torch)).as("%s: listed as a deviation (%s) but agrees with PyTorch", row, why).isFalse();
             }
         }
     }
 
-    static Stream<Arguments> kinks() {
-        return Stream.of(
-                Arguments.of(Op.RELU, 0.0, 0.0, 0.0, 0.0),
-                Arguments.of(Op.ABS, 0.0, 0.0, 0.0, 0.0),
-                Arguments.of(Op.MAX, 1.0, 1.0, 1.0, 0.0),
-                Arguments.of(Op.MIN, 1.0, 1.0, 1.0, 0.0),
-                Arguments.of(Op.POW, 0.0, 2.0, 0.0, 0.0));
+    /** Where our local derivative deliberately differs from PyTorch's, and why; null where it must not. */
+    static String deviation(Op op, int arg, double a, double b) {
+        boolean nanIn = Double.isNaN(a) || (op.arity() == 2 && Double.isNaN(b));
+        if (nanIn && (op == Op.RELU || op == Op.ABS || op == Op.MAX || op == Op.MIN)) {
+            return "NaN in, NaN out: PyTorch's mask gives 0 or 1 and hides the NaN";
+        }
+        if ((op == Op.MAX || op == Op.MIN) && a == b && Double.isInfinite(a)) {
+            return "a tie of equal infinities: a − b is NaN, so the half-half split is NaN (PyTorch: 0.5)";
+        }
+        if (op == Op.POW && arg == 1 && a == 0 && b < 0) {
+            return "∂(a^b)/∂b at a = 0, b < 0, where a^b is already infinite: NaN (PyTorch: −∞)";
+        }
+        return null;
+    }
+
+    static Stream<String> pytorchSpecialValues() throws java.io.IOException {
+        try (var in = OpTest.class.getResourceAsStream("/op/special_values.csv")) {
+            assertThat(in).as("op/special_values.csv on the test classpath").isNotNull();
+            String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            java.util.List<String> rows = text.lines().filter(l -> !l.startsWith("#") && !l.startsWith("op,")).toList();
+            assertThat(rows).hasSizeGreaterThan(1500);
+            return rows.stream();
+        }
+    }
+
+    private static double number(String s) {
+        return switch (s) {
+            case "nan" -> Double.NaN;
+            case "inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(s);
+        };
+    }
+
+    /**
+     * Agreement with another library's number: {@link #same} within 4 ulps, or a relative 1e-12
+     * for finite numbers (tanh' = 1 − y² magnifies a last-bit difference between two libraries' tanh).
+     */
+    static boolean close(double x, double y) {
+        return same(x, y, 4) || (Double.isFinite(x) && Double.isFinite(y)
+                && Math.abs(x - y) <= 1e-12 * Math.max(Math.abs(x), Math.abs(y)));
+    }
+
+    /** Both NaN, or equal (0 = −0), or within {@code ulps} units in the last place of the larger. */
+    static boolean same(double x, double y, int ulps) {
+        if (Double.isNaN(x) || Double.isNaN(y)) {
+            return Double.isNaN(x) && Double.isNaN(y);
+        }
+        if (x == y) {
+            return true;
+        }
+        if (Double.isInfinite(x) || Double.isInfinite(y)) {
+            return false;
+        }
+        return Math.abs(x - y) <= ulps * Math.ulp(Math.max(Math.abs(x), Math.abs(y)));
+    }
+
+    @org.junit.jupiter.api.Test
+    void contributionTreatsExactZerosAsStrong() {
+        assertThat(Op.contribution(0, Double.POSITIVE_INFINITY)).isEqualTo(0.0);
+        assertThat(Op.contribution(Double.NaN, 0)).isEqualTo(0.0);
+        assertThat(Op.contribution(Double.NaN, 2)).isNaN();
+        assertThat(Op.contribution(3, Double.NaN)).isNaN();
+        assertThat(Op.contribution(-2, 1.5)).isEqualTo(-3.0);
     }
 
     @org.junit.jupiter.api.Test
