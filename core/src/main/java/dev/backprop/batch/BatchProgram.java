@@ -167,8 +167,12 @@ public final class BatchProgram {
         int[] ref = new int[out + 1];
         boolean[] dep = new boolean[out + 1];
         java.util.Arrays.fill(ref, Integer.MIN_VALUE);
+        // An input only dead statements read gets no slot: -1, never copied or bound (a default of
+        // 0 would write its column or value over whatever owns slot or uniform 0).
         int[] colSlots = new int[cols.size()];
         int[] scUni = new int[scs.size()];
+        java.util.Arrays.fill(colSlots, -1);
+        java.util.Arrays.fill(scUni, -1);
         for (int i = 0; i <= out; i++) {
             if (!reach[i]) {
                 continue;
@@ -373,13 +377,6 @@ public final class BatchProgram {
 
         double[] uniformValues() {
             return uniformValue.stream().mapToDouble(Double::doubleValue).toArray();
-        }
-
-        /** 1 − |sign v| is 1 exactly where v = 0, so v + that is v with 0 read as 1. */
-        @Override
-        public Integer zeroAsOne(Integer v) {
-            Integer isZero = sub(constant(1), apply(Op.ABS, apply(Op.SIGN, v)));
-            return add(v, isZero);
         }
 
         boolean isOne(int r) {
@@ -714,7 +711,7 @@ public final class BatchProgram {
             for (int k = 0; k < op.arity(); k++) {
                 int arg = program.argument(i, k);
                 if (depends[arg]) {
-                    adj[arg] += g * op.partial(k, va, vb, vy);
+                    adj[arg] += Op.contribution(g, op.partial(k, va, vb, vy));
                 }
             }
         }
@@ -744,7 +741,9 @@ public final class BatchProgram {
             if (v == null) {
                 throw new IllegalArgumentException("missing value for scalar input '" + scalars.get(k) + "'");
             }
-            uni[scalarUniform[k]] = v;
+            if (scalarUniform[k] >= 0) {
+                uni[scalarUniform[k]] = v;
+            }
         }
         for (int j = 0; j < uOp.length; j++) {
             Op op = Op.ofOrdinal(uOp[j]);
@@ -806,7 +805,9 @@ public final class BatchProgram {
         int from = blk * BLOCK;
         int m = Math.min(BLOCK, data.rows() - from);
         for (int c = 0; c < columnSlot.length; c++) {
-            data.copyTo(columns.get(c), from, buf[columnSlot[c]], 0, m);
+            if (columnSlot[c] >= 0) {
+                data.copyTo(columns.get(c), from, buf[columnSlot[c]], 0, m);
+            }
         }
         Pass f = backward ? forward : valueForward;
         for (int j = 0; j < f.kind.length; j++) {

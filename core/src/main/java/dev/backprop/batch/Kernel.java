@@ -77,35 +77,33 @@ class Kernel {
 
     /**
      * {@code d[i] = c[i] + g[i]·e[i]} ({@code c == null}: 0): one adjoint contribution added to
-     * what the argument had. Where the adjoint {@code g[i]} is 0 the contribution is 0 even if the
-     * local derivative is infinite, as in the scalar engine, which skips steps whose adjoint is 0.
+     * what the argument had, by {@link Op#contribution}: 0 where either factor is 0, whatever the other.
      */
     void mulAdd(double[] d, double[] c, double[] g, double gs, double[] e, double es, int n) {
         for (int i = 0; i < n; i++) {
             double gi = g == null ? gs : g[i];
-            double t = gi == 0 ? 0 : gi * (e == null ? es : e[i]);
+            double t = Op.contribution(gi, e == null ? es : e[i]);
             d[i] = c == null ? t : c[i] + t;
         }
     }
 
     /**
      * {@code d[i] = (g[i]·e1[i])·e2[i]} as two {@link #mulAdd}s without a previous value would give
-     * it: the inner product is 0 where g is 0, the outer 0 where the inner is 0.
+     * it: each product by {@link Op#contribution}.
      */
     void mul2(double[] d, double[] g, double[] e1, double e1s, double[] e2, int n) {
         for (int i = 0; i < n; i++) {
             double gi = g[i];
-            double t = gi == 0 ? 0 : gi * (e1 == null ? e1s : e1[i]);
-            d[i] = t == 0 ? 0 : t * e2[i];
+            d[i] = Op.contribution(Op.contribution(gi, e1 == null ? e1s : e1[i]), e2[i]);
         }
     }
 
-    /** {@code Σ g[i]·e[i]} (terms with {@code g[i] = 0} are 0): a contribution to a scalar, summed over the block. */
+    /** {@code Σ g[i]·e[i]}, each term by {@link Op#contribution}: a contribution to a scalar, summed over the block. */
     double dot(double[] g, double gs, double[] e, double es, int n) {
         double s = 0;
         for (int i = 0; i < n; i++) {
             double gi = g == null ? gs : g[i];
-            s += gi == 0 ? 0 : gi * (e == null ? es : e[i]);
+            s += Op.contribution(gi, e == null ? es : e[i]);
         }
         return s;
     }
@@ -119,13 +117,8 @@ class Kernel {
         double s2 = 0;
         for (int i = 0; i < n; i++) {
             double gi = g[i];
-            if (gi != 0) {
-                s1 += gi * (e1 == null ? e1s : e1[i]);
-                s2 += gi * (e2 == null ? e2s : e2[i]);
-            } else {
-                s1 += 0;
-                s2 += 0;
-            }
+            s1 += Op.contribution(gi, e1 == null ? e1s : e1[i]);
+            s2 += Op.contribution(gi, e2 == null ? e2s : e2[i]);
         }
         out[0] = s1;
         out[1] = s2;

@@ -177,6 +177,14 @@ final class VectorKernel extends Kernel {
                 DoubleVector.fromArray(S, a, i).lanewise(VectorOperators.POW, DoubleVector.fromArray(S, b, i)).intoArray(y, i);
             }
         }
+        // Op's pow is C's where Java's differs: 1 at a = 1 for every b, and at (−1, ±∞). The
+        // Vector API gives NaN there once compiled and 1 or NaN before: one answer, always.
+        for (int j = 0; j < i; j++) {
+            double x = a == null ? as : a[j];
+            if (x == 1 || (x == -1 && Double.isInfinite(b == null ? bs : b[j]))) {
+                y[j] = 1;
+            }
+        }
         return i;
     }
 
@@ -462,8 +470,9 @@ final class VectorKernel extends Kernel {
     @Override
     void mulAdd(double[] d, double[] c, double[] g, double gs, double[] e, double es, int n) {
         if (g == null) {
-            if (gs == 0 || e == null) {
-                // A zero adjoint contributes nothing, as in the scalar engine; two scalars are rare.
+            if (gs == 0 || e == null || !Double.isFinite(gs)) {
+                // A zero adjoint contributes nothing, and an infinite one nothing through a zero
+                // local derivative (Op.contribution): the plain loop has the guards; two scalars are rare.
                 super.mulAdd(d, c, g, gs, e, es, n);
                 return;
             }
@@ -491,22 +500,23 @@ final class VectorKernel extends Kernel {
             }
         }
         for (; i < n; i++) {
-            double gi = g[i];
-            double t = gi == 0 ? 0 : gi * (e == null ? es : e[i]);
+            double t = Op.contribution(g[i], e == null ? es : e[i]);
             d[i] = c == null ? t : c[i] + t;
         }
     }
 
-    /** {@code g·e} on lanes [i, i+L), 0 where g is 0 (even if e is infinite). */
+    /** {@code g·e} on lanes [i, i+L), 0 where g or e is 0 (even if the other is not finite): {@link Op#contribution}. */
     private static DoubleVector contribution(double[] g, double[] e, int i) {
-        DoubleVector vg = DoubleVector.fromArray(S, g, i);
-        return vg.mul(DoubleVector.fromArray(S, e, i)).blend(0.0, vg.compare(VectorOperators.EQ, 0.0));
+        return contribution(DoubleVector.fromArray(S, g, i), DoubleVector.fromArray(S, e, i));
     }
 
-    /** {@code g·e} for a scalar e (broadcast in {@code ve}), 0 where g is 0. */
+    /** {@code g·e} for a scalar e (broadcast in {@code ve}), by {@link Op#contribution}. */
     private static DoubleVector contribution(double[] g, DoubleVector ve, int i) {
-        DoubleVector vg = DoubleVector.fromArray(S, g, i);
-        return vg.mul(ve).blend(0.0, vg.compare(VectorOperators.EQ, 0.0));
+        return contribution(DoubleVector.fromArray(S, g, i), ve);
+    }
+
+    private static DoubleVector contribution(DoubleVector vg, DoubleVector ve) {
+        return vg.mul(ve).blend(0.0, vg.compare(VectorOperators.EQ, 0.0).or(ve.compare(VectorOperators.EQ, 0.0)));
     }
 
     @Override
@@ -516,19 +526,15 @@ final class VectorKernel extends Kernel {
         if (e1 == null) {
             DoubleVector ve1 = DoubleVector.broadcast(S, e1s);
             for (; i < bound; i += L) {
-                DoubleVector t = contribution(g, ve1, i);
-                t.mul(DoubleVector.fromArray(S, e2, i)).blend(0.0, t.compare(VectorOperators.EQ, 0.0)).intoArray(d, i);
+                contribution(contribution(g, ve1, i), DoubleVector.fromArray(S, e2, i)).intoArray(d, i);
             }
         } else {
             for (; i < bound; i += L) {
-                DoubleVector t = contribution(g, e1, i);
-                t.mul(DoubleVector.fromArray(S, e2, i)).blend(0.0, t.compare(VectorOperators.EQ, 0.0)).intoArray(d, i);
+                contribution(contribution(g, e1, i), DoubleVector.fromArray(S, e2, i)).intoArray(d, i);
             }
         }
         for (; i < n; i++) {
-            double gi = g[i];
-            double t = gi == 0 ? 0 : gi * (e1 == null ? e1s : e1[i]);
-            d[i] = t == 0 ? 0 : t * e2[i];
+            d[i] = Op.contribution(Op.contribution(g[i], e1 == null ? e1s : e1[i]), e2[i]);
         }
     }
 
@@ -559,7 +565,7 @@ final class VectorKernel extends Kernel {
     @Override
     double dot(double[] g, double gs, double[] e, double es, int n) {
         if (g == null) {
-            if (gs == 0 || e == null) {
+            if (gs == 0 || e == null || !Double.isFinite(gs)) {
                 return super.dot(g, gs, e, es, n);
             }
             return gs * sum(e, n);
@@ -579,8 +585,7 @@ final class VectorKernel extends Kernel {
         }
         double s = acc.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
-            double gi = g[i];
-            s += gi == 0 ? 0 : gi * (e == null ? es : e[i]);
+            s += Op.contribution(g[i], e == null ? es : e[i]);
         }
         return s;
     }
@@ -632,9 +637,8 @@ final class VectorKernel extends Kernel {
         double s1 = acc1.add(odd1).reduceLanes(VectorOperators.ADD);
         double s2 = acc2.add(odd2).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
-            double gi = g[i];
-            s1 += gi == 0 ? 0 : gi * (e1 == null ? e1s : e1[i]);
-            s2 += gi == 0 ? 0 : gi * (e2 == null ? e2s : e2[i]);
+            s1 += Op.contribution(g[i], e1 == null ? e1s : e1[i]);
+            s2 += Op.contribution(g[i], e2 == null ? e2s : e2[i]);
         }
         out[0] = s1;
         out[1] = s2;

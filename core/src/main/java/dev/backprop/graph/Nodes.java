@@ -190,7 +190,8 @@ final class Nodes {
     /**
      * The reverse sweep: adjoints of every node below {@code output}, seeded with 1 at the output.
      * One loop from the output down, each node pushing its adjoint times its local derivatives into
-     * its arguments with {@code +=}, so a value used in several places collects every contribution.
+     * its arguments with {@code +=}, so a value used in several places collects every contribution
+     * ({@link Op#contribution}: a step with adjoint 0 passes nothing back).
      * Iterative: depth costs memory, never stack.
      */
     double[] backward(double[][] v, int output) {
@@ -207,15 +208,15 @@ final class Nodes {
             double va = get(v, x);
             double vi = get(v, i);
             if (op.arity() == 1) {
-                adj[x] += g * op.partial(0, va, 0, vi);
+                adj[x] += Op.contribution(g, op.partial(0, va, 0, vi));
             } else {
                 int y = b(i);
                 double vb = get(v, y);
                 if (code(x) != CONSTANT) {
-                    adj[x] += g * op.partial(0, va, vb, vi);
+                    adj[x] += Op.contribution(g, op.partial(0, va, vb, vi));
                 }
                 if (code(y) != CONSTANT) {
-                    adj[y] += g * op.partial(1, va, vb, vi);
+                    adj[y] += Op.contribution(g, op.partial(1, va, vb, vi));
                 }
             }
         }

@@ -49,7 +49,7 @@ public record NonFinite(int node, String name, String operation, String pass, do
             double vb = op.arity() == 2 ? Nodes.get(v, nodes.b(i)) : 0;
             for (int k = 0; k < op.arity(); k++) {
                 int arg = k == 0 ? nodes.a(i) : nodes.b(i);
-                double d = adj[i] * op.partial(k, va, vb, Nodes.get(v, i));
+                double d = Op.contribution(adj[i], op.partial(k, va, vb, Nodes.get(v, i)));
                 if (!nodes.isConstant(arg) && !Double.isFinite(d)) {
                     return Optional.of(new NonFinite(i, nodes.label(i), nodes.describe(i), "backward", d));
                 }

@@ -14,8 +14,11 @@ public enum Indicator {
     /** 1 where f ≥ 0, else 0 (notebook 7.3). */
     NON_NEGATIVE;
 
-    /** The indicator at one pre-activation. */
+    /** The indicator at one pre-activation; NaN at NaN, as {@code Op.STEP}, so a NaN is never hidden as 0. */
     public double at(double f) {
+        if (f != f) {
+            return f;
+        }
         return (this == POSITIVE ? f > 0 : f >= 0) ? 1 : 0;
     }
 

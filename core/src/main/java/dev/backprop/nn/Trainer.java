@@ -1,5 +1,7 @@
 package dev.backprop.nn;
 
+import dev.backprop.op.Op;
+
 import dev.backprop.tensor.Gemm;
 import dev.backprop.tensor.Tensor;
 import java.util.ArrayList;
@@ -173,7 +175,7 @@ public final class Trainer {
                 double[] hk = h[k + 1];
                 for (int i = 0; i < fk.length; i++) {
                     double v = fk[i];
-                    hk[i] = v > 0 ? v : 0; // as Op.RELU; a select, not a branch, on random signs
+                    hk[i] = Math.max(v, 0.0); // Op.RELU exactly (NaN stays NaN, −0 gives 0); a select, not a branch
                 }
             }
         }
@@ -266,7 +268,8 @@ public final class Trainer {
                 Gemm.multiply(in, n, out, w[k], true, g, false, prev, false);
                 double[] fk = f[k - 1];
                 for (int i = 0; i < prev.length; i++) {
-                    prev[i] = fk[i] > 0 ? prev[i] : 0;
+                    // relu' = Op.STEP, through Op.contribution: NaN where f is NaN (unless the adjoint is 0).
+                    prev[i] = fk[i] > 0 ? prev[i] : fk[i] <= 0 ? 0 : Op.contribution(prev[i], fk[i]);
                 }
             }
             double[] wk = w[k], gk = dw[k];
