@@ -71,8 +71,11 @@ final class GradCommand implements Callable<Integer> {
             out.println(o + " = " + e.value());
             grad.forEach((k, v) -> out.println("∂" + o + "/∂" + k + " = " + v));
         }
+        // An infinite intermediate derivative that a zero local derivative stops (sqrt(relu(x)) at
+        // x < 0: ∞·0 passes 0) leaves every reported number finite: then there is nothing to warn of.
         Optional<NonFinite> bad = e.firstNonFinite();
-        Text.warnNonFinite(spec.commandLine().getErr(), bad.isPresent() ? bad : g.firstNonFinite());
+        boolean gradientFinite = grad.values().stream().allMatch(Double::isFinite);
+        Text.warnNonFinite(spec.commandLine().getErr(), bad.isPresent() || gradientFinite ? bad : g.firstNonFinite());
         return 0;
     }
 

@@ -55,6 +55,35 @@ class BatchCliTest {
         assertThat(r.out()).startsWith("{\"value\": ");
     }
 
+    /**
+     * The differential-testing reproducers, as a user runs them: an input only a dead statement
+     * reads (it used to overwrite another input: 502 instead of 7), and pow's derivative at 0^0
+     * over data (NaN in the batch engine, 0 row by row and in PyTorch).
+     */
+    @Test
+    void gradOverDataAgreesWithGradAtRowByRow(@TempDir Path dir) throws IOException {
+        Path xz = dir.resolve("xz.csv");
+        Files.writeString(xz, "x,z\n1,10\n2,20\n");
+        Result dead = run("grad", "u = x*x; t = z*2; l = u + a", "--data", xz.toString(), "--at", "a=1", "--json");
+        assertThat(dead.code()).as(dead.err()).isZero();
+        assertThat(numbers(dead.out())).containsEntry("value", 7.0).containsEntry("a", 2.0);
+
+        Path y = dir.resolve("y.csv");
+        Files.writeString(y, "y\n0\n1\n");
+        Result pow = run("grad", "x^y", "--data", y.toString(), "--at", "x=0", "--json");
+        assertThat(pow.code()).as(pow.err()).isZero();
+        assertThat(pow.err()).isEmpty();
+        // 0^0 + 0^1 = 1; d/dx: 0 where y = 0 (PyTorch's convention) plus 1·0^0 = 1 where y = 1.
+        assertThat(numbers(pow.out())).containsEntry("value", 1.0).containsEntry("x", 1.0);
+    }
+
+    @Test
+    void quotientRuleDoesNotOverflowWhereTheDerivativeIsFinite() {
+        Result r = run("grad", "x/y", "--at", "x=1e300,y=1e200", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(numbers(r.out())).containsEntry("x", 1e-200).containsEntry("y", -1e-100); // PyTorch: -1e-100
+    }
+
     @Test
     void gradOverCsvMatchesNumpy() throws IOException {
         assertMatchesNumpy(run("grad", CliTest.TOY, "--data", resource("toy.csv").toString(), "--at", AT, "--json"));
