@@ -125,4 +125,49 @@ class VectorKernelTest {
         assertThat(VectorKernel.PIO2_3).isPositive();
         assertThat(parts.subtract(halfPi).abs()).isLessThan(new BigDecimal("1e-45"));
     }
+
+    /**
+     * Every primitive over every pair of special values (0, −0, ±1, subnormals, ±1e300, ±∞, NaN)
+     * gives Op's own answer on the SIMD kernel, before and after the JIT compiles it: the Vector
+     * API's pow gave 1 or NaN at pow(1, ∞) by JIT state. Eight-lane blocks and a tail, called until
+     * C2 has compiled the loops, then compared again.
+     */
+    @Test
+    void specialValuesGiveOpsAnswerWhateverTheJitState() {
+        double[] special = {0.0, -0.0, 1, -1, 2, 0.5, -2.5, 1e-310, 1e300, -1e300,
+                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+        int n = special.length * special.length;
+        double[] a = new double[n];
+        double[] b = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = special[i / special.length];
+            b[i] = special[i % special.length];
+        }
+        double[] y = new double[n];
+        for (int round = 0; round < 2; round++) {
+            for (Op op : Op.values()) {
+                int calls = round == 0 ? 1 : 3_000;
+                for (int c = 0; c < calls; c++) {
+                    k.apply(op, y, a, 0, op.arity() == 2 ? b : null, 0, n);
+                }
+                for (int i = 0; i < n; i++) {
+                    double want = op.apply(a[i], b[i]);
+                    boolean same = Double.isNaN(want) ? Double.isNaN(y[i]) : y[i] == want || ulps(y[i], want) <= 1;
+                    assertThat(same).as("%s(%s, %s) on SIMD, %s: %s, Op says %s", op, a[i], b[i],
+                            round == 0 ? "first call" : "after 3,000 calls", y[i], want).isTrue();
+                }
+                // A scalar operand too (a parameter), which takes other loops.
+                for (double s1 : special) {
+                    if (op.arity() == 2) {
+                        k.apply(op, y, null, s1, b, 0, n);
+                        for (int i = 0; i < n; i++) {
+                            double want = op.apply(s1, b[i]);
+                            boolean same = Double.isNaN(want) ? Double.isNaN(y[i]) : y[i] == want || ulps(y[i], want) <= 1;
+                            assertThat(same).as("%s(%s, %s) on SIMD, scalar first operand: %s, Op says %s", op, s1, b[i], y[i], want).isTrue();
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
