@@ -35,19 +35,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * differ there, in transcendentals and in the order {@code reduceLanes} adds lanes, and which
  * blocks run before the JIT compiles is timing).
  *
- * <p>Which kernel runs: by default, the plain one for a JVM's first {@value #PLAIN_POINTS} points
- * (all programs together), then the SIMD one. The Vector API runs Java fallbacks, tens of times
- * slower than plain loops, until C2 has compiled each kernel: measured on the toy gradient (one
- * thread, 10⁶ points a call), the first SIMD call took 1.0 s against 0.17 s plain, and from about
- * the eighth call on 12 ms against 60-80 ms. So a short job (a gradient over a file, a small fit)
- * is done sooner on the plain kernel and a long one on SIMD, and the length of the job is not known
- * in advance. The switch point is the ski-rental rule: keep paying for the plain kernel until what
- * it has cost (16M points, about 0.6 s on two cores) is about the price of the SIMD warm-up (about
- * 1 s), then switch; that is never worse than about twice the better of the two fixed choices.
- * Measured on the toy gradient (two threads, one JVM each; default, always plain, always SIMD):
- * 2,000 calls over 1,000 points 0.41, 0.38, 1.17 s; 3 calls over 10⁶ points 0.33, 0.47, 1.46 s;
- * 500 calls over 10⁵ points 2.86, 2.32, 1.98 s. Each call runs on one kernel throughout. {@link
- * #withSimd(boolean)} fixes the choice either way.
+ * <p>Which kernel runs is decided by the caller or by the work itself, never by what ran before
+ * in the process: {@link #withSimd(boolean)} fixes it; {@link #forWork(long)} chooses it for a job
+ * of a known total size (a fit: steps × points per step); otherwise each call chooses by its own
+ * size, SIMD from {@value #PLAIN_POINTS} points on. The reason for the threshold: the Vector API
+ * runs Java fallbacks, tens of times slower than plain loops, until C2 has compiled each kernel.
+ * Measured on the toy gradient (one thread, 10⁶ points a call), the first SIMD call took 1.0 s
+ * against 0.17 s plain, and from about the eighth call on 12 ms against 60-80 ms. So a short job
+ * (a gradient over a file, a small fit) is done sooner on the plain kernel and a long one on SIMD;
+ * the switch point is where the plain kernel's cost (16M points, about 0.6 s on two cores) is about
+ * the price of the SIMD warm-up (about 1 s). The plain kernel is reproducible bit for bit; SIMD
+ * results differ from it within rounding (see the README for what differs in the last bits).
  *
  * <p>Results equal the point-by-point engine's ({@link Program#evaluate(double...)}) summed, within
  * rounding; like it, a step whose adjoint is 0 at a point contributes 0 there even if its local
@@ -56,10 +54,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BatchProgram {
     /** Points per block: a few hundred KB of intermediates for the toy loss, well inside L2. */
     static final int BLOCK = 512;
-    /** Points a JVM evaluates on the plain kernel before the default switches to SIMD (see above). */
+    /** The size of work (points) from which the default choice is the SIMD kernel (see above). */
     public static final long PLAIN_POINTS = 16_000_000L;
-    /** Points evaluated so far by programs on the default kernel choice, in this JVM. */
-    private static final java.util.concurrent.atomic.AtomicLong DEFAULT_POINTS = new java.util.concurrent.atomic.AtomicLong();
 
     private static final int APPLY = 0;
     private static final int MUL_ADD = 1;
@@ -582,36 +578,35 @@ public final class BatchProgram {
     }
 
     /**
-     * The same program with the SIMD kernel always on, or always off (default: plain for a JVM's
-     * first {@value #PLAIN_POINTS} points, then SIMD when the JVM has {@code jdk.incubator.vector};
-     * asking for SIMD without the module leaves the plain kernel).
+     * The same program with the SIMD kernel always on, or always off (default: chosen by the size
+     * of each call, see the class comment). Asking for SIMD without {@code jdk.incubator.vector}
+     * leaves the plain kernel.
      */
     public BatchProgram withSimd(boolean simd) {
         return new BatchProgram(this, threads, simd && Kernel.VECTOR != null ? Kernel.VECTOR : Kernel.PLAIN);
     }
 
-    /** Whether this program runs, or may run once warm, the SIMD kernel. */
+    /**
+     * The same program with the kernel chosen once for a job of {@code points} point evaluations
+     * in all (a fit: steps × points per step), as one call of that size would choose; a kernel
+     * fixed by {@link #withSimd(boolean)} stays.
+     */
+    public BatchProgram forWork(long points) {
+        return kernel != null ? this : new BatchProgram(this, threads, choose(points));
+    }
+
+    private static Kernel choose(long points) {
+        return points >= PLAIN_POINTS && Kernel.VECTOR != null ? Kernel.VECTOR : Kernel.PLAIN;
+    }
+
+    /** Whether this program runs, or may run for large work, the SIMD kernel. */
     public boolean simd() {
         return kernel != null ? kernel.simd() : Kernel.VECTOR != null;
     }
 
-    /** Points evaluated so far on the default kernel choice in this JVM; for tests. */
-    static long defaultPoints() {
-        return DEFAULT_POINTS.get();
-    }
-
-    /** Whether the default choice now runs the SIMD kernel; for tests. */
-    static boolean defaultIsSimd() {
-        return DEFAULT_POINTS.get() >= PLAIN_POINTS && Kernel.VECTOR != null;
-    }
-
     /** The kernel for one call over {@code n} points. */
     private Kernel kernelFor(int n) {
-        if (kernel != null) {
-            return kernel;
-        }
-        boolean warm = DEFAULT_POINTS.getAndAdd(n) >= PLAIN_POINTS;
-        return warm && Kernel.VECTOR != null ? Kernel.VECTOR : Kernel.PLAIN;
+        return kernel != null ? kernel : choose(n);
     }
 
     /** The number of threads it splits blocks over. */

@@ -130,6 +130,8 @@ public final class FormulaFit {
             }
             start[i] = v;
         }
+        // The kernel is chosen for the whole run, so every step of it runs the same code.
+        BatchProgram batch = this.batch.forWork((long) schedule.stepsFor(data.rows()) * schedule.batchFor(data.rows()));
         return Loop.run(parameters, start, new Problem() {
             @Override
             public int rows() {

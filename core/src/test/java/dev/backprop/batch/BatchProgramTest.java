@@ -286,28 +286,27 @@ class BatchProgramTest {
     }
 
     @Test
-    void theDefaultRunsThePlainKernelFirstAndSimdOnceTheJvmHasDoneEnough() {
+    void theKernelIsChosenByTheWorkNeverByWhatRanBefore() {
         Program p = Formula.compile("a*x + b*y*y").program();
-        int n = 1 << 20;
+        int n = 1 << 16;
         Columns data = uniform(11, n, "x", "y");
         Map<String, Double> s = Map.of("a", 0.5, "b", -1.5);
         BatchProgram b = BatchProgram.compile(p, List.of("x", "y"));
         BatchResult plain = b.withSimd(false).gradient(data, s);
-        assertThat(b.simd()).isTrue();
-        if (BatchProgram.defaultPoints() + n <= BatchProgram.PLAIN_POINTS) {
-            assertThat(BatchProgram.defaultIsSimd()).isFalse();
-            // The plain kernel is reproducible bit for bit, so this shows it ran.
-            assertThat(b.gradient(data, s)).isEqualTo(plain);
+        BatchResult first = b.gradient(data, s);
+        // However much has run before, a small call runs the plain kernel: bit for bit the same.
+        for (int i = 0; i < 300; i++) {
+            b.forWork(BatchProgram.PLAIN_POINTS).value(data, s);
         }
-        while (BatchProgram.defaultPoints() < BatchProgram.PLAIN_POINTS) {
-            b.value(data, s);
-        }
-        assertThat(BatchProgram.defaultIsSimd()).isTrue();
-        // SIMD sums are not reproducible bit for bit between interpreted and compiled code (the
-        // order of reduceLanes is free), so after the switch: equal within rounding.
-        Reference ref = reference(p, data, s, List.of("x", "y"));
-        assertMatches(b.gradient(data, s), ref, n);
-        assertThat(b.withSimd(false).gradient(data, s)).isEqualTo(plain);
+        assertThat(first).isEqualTo(plain);
+        assertThat(b.gradient(data, s)).isEqualTo(plain);
+        assertThat(b.forWork(BatchProgram.PLAIN_POINTS - 1).gradient(data, s)).isEqualTo(plain);
+        // Large work runs SIMD: equal to the plain sums within rounding, and not bit for bit here.
+        BatchResult simd = b.forWork(BatchProgram.PLAIN_POINTS).gradient(data, s);
+        assertMatches(simd, reference(p, data, s, List.of("x", "y")), n);
+        assertThat(simd).isNotEqualTo(plain);
+        // A caller's fixed choice wins over the work's size.
+        assertThat(b.withSimd(false).forWork(Long.MAX_VALUE).gradient(data, s)).isEqualTo(plain);
     }
 
     @Test
