@@ -1,5 +1,6 @@
 package dev.backprop.batch;
 
+import dev.backprop.graph.Gradient;
 import dev.backprop.graph.Program;
 import dev.backprop.io.Columns;
 import dev.backprop.op.Algebra;
@@ -28,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sweep accumulating each node's block of adjoints, and for every uniform node that feeds a varying
  * one the adjoint summed over the block. The sweep's local derivatives are Op's own rules,
  * {@link Op#partial(int, Algebra, Object, Object, Object)}, instantiated once over blocks; after the
- * last block the summed adjoints flow through the uniform part with {@link Op#partial(int, double,
- * double, double)}. Blocks are shared out over threads, but each block's sums land in their own
+ * last block the summed adjoints flow through the uniform part by the program's own reverse sweep
+ * ({@link dev.backprop.graph.Evaluation#gradient(double[])}), the one every scalar path uses. Blocks are shared out over threads, but each block's sums land in their own
  * place and are added in block order, so with the plain kernel results do not depend on the number
  * of threads at all, and with SIMD only in the last bit (interpreted and compiled vector code may
  * differ there, in transcendentals and in the order {@code reduceLanes} adds lanes, and which
@@ -107,9 +108,6 @@ public final class BatchProgram {
     private final int accumulators;
     /** For each accumulator, its program node. */
     private final int[] accumulatorNode;
-    /** Each reachable node's ref (Integer.MIN_VALUE for unreachable ones). */
-    private final int[] nodeRef;
-    private final boolean[] depends;
 
     private BatchProgram(BatchProgram o, int threads, Kernel kernel) {
         this.program = o.program;
@@ -129,8 +127,6 @@ public final class BatchProgram {
         this.backward = o.backward;
         this.accumulators = o.accumulators;
         this.accumulatorNode = o.accumulatorNode;
-        this.nodeRef = o.nodeRef;
-        this.depends = o.depends;
         this.threads = threads;
         this.kernel = kernel;
     }
@@ -251,8 +247,6 @@ public final class BatchProgram {
         this.uDst = u.uniform.column(1);
         this.uA = u.uniform.column(2);
         this.uB = u.uniform.column(3);
-        this.nodeRef = ref;
-        this.depends = dep;
     }
 
     /** One pass's instructions as columns: kind, op, dst, a, b, c (see the kinds above). */
@@ -682,38 +676,27 @@ public final class BatchProgram {
      * @throws IllegalArgumentException naming a missing column or scalar
      */
     public BatchResult gradient(Columns data, Map<String, Double> scalarValues) {
-        double[] uni = uniforms(scalarValues);
         double[] r = run(data, scalarValues, true, null);
         int n = data.rows();
         int out = program.output();
-        double[] adj = new double[out + 1];
+        // The blocks summed each adjoint that crosses from the varying part into the uniform one;
+        // from there the program's own reverse sweep (the one every scalar path uses) carries
+        // them to the scalar inputs. Columns do not matter to the uniform part: 0 stands in.
+        double[] seed = new double[out + 1];
         for (int k = 0; k < accumulators; k++) {
-            adj[accumulatorNode[k]] = r[1 + k];
+            seed[accumulatorNode[k]] = r[1 + k];
         }
         if (outputRef < 0) {
-            adj[out] = n;
+            seed[out] = n;
         }
-        // The uniform part: its adjoints are already summed over points, so one scalar sweep.
-        for (int i = out; i >= 0; i--) {
-            double g = adj[i];
-            if (g == 0 || nodeRef[i] >= 0 || !depends[i] || !program.isOperation(i)) {
-                continue;
-            }
-            Op op = program.op(i);
-            double va = uni[-nodeRef[program.argument(i, 0)] - 1];
-            double vb = op.arity() == 2 ? uni[-nodeRef[program.argument(i, 1)] - 1] : 0;
-            double vy = uni[-nodeRef[i] - 1];
-            for (int k = 0; k < op.arity(); k++) {
-                int arg = program.argument(i, k);
-                if (depends[arg]) {
-                    adj[arg] += Op.contribution(g, op.partial(k, va, vb, vy));
-                }
-            }
+        double[] at = new double[program.inputs().size()];
+        for (int k = 0; k < at.length; k++) {
+            at[k] = scalarValues.getOrDefault(program.inputs().get(k), 0.0);
         }
+        Gradient g = program.evaluate(at).gradient(seed);
         Map<String, Double> grad = new LinkedHashMap<>();
         for (String s : scalars) {
-            int node = program.inputNode(s);
-            grad.put(s, nodeRef[node] == Integer.MIN_VALUE ? 0.0 : adj[node]);
+            grad.put(s, g.of(program.inputNode(s)));
         }
         return new BatchResult(n, r[0], r[0] / n, grad);
     }

@@ -33,7 +33,23 @@ public final class Evaluation {
     /** The reverse sweep from the output: derivatives with respect to every node. */
     public Gradient gradient() {
         double[] adj = program.nodes.backward(values, program.output());
-        return new Gradient(program.nodes, values, adj, program.inputIndices());
+        return new Gradient(program.nodes, values, adj, program.inputIndices(), null);
+    }
+
+    /**
+     * A vector-Jacobian product: the reverse sweep seeded with {@code seed[i]} at node {@code i}
+     * instead of 1 at the output, so the result is Σᵢ seed[i]·∂node_i/∂(every node).
+     *
+     * @param seed one number per node, at most {@link Program#size()} of them; not modified
+     * @throws IllegalArgumentException if there are more seeds than nodes
+     */
+    public Gradient gradient(double[] seed) {
+        if (seed.length > program.size()) {
+            throw new IllegalArgumentException("at most " + program.size() + " seeds, one per node; got " + seed.length);
+        }
+        double[] adj = seed.clone();
+        program.nodes.sweep(values, adj, null);
+        return new Gradient(program.nodes, values, adj, program.inputIndices(), seed.clone());
     }
 
     /**

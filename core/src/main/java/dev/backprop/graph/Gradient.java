@@ -14,10 +14,13 @@ public final class Gradient {
     private final double[][] values;
     private final double[] adjoint;
     private final int[] inputs;
+    /** The sweep's seeds, or null for 1 at the last node (the output). */
+    private final double[] seed;
 
-    Gradient(Nodes nodes, double[][] values, double[] adjoint, int[] inputs) {
+    Gradient(Nodes nodes, double[][] values, double[] adjoint, int[] inputs, double[] seed) {
         this.nodes = nodes;
         this.values = values;
+        this.seed = seed;
         this.adjoint = adjoint;
         this.inputs = inputs;
     }
@@ -56,6 +59,11 @@ public final class Gradient {
      * operation that passed it on; empty when every derivative is finite.
      */
     public Optional<NonFinite> firstNonFinite() {
-        return NonFinite.firstInBackward(nodes, values, adjoint);
+        double[] from = seed;
+        if (from == null) {
+            from = new double[adjoint.length];
+            from[from.length - 1] = 1;
+        }
+        return NonFinite.firstInBackward(nodes, values, from);
     }
 }

@@ -187,17 +187,34 @@ final class Nodes {
         }
     }
 
-    /**
-     * The reverse sweep: adjoints of every node below {@code output}, seeded with 1 at the output.
-     * One loop from the output down, each node pushing its adjoint times its local derivatives into
-     * its arguments with {@code +=}, so a value used in several places collects every contribution
-     * ({@link Op#contribution}: a step with adjoint 0 passes nothing back).
-     * Iterative: depth costs memory, never stack.
-     */
+    /** The reverse sweep from {@code output}, seeded with 1 there: adjoints of every node up to it. */
     double[] backward(double[][] v, int output) {
         double[] adj = new double[output + 1];
         adj[output] = 1;
-        for (int i = output; i >= 0; i--) {
+        sweep(v, adj, null);
+        return adj;
+    }
+
+    /** Watches the reverse sweep; {@link NonFinite} uses it to stop at the first non-finite derivative. */
+    interface Watch {
+        /** Called as node {@code i} passes {@code d} (adjoint × local derivative) to argument {@code k}; true stops the sweep. */
+        boolean stop(int i, int k, double d);
+    }
+
+    /**
+     * THE reverse sweep, the only one over scalar nodes (the tape, compiled programs, the uniform
+     * part of a batch, the non-finite locator): from the last node of {@code adj} down, each node
+     * pushes its adjoint times its local derivatives into its arguments with {@code +=}, so a
+     * value used in several places collects every contribution. {@code adj} holds the seeds on
+     * entry (1 at an output, or any vector for a vector-Jacobian product) and every adjoint on
+     * return. What passes is {@link Op#contribution}: a node whose adjoint is 0 passes nothing.
+     * Constants receive nothing (they may have no derivative there: (f − y)² never asks for the
+     * log of a negative base). Iterative: depth costs memory, never stack.
+     *
+     * @return the node where {@code watch} stopped the sweep, or -1
+     */
+    int sweep(double[][] v, double[] adj, Watch watch) {
+        for (int i = adj.length - 1; i >= 0; i--) {
             double g = adj[i];
             byte c = code(i);
             if (g == 0 || c < 0) {
@@ -205,22 +222,23 @@ final class Nodes {
             }
             Op op = Op.ofOrdinal(c);
             int x = a(i);
+            int y = op.arity() == 2 ? b(i) : -1;
             double va = get(v, x);
+            double vb = y < 0 ? 0 : get(v, y);
             double vi = get(v, i);
-            if (op.arity() == 1) {
-                adj[x] += Op.contribution(g, op.partial(0, va, 0, vi));
-            } else {
-                int y = b(i);
-                double vb = get(v, y);
-                if (code(x) != CONSTANT) {
-                    adj[x] += Op.contribution(g, op.partial(0, va, vb, vi));
+            for (int k = 0; k < op.arity(); k++) {
+                int arg = k == 0 ? x : y;
+                if (code(arg) == CONSTANT) {
+                    continue;
                 }
-                if (code(y) != CONSTANT) {
-                    adj[y] += Op.contribution(g, op.partial(1, va, vb, vi));
+                double d = Op.contribution(g, op.partial(k, va, vb, vi));
+                if (watch != null && watch.stop(i, k, d)) {
+                    return i;
                 }
+                adj[arg] += d;
             }
         }
-        return adj;
+        return -1;
     }
 
     /** How a node is shown in traces: its name, else {@code t<index>}. */

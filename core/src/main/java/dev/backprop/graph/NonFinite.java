@@ -33,28 +33,23 @@ public record NonFinite(int node, String name, String operation, String pass, do
         return Optional.empty();
     }
 
-    static Optional<NonFinite> firstInBackward(Nodes nodes, double[][] v, double[] adj) {
-        // In sweep order (output down), find the first step that turned a finite derivative into a
-        // non-finite one: that step's local derivative is the culprit, not the input it fed.
-        for (int i = adj.length - 1; i >= 0; i--) {
-            if (!Double.isFinite(adj[i])) {
-                return Optional.of(new NonFinite(i, nodes.label(i), nodes.describe(i), "backward", adj[i]));
-            }
-            byte c = nodes.code(i);
-            if (c < 0 || adj[i] == 0) {
-                continue;
-            }
-            Op op = Op.ofOrdinal(c);
-            double va = Nodes.get(v, nodes.a(i));
-            double vb = op.arity() == 2 ? Nodes.get(v, nodes.b(i)) : 0;
-            for (int k = 0; k < op.arity(); k++) {
-                int arg = k == 0 ? nodes.a(i) : nodes.b(i);
-                double d = Op.contribution(adj[i], op.partial(k, va, vb, Nodes.get(v, i)));
-                if (!nodes.isConstant(arg) && !Double.isFinite(d)) {
-                    return Optional.of(new NonFinite(i, nodes.label(i), nodes.describe(i), "backward", d));
-                }
+    /**
+     * Replays the reverse sweep from {@code seed} and stops at the first step that turned a finite
+     * derivative into a non-finite one: that step's local derivative is the culprit, not the input
+     * it fed. An adjoint that is already non-finite when its node is reached was seeded so.
+     */
+    static Optional<NonFinite> firstInBackward(Nodes nodes, double[][] v, double[] seed) {
+        for (int i = seed.length - 1; i >= 0; i--) {
+            if (!Double.isFinite(seed[i])) {
+                return Optional.of(new NonFinite(i, nodes.label(i), nodes.describe(i), "backward", seed[i]));
             }
         }
-        return Optional.empty();
+        double[] adj = seed.clone();
+        double[] bad = new double[1];
+        int at = nodes.sweep(v, adj, (i, k, d) -> {
+            bad[0] = d;
+            return !Double.isFinite(d);
+        });
+        return at < 0 ? Optional.empty() : Optional.of(new NonFinite(at, nodes.label(at), nodes.describe(at), "backward", bad[0]));
     }
 }

@@ -91,7 +91,7 @@ public final class Tape {
     public Gradient gradient(Var output) {
         int o = own(output);
         double[] adj = nodes.backward(nodes.values(), o);
-        return new Gradient(nodes, nodes.values(), adj, inputIndices(o));
+        return new Gradient(nodes, nodes.values(), adj, inputIndices(o), null);
     }
 
     /**
