@@ -1,8 +1,8 @@
 package dev.backprop.fit;
 
 import dev.backprop.io.Columns;
-import dev.backprop.nn.Backward;
 import dev.backprop.nn.Network;
+import dev.backprop.nn.Trainer;
 import dev.backprop.optim.Optimizer;
 import dev.backprop.tensor.Tensor;
 import java.util.ArrayList;
@@ -11,9 +11,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Fitting a ReLU {@link Network} to inputs and targets by least squares, Σ(f_K − y)² over the
- * points of the step's batch. Gradients come from the book's explicit backward pass
- * ({@link Network#backward(Tensor, Tensor)}), flattened into the optimiser's one vector in the
- * order Ω_0, β_0, Ω_1, β_1, … (each row-major). Immutable and thread-safe.
+ * points of the step's batch. Gradients come from the fast training path ({@link Trainer}, whose
+ * buffers are reused across steps), in the optimiser's one vector in the order Ω_0, β_0, Ω_1,
+ * β_1, … (each row-major). Immutable and thread-safe: each {@link #fit} has a trainer of its own.
+ * The book's explicit backward pass ({@link Network#backward(Tensor, Tensor)}) stays as teaching
+ * code, and tests hold the two to the same numbers.
  */
 public final class NetworkFit {
     private final double[] x; // D_i × N, row-major
@@ -100,6 +102,7 @@ public final class NetworkFit {
             throw new IllegalArgumentException("the network maps " + init.inputSize() + " inputs to " + init.outputSize()
                     + " outputs, the data has " + inputSize + " and " + outputSize);
         }
+        Trainer trainer = Trainer.summed(init, Trainer.Loss.SQUARED_ERROR);
         FitResult r = Loop.run(names(init), flatten(init), new Problem() {
             @Override
             public int rows() {
@@ -108,38 +111,29 @@ public final class NetworkFit {
 
             @Override
             public double loss(int[] rows, double[] params, double[] gradient) {
-                Network net = unflatten(init, params);
-                Tensor in = rows == null ? Tensor.of(x, inputSize, n) : gather(x, inputSize, rows);
-                Tensor out = rows == null ? Tensor.of(y, outputSize, n) : gather(y, outputSize, rows);
+                trainer.parameters(params);
+                double[] in = rows == null ? x : gather(x, inputSize, rows);
+                double[] out = rows == null ? y : gather(y, outputSize, rows);
+                int m = rows == null ? n : rows.length;
                 if (gradient == null) {
-                    return Network.leastSquares(net.output(in), out);
+                    return trainer.evaluate(in, out, m);
                 }
-                Backward b = net.backward(in, out);
-                int at = 0;
-                for (int k = 0; k <= net.layers(); k++) {
-                    at = put(b.dlDweight().get(k), gradient, at);
-                    at = put(b.dlDbias().get(k), gradient, at);
-                }
-                return b.loss();
+                double l = trainer.lossAndGradient(in, out, m);
+                trainer.gradient(gradient);
+                return l;
             }
         }, optimizer, schedule, progress, interrupt);
         return new Trained(unflatten(init, r.params()), r);
     }
 
-    private Tensor gather(double[] m, int dim, int[] rows) {
+    private double[] gather(double[] m, int dim, int[] rows) {
         double[] d = new double[dim * rows.length];
         for (int i = 0; i < dim; i++) {
             for (int j = 0; j < rows.length; j++) {
                 d[i * rows.length + j] = m[i * n + rows[j]];
             }
         }
-        return Tensor.of(d, dim, rows.length);
-    }
-
-    private static int put(Tensor t, double[] dst, int at) {
-        double[] a = t.toArray();
-        System.arraycopy(a, 0, dst, at, a.length);
-        return at + a.length;
+        return d;
     }
 
     /** The parameters of {@code net} as one vector: Ω_0, β_0, Ω_1, β_1, …, each row-major. */

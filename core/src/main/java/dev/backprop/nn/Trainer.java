@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Trains a fully connected ReLU {@link Network} by plain stochastic gradient descent, one batch
- * per {@link #step}: forward pass, loss, backward pass, update {@code θ ← θ − η·∂ℓ/∂θ}.
+ * Trains a fully connected ReLU {@link Network}: the one production path for networks. {@link
+ * #step} is plain stochastic gradient descent on one batch (forward pass, loss, backward pass,
+ * update {@code θ ← θ − η·∂ℓ/∂θ}); {@link #lossAndGradient} with {@link #parameters(double[])}
+ * and {@link #gradient(double[])} lets any optimiser drive it ({@code fit.NetworkFit} does, for
+ * {@code backprop train}).
  *
  * <p>This is the fast path for training, next to the teaching path of {@link Network#backward}
  * (which keeps every intermediate as an immutable tensor): parameters live in arrays that are
@@ -21,6 +24,7 @@ import java.util.List;
  * <p>Layout as in the book and {@link Network}: inputs are D_i × N with one column per example,
  * targets D_o × N. The loss is averaged over the N examples (PyTorch's {@code reduction='mean'}
  * for cross-entropy), so the learning rate does not depend on the batch size; see {@link Loss}.
+ * {@link #summed} gives the sum instead (the book's least squares, Σ(f − y)²).
  * The ReLU derivative at 0 is 0, as in PyTorch.
  *
  * <p>Not thread-safe (it holds the parameters and buffers); the products inside use all cores.
@@ -41,6 +45,8 @@ public final class Trainer {
     }
 
     private final Loss loss;
+    /** Whether the loss is summed over the examples of a batch rather than averaged. */
+    private final boolean sum;
     private final int layers;          // K + 1 weight matrices
     private final int[] sizes;         // D_0 .. D_{K+1}
     private final double[][] w;        // Ω_k, D_{k+1} × D_k, row-major, updated in place
@@ -57,10 +63,15 @@ public final class Trainer {
 
     /** A trainer starting from {@code network}'s parameters (copied; the network is not changed). */
     public Trainer(Network network, Loss loss) {
+        this(network, loss, false);
+    }
+
+    private Trainer(Network network, Loss loss, boolean sum) {
         if (loss == null) {
             throw new IllegalArgumentException("a trainer needs a loss");
         }
         this.loss = loss;
+        this.sum = sum;
         this.layers = network.layers() + 1;
         this.sizes = new int[layers + 1];
         this.w = new double[layers][];
@@ -77,9 +88,52 @@ public final class Trainer {
         }
     }
 
+    /** A trainer like {@link #Trainer(Network, Loss)} whose loss is summed over a batch's examples, not averaged. */
+    public static Trainer summed(Network network, Loss loss) {
+        return new Trainer(network, loss, true);
+    }
+
     /** The loss being minimised. */
     public Loss loss() {
         return loss;
+    }
+
+    /** How many parameters: Σ_k D_{k+1}·D_k + D_{k+1}. */
+    public int parameterCount() {
+        int c = 0;
+        for (int k = 0; k < layers; k++) {
+            c += w[k].length + b[k].length;
+        }
+        return c;
+    }
+
+    /** Sets every parameter from one vector in the order Ω_0, β_0, Ω_1, β_1, … (each row-major). */
+    public void parameters(double[] flat) {
+        if (flat.length != parameterCount()) {
+            throw new IllegalArgumentException(flat.length + " parameters for a network of " + parameterCount());
+        }
+        int at = 0;
+        for (int k = 0; k < layers; k++) {
+            System.arraycopy(flat, at, w[k], 0, w[k].length);
+            at += w[k].length;
+            System.arraycopy(flat, at, b[k], 0, b[k].length);
+            at += b[k].length;
+        }
+    }
+
+    /** Copies the last {@link #lossAndGradient} into {@code flat}, in the order of {@link #parameters(double[])}. */
+    public void gradient(double[] flat) {
+        requireStep();
+        if (flat.length != parameterCount()) {
+            throw new IllegalArgumentException(flat.length + " numbers for the gradient of " + parameterCount() + " parameters");
+        }
+        int at = 0;
+        for (int k = 0; k < layers; k++) {
+            System.arraycopy(dw[k], 0, flat, at, dw[k].length);
+            at += dw[k].length;
+            System.arraycopy(db[k], 0, flat, at, db[k].length);
+            at += db[k].length;
+        }
     }
 
     /** The current parameters as an immutable network (a copy). */
@@ -125,18 +179,34 @@ public final class Trainer {
         if (!Double.isFinite(learningRate)) {
             throw new IllegalArgumentException("the learning rate must be a finite number, got " + learningRate);
         }
+        double l = lossAndGradient(input, target, n);
+        update(learningRate);
+        return l;
+    }
+
+    /**
+     * Forward pass, loss and backward pass on a batch, without an update: returns the loss; the
+     * gradient is then {@link #gradient(double[])}, {@link #weightGradient} and {@link #biasGradient}.
+     * {@code input} holds D_i × N numbers row-major, {@code target} D_o × N; neither is kept.
+     */
+    public double lossAndGradient(double[] input, double[] target, int n) {
         double l = forwardAndLoss(input, target, n);
-        backwardAndUpdate(input, n, learningRate);
+        backward(n);
         stepped = true;
+        return l;
+    }
+
+    /** The loss at the current parameters on row-major arrays, without a gradient (forward pass only). */
+    public double evaluate(double[] input, double[] target, int n) {
+        double l = forwardAndLoss(input, target, n);
+        h[0] = null; // the input is not kept
         return l;
     }
 
     /** The loss at the current parameters, without a step (forward pass only). */
     public double evaluate(Tensor input, Tensor target) {
         int n = checkShapes(input, target);
-        double l = forwardAndLoss(input.toArray(), target.toArray(), n);
-        h[0] = null; // the input is not kept
-        return l;
+        return evaluate(input.toArray(), target.toArray(), n);
     }
 
     /** D × N one-hot targets: column j is 1 at row {@code labels[j]}, 0 elsewhere. */
@@ -187,13 +257,13 @@ public final class Trainer {
         double[] out = f[layers - 1];
         double[] g = df[layers - 1];
         double sum = 0;
-        double scale = 2.0 / n;
+        double scale = this.sum ? 2.0 : 2.0 / n;
         for (int i = 0; i < out.length; i++) {
             double r = out[i] - y[i];
             sum += r * r;
             g[i] = scale * r;
         }
-        return sum / n;
+        return this.sum ? sum : sum / n;
     }
 
     /**
@@ -238,7 +308,7 @@ public final class Trainer {
                 }
             }
         }
-        double inv = 1.0 / n;
+        double inv = this.sum ? 1.0 : 1.0 / n;
         for (int i = 0; i < d; i++) {
             for (int j = 0; j < n; j++) {
                 int o = i * n + j;
@@ -249,7 +319,7 @@ public final class Trainer {
         return total * inv;
     }
 
-    private void backwardAndUpdate(double[] input, int n, double eta) {
+    private void backward(int n) {
         for (int k = layers - 1; k >= 0; k--) {
             int out = sizes[k + 1], in = sizes[k];
             double[] g = df[k];
@@ -272,6 +342,12 @@ public final class Trainer {
                     prev[i] = fk[i] > 0 ? prev[i] : fk[i] <= 0 ? 0 : Op.contribution(prev[i], fk[i]);
                 }
             }
+        }
+        h[0] = null; // the input is not kept
+    }
+
+    private void update(double eta) {
+        for (int k = 0; k < layers; k++) {
             double[] wk = w[k], gk = dw[k];
             for (int i = 0; i < wk.length; i++) {
                 wk[i] -= eta * gk[i];
@@ -281,7 +357,6 @@ public final class Trainer {
                 bk[i] -= eta * gb[i];
             }
         }
-        h[0] = null; // the input is not kept
     }
 
     private void allocate(int n) {

@@ -110,6 +110,37 @@ class TrainerTest {
         }
     }
 
+    /** The summed trainer (train's path) gives the explicit backward pass's numbers, in the flat order fit uses. */
+    @Test
+    void summedGradientIsTheExplicitBackwardPassInFlatOrder() {
+        Network net = Init.he(new RandomState(5), 6, 9, 2, 3);
+        RandomState rng = new RandomState(6);
+        Tensor x = Tensor.matrix(rng.normal(6, 11));
+        Tensor y = Tensor.matrix(rng.normal(3, 11));
+        Trainer t = Trainer.summed(net, Trainer.Loss.SQUARED_ERROR);
+        double loss = t.lossAndGradient(x.toArray(), y.toArray(), 11);
+        Backward ref = net.backward(x, y);
+        assertThat(loss).isCloseTo(ref.loss(), within(1e-12 * ref.loss()));
+        double[] flat = new double[t.parameterCount()];
+        t.gradient(flat);
+        int at = 0;
+        for (int k = 0; k <= net.layers(); k++) {
+            for (Tensor want : List.of(ref.dlDweight().get(k), ref.dlDbias().get(k))) {
+                double[] w = want.toArray();
+                for (int i = 0; i < w.length; i++, at++) {
+                    assertThat(flat[at]).as("gradient %d", at).isCloseTo(w[i], within(1e-10 * Math.max(1, Math.abs(w[i]))));
+                }
+            }
+        }
+        assertThat(at).isEqualTo(flat.length);
+        // Parameters set from a flat vector move the loss as that vector says.
+        double[] p = dev.backprop.fit.NetworkFit.flatten(net);
+        p[0] += 1;
+        t.parameters(p);
+        Network moved = dev.backprop.fit.NetworkFit.unflatten(net, p);
+        assertThat(t.evaluate(x.toArray(), y.toArray(), 11)).isCloseTo(moved.backward(x, y).loss(), within(1e-9 * ref.loss()));
+    }
+
     @Test
     void crossEntropyDoesNotOverflowOnLargeOutputs() {
         Network net = new Network(List.of(Tensor.matrix(new double[][] {{1000}, {-1000}})), List.of(Tensor.column(0, 0)));
