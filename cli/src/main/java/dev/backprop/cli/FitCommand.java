@@ -33,8 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "of --data, is as small as possible. Every other input of the formula is a",
                 "column of the data. --demo fits the toy model of notebook 7.1 to generated",
                 "data, with no files.",
-                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input,",
-                "130 interrupted (Ctrl-C; the parameters reached are kept)."})
+                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input (before",
+                "the run) or a file not written (after the results are printed), 130 Ctrl-C",
+                "(SIGINT), 143 SIGTERM; after a signal the parameters reached are kept."})
 final class FitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -25,8 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Trains a ReLU network (K hidden layers of D units, He initialisation) by",
                 "least squares on columns of the data, with gradients from the explicit",
                 "backward pass. --seed seeds both the initialisation and the shuffling.",
-                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input,",
-                "130 interrupted (Ctrl-C; the parameters reached are kept)."})
+                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input (before",
+                "the run) or a file not written (after the results are printed), 130 Ctrl-C",
+                "(SIGINT), 143 SIGTERM; after a signal the parameters reached are kept."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
