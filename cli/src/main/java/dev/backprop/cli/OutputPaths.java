@@ -28,7 +28,8 @@ import java.util.List;
  *   <li>A symbolic link is followed: its final target is written (atomically, beside the target),
  *       and the link stays a link.</li>
  *   <li>A character device ({@code /dev/null}, a terminal) is written directly, as a shell's
- *       {@code >} would; a folder, FIFO, socket or block device is refused.</li>
+ *       {@code >} would; a folder, FIFO, socket or block device is refused, and so is a link into
+ *       a process's open files ({@code /dev/stdout}, {@code >(…)}) unless it leads to a terminal.</li>
  *   <li>An output that names an input, or another output, is refused; names are compared after
  *       resolving links, {@code .} and {@code ..}, and hard links count as the same file.</li>
  *   <li>The folder must accept a new file: checked by creating and deleting the temporary file,
@@ -184,11 +185,13 @@ final class OutputPaths {
      */
     static Path target(String option, Path path) {
         Path cur = path.toAbsolutePath();
+        boolean descriptor = false;
         try {
             for (int i = 0; Files.isSymbolicLink(cur); i++) {
                 if (i == MAX_LINKS) {
                     throw new BadInput(option + " " + path + ": too many levels of symbolic links");
                 }
+                descriptor |= DESCRIPTOR.matcher(cur.normalize().toString()).matches();
                 cur = cur.getParent().resolve(Files.readSymbolicLink(cur));
             }
         } catch (IOException e) {
@@ -209,11 +212,18 @@ final class OutputPaths {
             throw new BadInput(option + " " + path + ": " + parent + " is not a folder");
         }
         String n = name.toString();
-        if (n.equals(".") || n.equals("..")) {
-            return realParent.resolve(n).normalize();
+        Path target = n.equals(".") || n.equals("..") ? realParent.resolve(n).normalize() : realParent.resolve(name);
+        if (descriptor && kind(target) != Kind.DEVICE) {
+            // /dev/stdout or >(…) naming a file or pipe already open: renaming over it would unlink
+            // what stdout writes to, and a pipe cannot be renamed over at all. A terminal is fine.
+            throw new BadInput(option + " " + path + " is an open file descriptor (standard output, a pipe); give a file name"
+                    + " (--json prints the results on standard output)");
         }
-        return realParent.resolve(name);
+        return target;
     }
+
+    /** Links into a process's open files: /dev/stdout → /proc/self/fd/1, /dev/fd/63 from {@code >(…)}. */
+    private static final java.util.regex.Pattern DESCRIPTOR = java.util.regex.Pattern.compile("/proc/[^/]+/fd/.*|/dev/fd/.*");
 
     /** What {@code target} (not a link) is; MISSING when nothing is there. */
     private static Kind kind(Path target) {

@@ -132,6 +132,15 @@ class OutputPathsTest {
     }
 
     @Test
+    @EnabledOnOs(OS.LINUX)
+    void standardOutputAsAFileIsRefused() throws IOException {
+        int mode = (Integer) Files.getAttribute(Path.of("/dev/stdout"), "unix:mode");
+        org.junit.jupiter.api.Assumptions.assumeFalse((mode & 0170000) == 0020000, "stdout is a terminal");
+        // Renaming over stdout's file would unlink the file the results are printed to.
+        refusedBeforeRunning(fit("--out", "/dev/stdout"), "is an open file descriptor");
+    }
+
+    @Test
     void anOutputNamingAnInputIsRefusedByRealPath() throws IOException {
         Path data = sineCsv();
         String before = Files.readString(data);
