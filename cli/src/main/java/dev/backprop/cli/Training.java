@@ -56,7 +56,8 @@ final class Training {
                     + "the data and the fitted curve go to FILE-fit.png.")
     Path plot;
     @Option(names = "--out", paramLabel = "FILE",
-            description = "Write the fitted parameters as JSON (also after divergence or Ctrl-C).")
+            description = "Write the fitted parameters as JSON (also after divergence, Ctrl-C or SIGTERM). "
+                    + "A symlink is followed; /dev/null discards; an input, folder or FIFO is refused.")
     Path out;
     @Option(names = "--digits", defaultValue = "4", description = "Decimals (default: ${DEFAULT-VALUE}).")
     int digits;
