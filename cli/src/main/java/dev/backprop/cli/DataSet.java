@@ -53,6 +53,32 @@ final class DataSet {
         }
     }
 
+    /**
+     * The files {@code --data ARG} names, for {@link OutputPaths} to keep outputs off them; lenient:
+     * a malformed argument gives what it can, and {@link #read} reports the problem.
+     */
+    static java.util.List<Path> paths(String arg) {
+        java.util.List<Path> l = new java.util.ArrayList<>();
+        if (arg == null) {
+            return l;
+        }
+        try {
+            if (!arg.contains("=")) {
+                l.add(Path.of(arg));
+                return l;
+            }
+            for (String item : arg.split(",")) {
+                int eq = item.indexOf('=');
+                if (eq >= 0 && !item.substring(eq + 1).isBlank()) {
+                    l.add(Path.of(item.substring(eq + 1).trim()));
+                }
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            // read() says what is wrong with it
+        }
+        return l;
+    }
+
     /** Where the data for input {@code name} would come from, for a message about it missing. */
     String sourceFor(String name) {
         return csv ? origin : "--data (files: " + String.join(", ", files.keySet()) + ")";

@@ -33,8 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "of --data, is as small as possible. Every other input of the formula is a",
                 "column of the data. --demo fits the toy model of notebook 7.1 to generated",
                 "data, with no files.",
-                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input,",
-                "130 interrupted (Ctrl-C; the parameters reached are kept)."})
+                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input (before",
+                "the run) or a file not written (after the results are printed), 130 Ctrl-C",
+                "(SIGINT), 143 SIGTERM; after a signal the parameters reached are kept."})
 final class FitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -57,8 +58,28 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        training.checkOutputs();
+        // Conservatively with the fitted-curve chart: whether it is drawn is known only after reading the data.
+        training.checkOutputs(inputs(), true);
         return demo ? demo() : fit();
+    }
+
+    /** The files this run reads, which no output may overwrite. */
+    private OutputPaths inputs() {
+        OutputPaths paths = new OutputPaths();
+        try {
+            if (formula != null && formula.startsWith("@")) {
+                paths.input("FORMULA", Path.of(formula.substring(1)));
+            }
+            for (String group : init == null ? List.<String>of() : init) {
+                if (group.startsWith("@")) {
+                    paths.input("--init", Path.of(group.substring(1)));
+                }
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            // reading it reports the problem
+        }
+        DataSet.paths(data).forEach(p -> paths.input("--data", p));
+        return paths;
     }
 
     private int fit() {
@@ -92,12 +113,12 @@ final class FitCommand implements Callable<Integer> {
             bar.finish();
             int code = Training.report(r, err);
             String[] xy = training.plot == null ? null : curveColumns(fit.columns(), columns);
-            List<String> plots = training.save(r.paramMap(), r,
-                    "Fitting " + String.join(", ", fit.parameters()) + " to " + columns.rows() + " points",
-                    xy == null ? null : file -> curvePlot(file, f.program(), xy, columns, r.paramMap()));
+            String title = "Fitting " + String.join(", ", fit.parameters()) + " to " + columns.rows() + " points";
+            java.util.function.Consumer<Path> curve = xy == null ? null : file -> curvePlot(file, f.program(), xy, columns, r.paramMap());
             if (training.json) {
-                o.println(Json.of(training.json(r.paramMap(), r, plots)));
-                return code;
+                o.println(Json.of(training.json(r.paramMap(), r, training.plots(curve != null))));
+                o.flush();
+                return Training.exitCode(code, training.save(r.paramMap(), r, title, curve, err));
             }
             o.println("Fitted " + String.join(", ", fit.parameters()) + " to minimise the formula summed over "
                     + columns.rows() + " points of " + data + ",");
@@ -110,8 +131,10 @@ final class FitCommand implements Callable<Integer> {
             rows.add(new String[] {"loss", Text.num(r.initialLoss(), training.digits), Text.num(r.loss(), training.digits)});
             Text.table(o, "  ", rows);
             o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
-            printFiles(o, plots);
-            return code;
+            o.flush();
+            Training.Saved saved = training.save(r.paramMap(), r, title, curve, err);
+            printFiles(o, saved);
+            return Training.exitCode(code, saved);
         });
     }
 
@@ -128,15 +151,16 @@ final class FitCommand implements Callable<Integer> {
             bar.finish();
             FitResult r = d.fit();
             int code = Training.report(r, err);
-            List<String> plots = training.save(r.paramMap(), r,
-                    "Fitting the toy model to " + Demo.POINTS + " generated points", file -> demoPlot(file, d));
+            String title = "Fitting the toy model to " + Demo.POINTS + " generated points";
+            java.util.function.Consumer<Path> curve = file -> demoPlot(file, d);
             if (training.json) {
-                Map<String, Object> m = training.json(r.paramMap(), r, plots);
+                Map<String, Object> m = training.json(r.paramMap(), r, training.plots(true));
                 m.put("true_loss", d.trueLoss());
                 m.put("true_params", d.truth());
                 m.put("initial_params", d.initial());
                 o.println(Json.of(m));
-                return code;
+                o.flush();
+                return Training.exitCode(code, training.save(r.paramMap(), r, title, curve, err));
             }
             o.println("Demo: the toy model f = β3 + ω3·cos(β2 + ω2·exp(β1 + ω1·sin(β0 + ω0·x))) fitted by least squares");
             o.println("to " + Demo.POINTS + " points, x uniform in [-4, 4], y = f[x, true parameters] + N(0, " + Demo.NOISE
@@ -158,8 +182,10 @@ final class FitCommand implements Callable<Integer> {
                     + " × the true parameters' loss (the noise floor).");
             o.println("The toy model is not identifiable: β1 and ω2 act only through ω2·exp(β1 + …), and sin and cos");
             o.println("repeat, so parameters unlike the true ones can fit the data as well.");
-            printFiles(o, plots);
-            return code;
+            o.flush();
+            Training.Saved saved = training.save(r.paramMap(), r, title, curve, err);
+            printFiles(o, saved);
+            return Training.exitCode(code, saved);
         });
     }
 
@@ -171,7 +197,12 @@ final class FitCommand implements Callable<Integer> {
         return name + " (α = " + lr + "), " + what + ", " + batch;
     }
 
-    private static void printFiles(PrintWriter o, List<String> plots) {
+    /** Names the files written, once they are. */
+    private void printFiles(PrintWriter o, Training.Saved saved) {
+        if (saved.out()) {
+            o.println("Parameters: " + training.out);
+        }
+        List<String> plots = saved.plots();
         if (plots.size() == 1) {
             o.println("Loss curve: " + plots.get(0));
         } else if (plots.size() == 2) {

@@ -48,6 +48,7 @@ final class InitCommand implements Callable<Integer> {
         }
         if (plot != null) {
             Plots.checkTarget(plot);
+            new OutputPaths().output("--plot", plot).check();
         }
         InitExperiment.Result r = InitExperiment.run(layers, width, sigma2, n);
         PrintWriter out = spec.commandLine().getOut();
@@ -82,6 +83,7 @@ final class InitCommand implements Callable<Integer> {
             Text.table(out, "  ", rows);
         }
         if (plot != null) {
+            out.flush(); // the numbers are shown even if the chart then cannot be written
             draw(r);
             spec.commandLine().getErr().println("backprop: wrote " + plot);
         }

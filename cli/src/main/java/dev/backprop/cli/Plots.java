@@ -1,7 +1,5 @@
 package dev.backprop.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,15 +37,14 @@ final class Plots {
         new java.awt.Color(0x1f77b4), new java.awt.Color(0xd62728), new java.awt.Color(0x2ca02c),
         new java.awt.Color(0x9467bd), new java.awt.Color(0xff7f0e), new java.awt.Color(0x8c564b)};
 
+    /** Most points a line is drawn with (a chart is 900 pixels wide); longer lines are reduced by {@link #downsample}. */
+    static final int MAX_LINE_POINTS = 2002;
+
     /** Checks the file's extension before any work is done, so a typo fails fast with exit 2. */
     static void checkTarget(Path file) {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!n.endsWith(".png") && !n.endsWith(".svg")) {
             throw new BadInput("--plot " + file + ": the file name must end in .png or .svg");
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-            throw new BadInput("--plot " + file + ": folder " + dir + " does not exist");
         }
     }
 
@@ -79,6 +76,12 @@ final class Plots {
             if (xs.isEmpty()) {
                 continue;
             }
+            if (!s.points() && xs.size() > MAX_LINE_POINTS) {
+                double[][] d = downsample(xs.stream().mapToDouble(Double::doubleValue).toArray(),
+                        ys.stream().mapToDouble(Double::doubleValue).toArray(), (MAX_LINE_POINTS - 2) / 2);
+                xs = java.util.Arrays.stream(d[0]).boxed().toList();
+                ys = java.util.Arrays.stream(d[1]).boxed().toList();
+            }
             XYSeries xy = chart.addSeries(s.name(), xs, ys);
             if (s.group() >= 0) {
                 java.awt.Color c = PALETTE[s.group() % PALETTE.length];
@@ -96,16 +99,61 @@ final class Plots {
                 }
             }
         }
-        String n = file.toString();
-        try {
-            if (n.toLowerCase(Locale.ROOT).endsWith(".png")) {
-                BitmapEncoder.saveBitmap(chart, n, BitmapEncoder.BitmapFormat.PNG);
+        // Drawn in memory first, then written as a whole (OutputPaths): never a half-written chart.
+        boolean png = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
+        OutputPaths.write(file, out -> {
+            if (png) {
+                BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
             } else {
-                VectorGraphicsEncoder.saveVectorGraphic(chart, n, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+                VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
             }
-        } catch (IOException e) {
-            throw new BadInput("cannot write " + file + ": " + e.getMessage());
+        });
+    }
+
+    /**
+     * A long line reduced to at most {@code 2·buckets + 2} points that look the same when drawn:
+     * the first and last points, and in each of {@code buckets} equal runs of points its lowest
+     * and highest (in their order), so every spike and the overall extremes survive. Lines no
+     * longer than that are returned as they are.
+     */
+    static double[][] downsample(double[] x, double[] y, int buckets) {
+        int n = x.length;
+        if (n <= 2L * buckets + 2) {
+            return new double[][] {x.clone(), y.clone()};
         }
+        double[] dx = new double[2 * buckets + 2];
+        double[] dy = new double[2 * buckets + 2];
+        int m = 0;
+        dx[m] = x[0];
+        dy[m++] = y[0];
+        for (int b = 0; b < buckets; b++) {
+            int from = 1 + (int) ((long) (n - 2) * b / buckets);
+            int to = 1 + (int) ((long) (n - 2) * (b + 1) / buckets);
+            if (from >= to) {
+                continue;
+            }
+            int lo = from;
+            int hi = from;
+            for (int i = from + 1; i < to; i++) {
+                if (y[i] < y[lo]) {
+                    lo = i;
+                }
+                if (y[i] > y[hi]) {
+                    hi = i;
+                }
+            }
+            int first = Math.min(lo, hi);
+            int second = Math.max(lo, hi);
+            dx[m] = x[first];
+            dy[m++] = y[first];
+            if (second != first) {
+                dx[m] = x[second];
+                dy[m++] = y[second];
+            }
+        }
+        dx[m] = x[n - 1];
+        dy[m++] = y[n - 1];
+        return new double[][] {java.util.Arrays.copyOf(dx, m), java.util.Arrays.copyOf(dy, m)};
     }
 
     private static boolean integerAbscissae(List<Series> series) {

@@ -25,8 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Trains a ReLU network (K hidden layers of D units, He initialisation) by",
                 "least squares on columns of the data, with gradients from the explicit",
                 "backward pass. --seed seeds both the initialisation and the shuffling.",
-                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input,",
-                "130 interrupted (Ctrl-C; the parameters reached are kept)."})
+                "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input (before",
+                "the run) or a file not written (after the results are printed), 130 Ctrl-C",
+                "(SIGINT), 143 SIGTERM; after a signal the parameters reached are kept."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -46,7 +47,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        training.checkOutputs();
+        OutputPaths paths = new OutputPaths();
+        DataSet.paths(data).forEach(p -> paths.input("--data", p));
+        training.checkOutputs(paths, inputs.size() == 1 && targets.size() == 1);
         if (layers < 1 || width < 1) {
             throw new BadInput("--layers and --width must be at least 1, got " + layers + " and " + width);
         }
@@ -72,12 +75,13 @@ final class TrainCommand implements Callable<Integer> {
             FitResult r = t.result();
             int code = Training.report(r, err);
             Map<String, Object> params = params(t.network());
-            List<String> plots = training.save(params, r,
-                    "Training a ReLU network (K = " + layers + ", D = " + width + ")",
-                    inputs.size() == 1 && targets.size() == 1 ? file -> curvePlot(file, columns, t.network()) : null);
+            String title = "Training a ReLU network (K = " + layers + ", D = " + width + ")";
+            java.util.function.Consumer<Path> curve = inputs.size() == 1 && targets.size() == 1
+                    ? file -> curvePlot(file, columns, t.network()) : null;
             if (training.json) {
-                o.println(Json.of(training.json(params, r, plots)));
-                return code;
+                o.println(Json.of(training.json(params, r, training.plots(curve != null))));
+                o.flush();
+                return Training.exitCode(code, training.save(params, r, title, curve, err));
             }
             o.println("Trained a ReLU network, " + inputs.size() + " → " + layers + " × " + width + " → " + targets.size()
                     + " (" + r.params().length + " parameters), on " + columns.rows() + " rows of " + data);
@@ -86,14 +90,19 @@ final class TrainCommand implements Callable<Integer> {
                     : ", mini-batches of " + schedule.batchSize()));
             o.println("loss: " + Text.num(r.initialLoss(), training.digits) + " → " + Text.num(r.loss(), training.digits)
                     + " (mean per row " + Text.num(r.loss() / columns.rows(), training.digits) + ")");
-            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + Training.stopName(r) + ")")
-                    + (training.out != null ? "; weights and biases in " + training.out : ""));
+            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
+            o.flush();
+            Training.Saved saved = training.save(params, r, title, curve, err);
+            if (saved.out()) {
+                o.println("Weights and biases: " + training.out);
+            }
+            List<String> plots = saved.plots();
             if (plots.size() == 1) {
                 o.println("Loss curve: " + plots.get(0));
             } else if (plots.size() == 2) {
                 o.println("Loss curve: " + plots.get(0) + "; data and the network's curve: " + plots.get(1));
             }
-            return code;
+            return Training.exitCode(code, saved);
         });
     }
 

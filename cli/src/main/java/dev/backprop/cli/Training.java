@@ -5,13 +5,8 @@ import dev.backprop.fit.Progress;
 import dev.backprop.fit.Schedule;
 import dev.backprop.fit.StopReason;
 import dev.backprop.optim.Optimizer;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,13 +21,16 @@ import picocli.CommandLine.Option;
 
 /**
  * What {@code fit} and {@code train} share: the optimiser and schedule options (a picocli mixin),
- * the progress bar, Ctrl-C handling, the atomic {@code --out} file and the loss plot.
+ * the progress bar, Ctrl-C handling, the {@code --out} file and the loss plot (both written through
+ * {@link OutputPaths}, after the results are printed).
  */
 final class Training {
     /** Exit code after Ctrl-C, as a shell reports a process killed by SIGINT (128 + 2). */
     static final int INTERRUPTED = 130;
     /** Exit code when the loss stopped being finite. */
     static final int DIVERGED = 1;
+    /** Exit code when the results were printed but --out or a plot could not be written at the end. */
+    static final int WRITE_FAILED = Main.BAD_INPUT;
 
     @Option(names = "--optimizer", paramLabel = "NAME",
             description = "adam, sgd (gradient descent on mini-batches), momentum, nesterov or gd (full batch). Default: adam.")
@@ -58,40 +56,90 @@ final class Training {
                     + "the data and the fitted curve go to FILE-fit.png.")
     Path plot;
     @Option(names = "--out", paramLabel = "FILE",
-            description = "Write the fitted parameters as JSON (also after divergence or Ctrl-C).")
+            description = "Write the fitted parameters as JSON (also after divergence, Ctrl-C or SIGTERM). "
+                    + "A symlink is followed; /dev/null discards; an input, folder or FIFO is refused.")
     Path out;
     @Option(names = "--digits", defaultValue = "4", description = "Decimals (default: ${DEFAULT-VALUE}).")
     int digits;
     @Option(names = "--json", description = "Machine-readable output: {\"params\", \"loss\", \"steps\", \"initial_loss\", \"stop\", …}.")
     boolean json;
 
-    /** Checks --plot and --out before any work starts, so a bad path never costs a run. */
-    void checkOutputs() {
+    /**
+     * Checks --out, --plot and (when {@code curve}) the companion chart before any work starts,
+     * against each other and against the inputs already in {@code paths}, so a bad path never
+     * costs a run and no output can overwrite an input (OutputPaths).
+     */
+    void checkOutputs(OutputPaths paths, boolean curve) {
         if (plot != null) {
             Plots.checkTarget(plot);
         }
-        checkOut(out);
+        paths.output("--out", out).output("--plot", plot);
+        if (plot != null && curve) {
+            paths.output("--plot (fitted curve)", companion(plot));
+        }
+        paths.check();
+    }
+
+    /** The charts --plot will draw: the loss curve and, when {@code curve}, the companion. */
+    List<String> plots(boolean curve) {
+        List<String> l = new ArrayList<>();
+        if (plot != null) {
+            l.add(plot.toString());
+            if (curve) {
+                l.add(companion(plot).toString());
+            }
+        }
+        return l;
+    }
+
+    /** What {@link #save} wrote, and whether anything failed. */
+    record Saved(boolean out, List<String> plots, boolean failed) {
     }
 
     /**
-     * Writes --out (when given) and --plot's loss curve titled {@code title}, then the companion
-     * chart drawn by {@code curve} (null: none) to {@link #companion}; returns the charts drawn.
+     * Writes --out (when given), --plot's loss curve titled {@code title}, then the companion chart
+     * drawn by {@code curve} (null: none). Called after the results are printed: a file that
+     * cannot be written is one line on {@code err}, and the others are still tried.
      */
-    List<String> save(Map<String, ?> params, FitResult r, String title, Consumer<Path> curve) {
+    Saved save(Map<String, ?> params, FitResult r, String title, Consumer<Path> curve, PrintWriter err) {
+        boolean failed = false;
+        boolean wroteOut = false;
         if (out != null) {
-            writeAtomically(out, Json.of(outFile(params, r)) + "\n");
+            try {
+                OutputPaths.write(out, Json.of(outFile(params, r)) + "\n");
+                wroteOut = true;
+            } catch (BadInput e) {
+                err.println("backprop: " + e.getMessage() + " (the results are printed above)");
+                failed = true;
+            }
         }
         List<String> plots = new ArrayList<>();
         if (plot != null) {
-            lossPlot(plot, title, r);
-            plots.add(plot.toString());
+            try {
+                lossPlot(plot, title, r);
+                plots.add(plot.toString());
+            } catch (BadInput e) {
+                err.println("backprop: " + e.getMessage());
+                failed = true;
+            }
             if (curve != null) {
                 Path second = companion(plot);
-                curve.accept(second);
-                plots.add(second.toString());
+                try {
+                    curve.accept(second);
+                    plots.add(second.toString());
+                } catch (BadInput e) {
+                    err.println("backprop: " + e.getMessage());
+                    failed = true;
+                }
             }
         }
-        return plots;
+        err.flush();
+        return new Saved(wroteOut, plots, failed);
+    }
+
+    /** The exit code once the files are saved: {@link #WRITE_FAILED} if one could not be, else {@code code}. */
+    static int exitCode(int code, Saved saved) {
+        return saved.failed() ? WRITE_FAILED : code;
     }
 
     /** The --json object: what --out holds, the initial loss, how the run stopped, and the charts drawn. */
@@ -251,43 +299,6 @@ final class Training {
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C arrived: the hook is running and the JVM exits with 130 once it returns.
             }
-        }
-    }
-
-    /** Fails before any work if --out cannot be written later. */
-    static void checkOut(Path out) {
-        if (out == null) {
-            return;
-        }
-        Path dir = out.toAbsolutePath().getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-            throw new BadInput("--out " + out + ": folder " + dir + " does not exist");
-        }
-    }
-
-    /** Writes {@code text} to {@code file} through a temporary file and a move, so a reader never sees half a file. */
-    static void writeAtomically(Path file, String text) {
-        Path dir = file.toAbsolutePath().getParent();
-        try {
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                try {
-                    // createTempFile makes the file private (0600); the result is an ordinary file.
-                    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-                } catch (UnsupportedOperationException notPosix) {
-                    // Windows: the default ACL is fine.
-                }
-                try {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new BadInput("cannot write " + file + ": " + e.getMessage());
         }
     }
 

@@ -1,0 +1,144 @@
+package dev.backprop.cli;
+
+import static dev.backprop.cli.FitCommandTest.SINE;
+import static dev.backprop.cli.FitCommandTest.json;
+import static dev.backprop.cli.FitCommandTest.param;
+import static dev.backprop.cli.FitCommandTest.read;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./backprop} launcher script as a supervisor meets it: a signal sent to the script's
+ * pid must reach java, whose shutdown saves --out; the script exits as java does, and leaves no
+ * process behind. The script runs from a copy of the project's layout whose
+ * {@code cli/target/backprop.jar} is a manifest-only jar over the test's class path, so the test
+ * needs no packaged jar and triggers no build.
+ */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class LauncherTest {
+    @TempDir
+    Path dir;
+
+    /** The launcher beside a jar whose Class-Path is this test's class path. */
+    Path launcher() throws IOException {
+        Path script = Path.of("").toAbsolutePath().getParent().resolve("backprop");
+        assertThat(script).as("the launcher script, beside cli/").isRegularFile();
+        Path copy = dir.resolve("project/backprop");
+        Files.createDirectories(copy.getParent().resolve("cli/target"));
+        Files.copy(script, copy, StandardCopyOption.COPY_ATTRIBUTES);
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
+        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, List.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .stream().map(p -> Path.of(p).toAbsolutePath().toUri().toString()).collect(Collectors.joining(" ")));
+        try (OutputStream out = new JarOutputStream(Files.newOutputStream(copy.resolveSibling("cli/target/backprop.jar")), m)) {
+            out.flush();
+        }
+        return copy;
+    }
+
+    Process start(Path launcher, Path csv, String name) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "fit", SINE, "--data", csv.toString(),
+                "--init", "a=1,b=1.8", "--steps", "2000000000", "--out", dir.resolve(name + ".json").toString())
+                .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
+        Map<String, String> env = pb.environment();
+        env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator + env.get("PATH"));
+        env.remove("BACKPROP_JAVA_OPTS");
+        return pb.start();
+    }
+
+    /** Whether this JVM was started with SIGINT ignored, which its children then inherit (a background build). */
+    static boolean sigintIgnored() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseLong(line.substring(7).strip(), 16) & (1L << 1)) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: assume a terminal's default
+        }
+        return false;
+    }
+
+    @Test
+    void sigtermAndSigintToTheLauncherSaveTheParametersAndLeaveNoJava() throws Exception {
+        Path launcher = launcher();
+        Path csv = dir.resolve("sine.csv");
+        StringBuilder sb = new StringBuilder("x,y\n");
+        for (int i = 0; i < 60; i++) {
+            double x = -3 + 6.0 * i / 59;
+            sb.append(x).append(',').append(1.5 * Math.sin(2 * x)).append('\n');
+        }
+        Files.writeString(csv, sb.toString());
+        boolean testInt = !sigintIgnored();
+        Process term = start(launcher, csv, "term");
+        Process intr = testInt ? start(launcher, csv, "int") : null;
+        List<ProcessHandle> all = new java.util.ArrayList<>();
+        try {
+            // Long enough for the JVM to start and register its hook, even on a busy machine.
+            Thread.sleep(8000);
+            assertThat(term.isAlive()).as(() -> read(dir.resolve("term.err"))).isTrue();
+            List<ProcessHandle> left = term.descendants().toList();
+            all.addAll(left);
+            assertThat(left).as("java runs under the launcher").isNotEmpty();
+            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(term.pid())).start().waitFor()).isZero();
+            List<ProcessHandle> leftInt = List.of();
+            if (intr != null) {
+                leftInt = intr.descendants().toList();
+                all.addAll(leftInt);
+                assertThat(new ProcessBuilder("kill", "-INT", Long.toString(intr.pid())).start().waitFor()).isZero();
+            }
+            assertThat(term.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(term.exitValue()).as(() -> read(dir.resolve("term.err"))).isEqualTo(143);
+            check("term");
+            for (ProcessHandle h : left) {
+                assertThat(h.isAlive()).as("process " + h.pid() + " " + h.info().command().orElse("") + " left behind").isFalse();
+            }
+            if (intr != null) {
+                assertThat(intr.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(intr.exitValue()).as(() -> read(dir.resolve("int.err"))).isEqualTo(130);
+                check("int");
+                for (ProcessHandle h : leftInt) {
+                    assertThat(h.isAlive()).as("process " + h.pid() + " left behind").isFalse();
+                }
+            }
+        } finally {
+            all.forEach(ProcessHandle::destroyForcibly); // orphans, if the launcher failed to stop them
+            for (Process p : new Process[] {term, intr}) {
+                if (p != null) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    /** The run printed its results, said why it stopped (without the JVM's warning) and saved --out. */
+    private void check(String name) throws IOException {
+        assertThat(Files.readString(dir.resolve(name + ".out"))).contains("(interrupted)");
+        String err = Files.readString(dir.resolve(name + ".err"));
+        assertThat(err).contains("interrupted after").doesNotContain("incubator");
+        Map<String, Object> m = json(Files.readString(dir.resolve(name + ".json")));
+        assertThat(param(m, "a")).isCloseTo(1.5, within(0.01));
+        assertThat((Double) m.get("steps")).isPositive();
+    }
+}
