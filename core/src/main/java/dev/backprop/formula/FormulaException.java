@@ -45,11 +45,11 @@ public final class FormulaException extends RuntimeException {
         int at = Math.min(Math.max(offset, lineStart), end);
         // A window of the line around the error, so a 50 MB line gives a short message.
         int from = lineStart;
-        if (at - lineStart > WINDOW) {
+        if (at - lineStart > WINDOW && src.codePointCount(lineStart, at) > WINDOW) {
             from = src.offsetByCodePoints(at, -WINDOW);
         }
         int to = end;
-        if (src.codePointCount(at, end) > WINDOW) {
+        if (end - at > WINDOW && src.codePointCount(at, end) > WINDOW) {
             to = src.offsetByCodePoints(at, WINDOW);
         }
         String prefix = from > lineStart ? "…" : "";

@@ -223,7 +223,7 @@ public final class Csv {
                 return Numbers.parse(s);
             } catch (NumberFormatException e) {
                 throw new DataException(name + ":" + lineNumber + ":" + (column + 1) + ": " + Limits.quote(s)
-                        + " " + e.getMessage() + " (column " + header[column] + ")");
+                        + " " + e.getMessage() + " (column " + Limits.shortName(header[column]) + ")");
             }
         }
 

@@ -141,6 +141,11 @@ public final class Limits {
         return "'" + s.substring(0, end) + "…' (" + s.length() + " characters)";
     }
 
+    /** A name for a message, as it is when short, else {@link #quote quoted and cut}. */
+    public static String shortName(String s) {
+        return s.length() > QUOTE ? quote(s) : s;
+    }
+
     /** Names for an error message: all of them when few, else the first ten and how many in all. */
     public static String list(Collection<String> names) {
         StringBuilder sb = new StringBuilder();
@@ -150,7 +155,7 @@ public final class Limits {
             if (k == 10) {
                 return sb.append(", … (").append(names.size()).append(" in all)").toString();
             }
-            sb.append(k == 0 ? "" : ", ").append(s.length() > QUOTE ? quote(s) : s);
+            sb.append(k == 0 ? "" : ", ").append(shortName(s));
         }
         return sb.toString();
     }
