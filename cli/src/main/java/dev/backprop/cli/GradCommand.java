@@ -170,10 +170,11 @@ final class GradCommand implements Callable<Integer> {
                 return ds.row(i) + ": " + e.firstNonFinite().map(NonFinite::message).orElse("the value is " + values[i]);
             }
             Gradient g = e.gradient();
+            Map<String, Double> all = g.inputs();
             for (String n : wrt) {
-                if (!Double.isFinite(g.of(n))) {
+                if (!Double.isFinite(all.get(n))) {
                     return ds.row(i) + ": " + g.firstNonFinite().map(NonFinite::message)
-                            .orElse("the derivative with respect to " + n + " is " + g.of(n));
+                            .orElse("the derivative with respect to " + n + " is " + all.get(n));
                 }
             }
         }

@@ -60,7 +60,7 @@ public final class Npy {
 
     /** Reads several {@code name=file.npy} columns; all must have the same length. */
     public static Columns read(Map<String, Path> files) {
-        Map<String, double[]> m = new LinkedHashMap<>();
+        LinkedHashMap<String, double[]> m = new LinkedHashMap<>();
         String first = null;
         for (Map.Entry<String, Path> e : files.entrySet()) {
             double[] c = read(e.getValue());
@@ -73,7 +73,7 @@ public final class Npy {
             }
             m.put(e.getKey(), c);
         }
-        return new Columns(m);
+        return Columns.owning(m); // fresh arrays: no second copy of a large column
     }
 
     /** Parses the bytes of a {@code .npy} file; {@code name} is used in error messages. */
