@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -200,6 +201,38 @@ class BadInputCliTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
         assertThat(out).contains("\"β0\": 2.0");
+    }
+
+    /** Rows from a pipe that never ends: the columns grow only while they fit, then one line, exit 2. */
+    @Test
+    void endlessRowsFromAPipeStop() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/stdin")));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                "dev.backprop.cli.Main", "grad", "x*a", "--data", "/dev/stdin", "--at", "a=1");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        Thread feed = new Thread(() -> {
+            byte[] rows = "1\n".repeat(1 << 15).getBytes(StandardCharsets.US_ASCII);
+            try (var in = p.getOutputStream()) {
+                in.write("x\n".getBytes(StandardCharsets.US_ASCII));
+                while (true) {
+                    in.write(rows);
+                }
+            } catch (IOException e) {
+                // the reader stopped: what this test waits for
+            }
+        });
+        feed.setDaemon(true);
+        feed.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        boolean done = p.waitFor(60, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        assertThat(done).as("finished").isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(2);
+        assertThat(out).startsWith("backprop: /dev/stdin: ").contains("Java heap").hasLineCount(1);
     }
 
     @Test

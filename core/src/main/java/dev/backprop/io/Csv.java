@@ -43,8 +43,10 @@ public final class Csv {
             }
             if (Files.isRegularFile(file)) {
                 long size = Files.size(file);
-                // At least 2 bytes a cell ("1,") and 8 bytes a value, kept twice while the columns are trimmed.
-                Limits.requireHeap(size / 2 * 16, name + ": " + size + " bytes of CSV");
+                // How much memory the values need depends on how long the cells are (8 bytes a value,
+                // from 2 bytes a cell for "1," to 25 for numpy's savetxt); a file larger than the heap
+                // is refused here, and the columns' growth is checked as the rows arrive.
+                Limits.requireHeap(size, name + ": " + size + " bytes of CSV");
             }
             try (InputStream in = Files.newInputStream(file)) {
                 Reader r = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
@@ -196,7 +198,7 @@ public final class Csv {
                     throw new DataException(name + ":" + lineNumber + ": more rows than a Java array holds");
                 }
                 // The new arrays, and the trimmed copies made at the end.
-                Limits.requireHeap(16L * capacity * data.length, name + ": " + rows + " rows of " + data.length + " columns");
+                Limits.requireHeap(16L * capacity * data.length, name + ": " + rows + " rows × " + data.length + " columns");
                 for (int c = 0; c < data.length; c++) {
                     data[c] = Arrays.copyOf(data[c], capacity);
                 }

@@ -72,8 +72,8 @@ public final class Limits {
         try {
             if (Files.isRegularFile(file)) {
                 long size = Files.size(file);
-                // Bytes, then chars, then what the reader builds from them: about 8 bytes a byte.
-                requireHeap(Math.multiplyExact(size, 8), name + ": " + size + " bytes of text");
+                // The bytes, the text decoded from them, and at least as much again for what a parser builds.
+                requireHeap(Math.multiplyExact(size, 4), name + ": " + size + " bytes of text");
             } else if (Files.isDirectory(file)) {
                 throw new DataException(name + ": is a folder, not a file");
             }

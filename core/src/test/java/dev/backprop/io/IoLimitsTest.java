@@ -104,10 +104,21 @@ class IoLimitsTest {
     void csvLargerThanTheHeapIsRefusedBySize(@TempDir Path dir) throws IOException {
         Path p = dir.resolve("huge.csv");
         try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-            f.setLength(Runtime.getRuntime().maxMemory() / 4);
+            f.setLength(Runtime.getRuntime().maxMemory() + (1 << 20));
         }
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> Csv.read(p))
                 .isInstanceOf(DataException.class).hasMessageContaining("bytes of CSV would need").hasMessageContaining("Java heap"));
+    }
+
+    @Test
+    void textLargerThanTheHeapIsRefusedBySize(@TempDir Path dir) throws IOException {
+        Path p = dir.resolve("huge.txt");
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(Runtime.getRuntime().maxMemory() / 2);
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> Limits.readText(p, "huge.txt"))
+                .isInstanceOf(DataException.class).hasMessageStartingWith("huge.txt: " + Runtime.getRuntime().maxMemory() / 2
+                        + " bytes of text would need").hasMessageContaining("Java heap"));
     }
 
     @Test
