@@ -61,6 +61,7 @@ final class CheckCommand implements Callable<Integer> {
                 x.put("finite_difference", e.finiteDifference());
                 x.put("closed_form", e.closedForm());
                 x.put("step", e.step());
+                x.put("finite_difference_error", e.finiteDifferenceError());
                 x.put("agrees", e.agrees());
                 entries.put(e.input(), x);
             }

@@ -3,7 +3,9 @@ package dev.backprop.cli;
 import dev.backprop.io.Columns;
 import dev.backprop.io.Csv;
 import dev.backprop.io.DataException;
+import dev.backprop.io.Limits;
 import dev.backprop.io.Npy;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +28,22 @@ final class DataSet {
         this.files = files;
     }
 
+    /**
+     * Reads {@code --data}. Data without a row is an error here, for every command: a sum over no
+     * rows is 0 and its mean undefined, which would print as a result.
+     */
     static DataSet read(String arg) {
+        DataSet ds = parse(arg);
+        if (ds.columns.rows() == 0) {
+            throw new BadInput(ds.origin + ": no rows of data" + (ds.csv ? " (only a header)" : ""));
+        }
+        return ds;
+    }
+
+    private static DataSet parse(String arg) {
+        if (arg.isBlank()) {
+            throw new BadInput("--data names no file; give FILE.csv or NAME=FILE.npy[,NAME=FILE.npy...]");
+        }
         try {
             if (!arg.contains("=")) {
                 if (arg.endsWith(".npy")) {
@@ -39,17 +56,19 @@ final class DataSet {
                 String s = item.trim();
                 int eq = s.indexOf('=');
                 if (eq <= 0 || eq == s.length() - 1) {
-                    throw new BadInput("--data expects FILE.csv or NAME=FILE.npy[,NAME=FILE.npy...], got '" + s + "'");
+                    throw new BadInput("--data expects FILE.csv or NAME=FILE.npy[,NAME=FILE.npy...], got " + Limits.quote(s));
                 }
                 String name = s.substring(0, eq).trim();
                 if (files.put(name, Path.of(s.substring(eq + 1).trim())) != null) {
-                    throw new BadInput("--data gives column '" + name + "' twice");
+                    throw new BadInput("--data gives column " + Limits.quote(name) + " twice");
                 }
             }
             return new DataSet(Npy.read(files), String.join(", ", files.values().stream().map(Path::toString).toList()),
                     false, files);
         } catch (DataException e) {
             throw new BadInput(e.getMessage());
+        } catch (InvalidPathException e) {
+            throw new BadInput("--data " + Limits.quote(arg) + ": not a file name: " + e.getReason());
         }
     }
 

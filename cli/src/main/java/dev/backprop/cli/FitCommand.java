@@ -8,6 +8,7 @@ import dev.backprop.graph.Program;
 import dev.backprop.io.Columns;
 import dev.backprop.io.DataException;
 import dev.backprop.io.JsonReader;
+import dev.backprop.io.Limits;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +98,7 @@ final class FitCommand implements Callable<Integer> {
         Map<String, Double> start = initial(init);
         FormulaFit fit;
         try {
-            fit = FormulaFit.of(f.program(), columns, start.keySet());
+            fit = FormulaFit.of(f, columns, start.keySet());
         } catch (IllegalArgumentException e) {
             throw new BadInput(e.getMessage());
         }
@@ -214,6 +215,9 @@ final class FitCommand implements Callable<Integer> {
     static Map<String, Double> initial(List<String> groups) {
         Map<String, Double> m = new LinkedHashMap<>();
         for (String group : groups) {
+            if (group.equals("@")) {
+                throw new BadInput("--init '@' names no file; write @FILE, as in @params.json");
+            }
             Map<String, Double> part = group.startsWith("@") ? fromFile(Path.of(group.substring(1)))
                     : Inputs.assignments("--init", "NAME=VALUE or @FILE", group);
             Inputs.putOnce(m, part, "--init");
@@ -227,19 +231,11 @@ final class FitCommand implements Callable<Integer> {
     }
 
     private static Map<String, Double> fromFile(Path p) {
-        String text;
-        try {
-            text = Files.readString(p, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new BadInput("--init @" + p + ": no such file");
-        } catch (IOException e) {
-            throw new BadInput("--init @" + p + ": cannot read: " + e.getMessage());
-        }
         Object v;
         try {
-            v = JsonReader.parse(text, p.toString());
+            v = JsonReader.parse(Limits.readText(p, p.toString()), p.toString());
         } catch (DataException e) {
-            throw new BadInput(e.getMessage());
+            throw new BadInput("--init @" + e.getMessage());
         }
         if (v instanceof Map<?, ?> top && top.get("params") instanceof Map<?, ?> inner) {
             v = inner;
@@ -250,7 +246,7 @@ final class FitCommand implements Callable<Integer> {
         Map<String, Double> m = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : obj.entrySet()) {
             if (!(e.getValue() instanceof Double d) || !Double.isFinite(d)) {
-                throw new BadInput(p + ": parameter '" + e.getKey() + "' is not a finite number");
+                throw new BadInput(p + ": parameter " + Limits.quote((String) e.getKey()) + " is not a finite number");
             }
             m.put((String) e.getKey(), d);
         }

@@ -8,7 +8,10 @@ import dev.backprop.graph.Gradient;
 import dev.backprop.graph.NonFinite;
 import dev.backprop.graph.Program;
 import java.io.PrintWriter;
+import dev.backprop.io.Limits;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +61,9 @@ final class GradCommand implements Callable<Integer> {
         List<String> names = Inputs.wrt(f, wrt);
         Evaluation e = f.program().evaluate(point);
         Gradient g = e.gradient();
+        Map<String, Double> all = g.inputs(); // by name at once: g.of(name) per name is O(inputs) each
         Map<String, Double> grad = new LinkedHashMap<>();
-        names.forEach(n -> grad.put(n, g.of(n)));
+        names.forEach(n -> grad.put(n, all.get(n)));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -81,14 +85,16 @@ final class GradCommand implements Callable<Integer> {
 
     private int overData(Formula f) {
         DataSet ds = DataSet.read(data);
+        try {
+            f.checkColumns(ds.columns.names());
+        } catch (IllegalArgumentException e) {
+            throw new BadInput(ds.origin + ": " + e.getMessage());
+        }
         Map<String, Double> given = Inputs.assignments(at);
+        Inputs.requireInputs(f, given.keySet(), "--at");
         for (String name : given.keySet()) {
-            if (!f.inputs().contains(name)) {
-                throw new BadInput("--at names '" + name + "', which is not an input of the formula (inputs: "
-                        + String.join(", ", f.inputs()) + ")");
-            }
             if (ds.columns.has(name)) {
-                throw new BadInput("--at gives '" + name + "', which is also a column of " + ds.origin
+                throw new BadInput("--at gives " + Limits.quote(name) + ", which is also a column of " + ds.origin
                         + "; give each input one way");
             }
         }
@@ -99,7 +105,7 @@ final class GradCommand implements Callable<Integer> {
             } else if (!given.containsKey(name)) {
                 throw new BadInput(ds.sourceFor(name) + ": no column '" + name + "' for input '" + name
                         + "' of the formula, and no --at " + name + "=VALUE (columns: "
-                        + String.join(", ", ds.columns.names()) + ")");
+                        + Limits.list(ds.columns.names()) + ")");
             }
         }
         List<String> names = wrtScalars(f, cols);
@@ -133,8 +139,9 @@ final class GradCommand implements Callable<Integer> {
         List<String> all = Inputs.wrt(f, wrt);
         List<String> names = new ArrayList<>();
         boolean explicit = wrt != null && !wrt.isEmpty();
+        Set<String> columns = new HashSet<>(cols);
         for (String n : all) {
-            if (!cols.contains(n)) {
+            if (!columns.contains(n)) {
                 names.add(n);
             } else if (explicit) {
                 throw new BadInput("--wrt names '" + n + "', a column of the data; with --data the gradient is "
@@ -166,10 +173,11 @@ final class GradCommand implements Callable<Integer> {
                 return ds.row(i) + ": " + e.firstNonFinite().map(NonFinite::message).orElse("the value is " + values[i]);
             }
             Gradient g = e.gradient();
+            Map<String, Double> all = g.inputs();
             for (String n : wrt) {
-                if (!Double.isFinite(g.of(n))) {
+                if (!Double.isFinite(all.get(n))) {
                     return ds.row(i) + ": " + g.firstNonFinite().map(NonFinite::message)
-                            .orElse("the derivative with respect to " + n + " is " + g.of(n));
+                            .orElse("the derivative with respect to " + n + " is " + all.get(n));
                 }
             }
         }

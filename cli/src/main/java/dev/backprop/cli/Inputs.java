@@ -1,16 +1,20 @@
 package dev.backprop.cli;
 
 import dev.backprop.formula.Formula;
+import dev.backprop.io.DataException;
+import dev.backprop.io.Limits;
+import dev.backprop.io.Numbers;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Reading what users type: formulas (inline, {@code @file} or {@code -}), {@code --at} and {@code --wrt}. */
 final class Inputs {
@@ -24,37 +28,38 @@ final class Inputs {
         return ORIGIN.get();
     }
 
-    /** Reads and compiles FORMULA: literal text, {@code @path} or {@code -} for standard input. */
+    /**
+     * Reads and compiles FORMULA: literal text, {@code @path} or {@code -} for standard input. A
+     * file or standard input is read as UTF-8 with a bound (see {@link Limits#readText}); a leading
+     * byte-order mark is dropped.
+     */
     static Formula formula(String arg) {
         String source;
-        if (arg.equals("-")) {
-            ORIGIN.set("<stdin>:");
-            source = read(System.in);
-        } else if (arg.startsWith("@")) {
-            Path p = Path.of(arg.substring(1));
-            ORIGIN.set(p + ":");
-            try {
-                source = Files.readString(p, StandardCharsets.UTF_8);
-            } catch (NoSuchFileException e) {
-                throw new BadInput("cannot read formula file '" + p + "': no such file");
-            } catch (IOException e) {
-                throw new BadInput("cannot read formula file '" + p + "': " + e.getMessage());
+        try {
+            if (arg.equals("-")) {
+                ORIGIN.set("<stdin>:");
+                source = Limits.readText(System.in, "<stdin>");
+            } else if (arg.startsWith("@")) {
+                if (arg.length() == 1) {
+                    throw new BadInput("FORMULA '@' names no file; write @FILE, as in @loss.txt");
+                }
+                Path p = Path.of(arg.substring(1));
+                ORIGIN.set(p + ":");
+                source = Limits.readText(p, p.toString());
+            } else {
+                ORIGIN.set("");
+                source = arg;
             }
-        } else {
-            ORIGIN.set("");
-            source = arg;
+        } catch (DataException e) {
+            throw new BadInput("cannot read the formula: " + e.getMessage());
+        } catch (IOException e) {
+            throw new BadInput("cannot read the formula from standard input: " + e.getMessage());
+        } catch (InvalidPathException e) {
+            throw new BadInput("FORMULA " + Limits.quote(arg) + ": not a file name: " + e.getReason());
         }
         Formula f = Formula.compile(source);
         ORIGIN.set("");
         return f;
-    }
-
-    private static String read(InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadInput("cannot read the formula from standard input: " + e.getMessage());
-        }
     }
 
     /** Parses repeated {@code --at NAME=VALUE[,NAME=VALUE…]} into one map, in order. */
@@ -82,15 +87,16 @@ final class Inputs {
             }
             int eq = s.indexOf('=');
             if (eq <= 0) {
-                throw new BadInput(option + " expects " + form + ", got '" + s + "'");
+                throw new BadInput(option + " expects " + form + ", got " + Limits.quote(s));
             }
             String name = s.substring(0, eq).trim();
             String text = s.substring(eq + 1).trim();
             double v;
             try {
-                v = Double.parseDouble(text);
+                v = Numbers.parse(text);
             } catch (NumberFormatException e) {
-                throw new BadInput(option + " " + name + ": '" + text + "' is not a number");
+                throw new BadInput(option + " " + Limits.quote(name) + ": " + Limits.quote(text) + " " + e.getMessage()
+                        + " (numbers are written as in a CSV cell: 2, -0.5, 1e-3, nan, inf, -inf)");
             }
             putOnce(m, Map.of(name, v), option);
         }
@@ -101,7 +107,7 @@ final class Inputs {
     static void putOnce(Map<String, Double> m, Map<String, Double> part, String option) {
         for (Map.Entry<String, Double> e : part.entrySet()) {
             if (m.put(e.getKey(), e.getValue()) != null) {
-                throw new BadInput(option + " gives '" + e.getKey() + "' twice");
+                throw new BadInput(option + " gives " + Limits.quote(e.getKey()) + " twice");
             }
         }
     }
@@ -109,12 +115,7 @@ final class Inputs {
     /** The point: every input of the formula needs a value, and every value an input. */
     static Map<String, Double> point(Formula f, List<String> at) {
         Map<String, Double> given = assignments(at);
-        for (String name : given.keySet()) {
-            if (!f.inputs().contains(name)) {
-                throw new BadInput("--at names '" + name + "', which is not an input of the formula (inputs: "
-                        + String.join(", ", f.inputs()) + ")");
-            }
-        }
+        requireInputs(f, given.keySet(), "--at");
         Map<String, Double> point = new LinkedHashMap<>();
         for (String name : f.inputs()) {
             Double v = given.get(name);
@@ -126,27 +127,35 @@ final class Inputs {
         return point;
     }
 
+    /** Each of {@code names} must be an input of {@code f}; {@code option} names where they came from. */
+    static void requireInputs(Formula f, Collection<String> names, String option) {
+        Set<String> inputs = new HashSet<>(f.inputs());
+        for (String name : names) {
+            if (!inputs.contains(name)) {
+                throw new BadInput(option + " names " + Limits.quote(name) + ", which is not an input of the formula (inputs: "
+                        + Limits.list(f.inputs()) + ")");
+            }
+        }
+    }
+
     /** The inputs to differentiate with respect to: {@code --wrt} or, by default, all of them. */
     static List<String> wrt(Formula f, List<String> wrt) {
         if (wrt == null || wrt.isEmpty()) {
             return f.inputs();
         }
-        List<String> names = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
         for (String group : wrt) {
             for (String item : group.split(",")) {
                 String s = item.trim();
-                if (s.isEmpty()) {
-                    continue;
-                }
-                if (!f.inputs().contains(s)) {
-                    throw new BadInput("--wrt names '" + s + "', which is not an input of the formula (inputs: "
-                            + String.join(", ", f.inputs()) + ")");
-                }
-                if (!names.contains(s)) {
+                if (!s.isEmpty()) {
                     names.add(s);
                 }
             }
         }
-        return names;
+        if (names.isEmpty()) {
+            throw new BadInput("--wrt names no input; give NAME[,NAME...] (inputs: " + Limits.list(f.inputs()) + ")");
+        }
+        requireInputs(f, names, "--wrt");
+        return new ArrayList<>(names);
     }
 }

@@ -1,6 +1,8 @@
 package dev.backprop.cli;
 
 import dev.backprop.formula.FormulaException;
+import dev.backprop.io.DataException;
+import dev.backprop.io.Limits;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -41,7 +43,7 @@ public final class Main implements Runnable {
         // Explicit UTF-8: names like ∂ℓ/∂ω0 must not turn into '?' under a C or POSIX locale.
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
-        System.exit(run(args, out, err));
+        System.exit(run(Arguments.utf8(args), out, err));
     }
 
     /** Runs the command line and returns the exit code; output goes to {@code out} and {@code err}. */
@@ -77,7 +79,20 @@ public final class Main implements Runnable {
             err.flush();
             return code;
         });
-        int code = cl.execute(rest.toArray(new String[0]));
+        int code;
+        try {
+            code = cl.execute(rest.toArray(new String[0]));
+        } catch (OutOfMemoryError e) {
+            // What could not be refused by its size beforehand (a network too wide, data too many).
+            cl = null;
+            err.println("backprop: out of memory: the work needs more than the Java heap's "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB; make it smaller, or "
+                    + Limits.moreMemory(2 * Runtime.getRuntime().maxMemory()));
+            if (showTrace) {
+                e.printStackTrace(err);
+            }
+            code = BAD_INPUT;
+        }
         out.flush();
         err.flush();
         return code;
@@ -90,7 +105,8 @@ public final class Main implements Runnable {
             err.println("  " + fe.caret());
             return BAD_INPUT;
         }
-        if (ex instanceof BadInput || ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException) {
+        if (ex instanceof BadInput || ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException
+                || ex instanceof DataException) {
             err.println("backprop: " + ex.getMessage());
             return BAD_INPUT;
         }

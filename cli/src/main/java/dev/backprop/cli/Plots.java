@@ -42,9 +42,12 @@ final class Plots {
 
     /** Checks the file's extension before any work is done, so a typo fails fast with exit 2. */
     static void checkTarget(Path file) {
-        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String n = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!n.endsWith(".png") && !n.endsWith(".svg")) {
             throw new BadInput("--plot " + file + ": the file name must end in .png or .svg");
+        }
+        if (n.length() == 4) { // a name that is only an extension: ".png" is no file name to draw to
+            throw new BadInput("--plot " + file + ": the file needs a name before " + n + ", as in loss" + n);
         }
     }
 

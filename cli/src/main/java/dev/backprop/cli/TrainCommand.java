@@ -3,6 +3,8 @@ package dev.backprop.cli;
 import dev.backprop.fit.FitResult;
 import dev.backprop.fit.NetworkFit;
 import dev.backprop.io.Columns;
+import dev.backprop.io.DataException;
+import dev.backprop.io.Limits;
 import dev.backprop.nn.Init;
 import dev.backprop.nn.Network;
 import dev.backprop.random.RandomState;
@@ -10,6 +12,8 @@ import dev.backprop.tensor.Tensor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,15 +57,15 @@ final class TrainCommand implements Callable<Integer> {
         if (layers < 1 || width < 1) {
             throw new BadInput("--layers and --width must be at least 1, got " + layers + " and " + width);
         }
+        unique(inputs, "--inputs");
+        unique(targets, "--targets");
         Columns columns = DataSet.read(data).columns;
-        if (columns.rows() == 0) {
-            throw new BadInput(data + ": no rows of data");
-        }
         for (String c : concat(inputs, targets)) {
             if (!columns.has(c)) {
-                throw new BadInput(data + " has no column '" + c + "' (columns: " + String.join(", ", columns.names()) + ")");
+                throw new BadInput(data + " has no column " + Limits.quote(c) + " (columns: " + Limits.list(columns.names()) + ")");
             }
         }
+        requireMemory(columns.rows());
         NetworkFit fit = NetworkFit.of(columns, inputs, targets);
         var schedule = training.schedule(1000); // validates --seed before it is used below
         // One --seed for the initialisation and the shuffling: two streams, each seeded with it.
@@ -104,6 +108,38 @@ final class TrainCommand implements Callable<Integer> {
             }
             return Training.exitCode(code, saved);
         });
+    }
+
+    /** A column named twice in one list would be used twice: a mistake, not a network. */
+    private static void unique(List<String> names, String option) {
+        Set<String> seen = new HashSet<>();
+        for (String n : names) {
+            if (n.isBlank()) {
+                throw new BadInput(option + " has an empty column name");
+            }
+            if (!seen.add(n)) {
+                throw new BadInput(option + " names column " + Limits.quote(n) + " twice");
+            }
+        }
+    }
+
+    /**
+     * Refuses, before allocating, a network that cannot fit: training keeps about ten copies of
+     * the parameters (the network, the start, the last good point, the gradient, the optimiser's
+     * state…) and a few activations of every layer for every row of a batch.
+     */
+    private void requireMemory(int rows) {
+        long d = width;
+        long params = inputs.size() * d + d + (layers - 1) * (d * d + d) + d * targets.size() + targets.size();
+        long bytes = params > Long.MAX_VALUE / 80 ? -1 : 80 * params;
+        long activations = (long) rows * d * layers * 8 * 4;
+        long total = bytes < 0 || activations < 0 ? -1 : bytes + activations;
+        try {
+            Limits.requireHeap(total < 0 ? -1 : total, "--layers " + layers + " --width " + width + ": a network of "
+                    + params + " parameters, trained on " + rows + " rows,");
+        } catch (DataException e) {
+            throw new BadInput(e.getMessage());
+        }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

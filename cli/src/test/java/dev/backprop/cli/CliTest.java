@@ -112,7 +112,7 @@ class CliTest {
         assertBad(run("grad", "x*y", "--at", "x=1"), "missing value for input 'y'");
         assertBad(run("grad", "x*y", "--at", "x=1,y=abc"), "'abc' is not a number");
         assertBad(run("grad", "x*y", "--at", "x=1,y=2", "--wrt", "z"), "--wrt names 'z'");
-        assertBad(run("grad", "@/no/such/file", "--at", "x=1"), "cannot read formula file '/no/such/file'");
+        assertBad(run("grad", "@/no/such/file", "--at", "x=1"), "cannot read the formula: /no/such/file: no such file");
         assertBad(run("grad", "x", "--at", "x=1", "--bogus"), "Unknown option: '--bogus'");
         assertBad(run("toy", "--x", "abc"), "'abc' is not a double");
         assertBad(run("diff", "x*y", "--wrt", "q"), "--wrt names 'q'");

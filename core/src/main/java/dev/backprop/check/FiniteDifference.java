@@ -36,6 +36,29 @@ public final class FiniteDifference {
     }
 
     /**
+     * A central difference and the part of it rounding alone can account for: {@code f} is
+     * computed in doubles, so where |f| is large, f(x + h) − f(x − h) carries an error of a few ulps
+     * of |f| whatever the true derivative, and dividing by 2h magnifies it.
+     *
+     * @param value         {@code (f(x + h) − f(x − h)) / 2h}
+     * @param roundingError a bound on the error rounding of f's values can cause: 8 ulps of the
+     *                      larger of |f(x ± h)|, over 2h
+     */
+    public record Estimate(double value, double roundingError) {
+    }
+
+    /** {@link #central} with its {@link Estimate#roundingError()}. */
+    public static Estimate centralEstimate(ToDoubleFunction<double[]> f, double[] x, int i, double h) {
+        double[] p = x.clone();
+        p[i] = x[i] + h;
+        double up = f.applyAsDouble(p);
+        p[i] = x[i] - h;
+        double down = f.applyAsDouble(p);
+        double big = Math.max(Math.abs(up), Math.abs(down));
+        return new Estimate((up - down) / (2 * h), 8 * Math.ulp(big) / (2 * h));
+    }
+
+    /**
      * A step for central differences at {@code x}: about the cube root of machine epsilon, scaled
      * by |x|, which balances truncation error against rounding error.
      */

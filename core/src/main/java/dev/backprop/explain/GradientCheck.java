@@ -3,10 +3,10 @@ package dev.backprop.explain;
 import dev.backprop.check.AllClose;
 import dev.backprop.check.FiniteDifference;
 import dev.backprop.formula.Formula;
-import dev.backprop.graph.Gradient;
 import dev.backprop.graph.Program;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -28,10 +28,14 @@ public record GradientCheck(List<Entry> entries, AllClose rule) {
      * @param finiteDifference central difference
      * @param closedForm       the symbolic derivative, evaluated
      * @param step             the finite-difference step used
+     * @param finiteDifferenceError what rounding of the formula's values alone can make the
+     *                         central difference err by ({@link FiniteDifference.Estimate}): large
+     *                         where |f| is large against the step; backprop agrees with the finite
+     *                         difference when within the tolerances or within this
      * @param agrees           whether backprop is close to both references
      */
     public record Entry(String input, double backprop, double finiteDifference, double closedForm,
-                        double step, boolean agrees) {
+                        double step, double finiteDifferenceError, boolean agrees) {
     }
 
     /** Whether every input agrees. */
@@ -47,21 +51,26 @@ public record GradientCheck(List<Entry> entries, AllClose rule) {
     public static GradientCheck run(Formula formula, Map<String, Double> at, List<String> wrt,
                                     AllClose rule, double step) {
         Program p = formula.program();
-        Gradient g = p.evaluate(at).gradient();
+        Map<String, Double> g = p.evaluate(at).gradient().inputs();
         List<String> inputs = p.inputs();
         double[] x = new double[inputs.size()];
         for (int k = 0; k < x.length; k++) {
             x[k] = at.get(inputs.get(k));
         }
         ToDoubleFunction<double[]> f = FiniteDifference.of(p);
+        Map<String, Integer> index = new HashMap<>();
+        for (int k = 0; k < x.length; k++) {
+            index.put(inputs.get(k), k);
+        }
         List<Entry> entries = new ArrayList<>();
         for (String name : wrt) {
-            int k = inputs.indexOf(name);
+            int k = index.get(name);
             double h = Double.isNaN(step) ? FiniteDifference.centralStep(x[k]) : step;
-            double fd = FiniteDifference.central(f, x, k, h);
+            FiniteDifference.Estimate fd = FiniteDifference.centralEstimate(f, x, k, h);
             double closed = formula.derivative(name).formula().program().evaluate(at).value();
-            double bp = g.of(name);
-            entries.add(new Entry(name, bp, fd, closed, h, rule.isClose(bp, fd) && rule.isClose(bp, closed)));
+            double bp = g.get(name);
+            boolean fdAgrees = rule.isClose(bp, fd.value()) || Math.abs(bp - fd.value()) <= fd.roundingError();
+            entries.add(new Entry(name, bp, fd.value(), closed, h, fd.roundingError(), fdAgrees && rule.isClose(bp, closed)));
         }
         return new GradientCheck(Collections.unmodifiableList(entries), rule);
     }

@@ -98,7 +98,7 @@ public final class Demo {
      */
     public static Result run(long seed, Optimizer optimizer, Schedule schedule, Progress progress, AtomicBoolean interrupt) {
         Columns data = data(seed);
-        FormulaFit fit = FormulaFit.of(Formula.compile(FORMULA).program(), data, PARAMETERS);
+        FormulaFit fit = FormulaFit.of(Formula.compile(FORMULA), data, PARAMETERS);
         FitResult r = fit.fit(initial(), optimizer, schedule, progress, interrupt);
         return new Result(truth(), initial(), fit.loss(truth()), r, data);
     }

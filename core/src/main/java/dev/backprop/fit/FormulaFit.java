@@ -2,11 +2,14 @@ package dev.backprop.fit;
 
 import dev.backprop.batch.BatchProgram;
 import dev.backprop.batch.BatchResult;
+import dev.backprop.formula.Formula;
 import dev.backprop.graph.Program;
 import dev.backprop.io.Columns;
+import dev.backprop.io.Limits;
 import dev.backprop.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,8 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * parameter, never both. Immutable and thread-safe; each {@link #fit} call is its own run.
  *
  * <pre>{@code
- * Program p = Formula.compile("(a*sin(b*x) - y)^2").program();
- * FormulaFit fit = FormulaFit.of(p, Csv.read(Path.of("data.csv")), List.of("a", "b"));
+ * Formula f = Formula.compile("(a*sin(b*x) - y)^2");
+ * FormulaFit fit = FormulaFit.of(f, Csv.read(Path.of("data.csv")), List.of("a", "b"));
  * FitResult r = fit.fit(Map.of("a", 1.0, "b", 1.0), Optimizer.adam(0.01, 0.9, 0.999, 1e-8),
  *         Schedule.steps(2000));
  * }</pre>
@@ -45,7 +48,20 @@ public final class FormulaFit {
     }
 
     /**
-     * Prepares a fit.
+     * Prepares a fit of a formula, as {@link #of(Program, Columns, Collection)} does, after
+     * {@link Formula#checkColumns}: a column named like a constant the formula uses ({@code e},
+     * {@code pi}) is an error, not silently ignored.
+     *
+     * @throws IllegalArgumentException as {@link #of(Program, Columns, Collection)}, and for such a column
+     */
+    public static FormulaFit of(Formula formula, Columns data, Collection<String> parameters) {
+        formula.checkColumns(data.names());
+        return of(formula.program(), data, parameters);
+    }
+
+    /**
+     * Prepares a fit. (Of a compiled {@link Program}, which no longer knows which of its
+     * constants were named {@code e} or {@code pi}; prefer {@link #of(Formula, Columns, Collection)}.)
      *
      * @param program    the loss at one point
      * @param data       the points; columns the formula does not use are ignored
@@ -55,11 +71,11 @@ public final class FormulaFit {
      */
     public static FormulaFit of(Program program, Columns data, Collection<String> parameters) {
         Set<String> params = new LinkedHashSet<>(parameters);
-        List<String> inputs = program.inputs();
+        Set<String> inputs = new LinkedHashSet<>(program.inputs());
         for (String p : params) {
             if (!inputs.contains(p)) {
-                throw new IllegalArgumentException("unknown parameter '" + p + "': not an input of the formula (inputs: "
-                        + String.join(", ", inputs) + ")");
+                throw new IllegalArgumentException("unknown parameter " + Limits.quote(p) + ": not an input of the formula (inputs: "
+                        + Limits.list(inputs) + ")");
             }
             if (data.has(p)) {
                 throw new IllegalArgumentException("'" + p + "' is both a parameter and a column of the data");
@@ -72,7 +88,7 @@ public final class FormulaFit {
             }
             if (!data.has(in)) {
                 throw new IllegalArgumentException("input '" + in + "' is neither a column of the data (columns: "
-                        + String.join(", ", data.names()) + ") nor a parameter with a starting value");
+                        + Limits.list(data.names()) + ") nor a parameter with a starting value");
             }
             cols.add(in);
         }
@@ -117,9 +133,10 @@ public final class FormulaFit {
      */
     public FitResult fit(Map<String, Double> init, Optimizer optimizer, Schedule schedule, Progress progress,
                          AtomicBoolean interrupt) {
+        Set<String> known = new HashSet<>(parameters);
         for (String k : init.keySet()) {
-            if (!parameters.contains(k)) {
-                throw new IllegalArgumentException("unknown parameter '" + k + "' (parameters: " + String.join(", ", parameters) + ")");
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException("unknown parameter " + Limits.quote(k) + " (parameters: " + Limits.list(parameters) + ")");
             }
         }
         double[] start = new double[parameters.size()];

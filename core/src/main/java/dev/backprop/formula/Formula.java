@@ -3,9 +3,11 @@ package dev.backprop.formula;
 import dev.backprop.graph.Program;
 import dev.backprop.op.Op;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A compiled formula: the text, the {@link Program} it compiles to, its steps for a trace, and
@@ -64,6 +66,28 @@ public final class Formula {
     /** The names never assigned, in order of first use: the same list as {@code program().inputs()}. */
     public List<String> inputs() {
         return result.program().inputs();
+    }
+
+    /** The named constants the text uses ({@code pi}, {@code e}), in order of first use. */
+    public Set<String> constants() {
+        return result.constants();
+    }
+
+    /**
+     * Checks names of data columns about to be bound to this formula's inputs. A column named like
+     * a constant the formula uses ({@code e}, {@code pi}) would be silently ignored, the formula
+     * computing with 2.718… instead, so it is an error: rename the column.
+     *
+     * @throws IllegalArgumentException naming the column and the constant
+     */
+    public void checkColumns(Collection<String> columns) {
+        for (String c : result.constants()) {
+            if (columns.contains(c)) {
+                throw new IllegalArgumentException("column '" + c + "' has the name of the constant " + c + " ("
+                        + (c.equals("e") ? Math.E : Math.PI) + "), which the formula uses; the formula cannot read "
+                        + "that column: rename it (e.g. " + c + "_)");
+            }
+        }
     }
 
     /** The last statement's name, or {@code value} when the last line is a bare expression. */

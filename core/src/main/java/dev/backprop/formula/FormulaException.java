@@ -30,6 +30,9 @@ public final class FormulaException extends RuntimeException {
         this.caret = caret;
     }
 
+    /** Characters of the source line shown on each side of the error (a long line is cut, with "…"). */
+    static final int WINDOW = 40;
+
     /** An error at offset {@code offset} of {@code src}, whose line begins at {@code lineStart}. */
     static FormulaException at(String src, int lineStart, int offset, int line, int column, String detail) {
         int end = src.indexOf('\n', lineStart);
@@ -39,16 +42,39 @@ public final class FormulaException extends RuntimeException {
         if (end > lineStart && src.charAt(end - 1) == '\r') {
             end--;
         }
-        String text = src.substring(lineStart, end);
-        StringBuilder caret = new StringBuilder();
+        int at = Math.min(Math.max(offset, lineStart), end);
+        // A window of the line around the error, so a 50 MB line gives a short message.
+        int from = lineStart;
+        if (at - lineStart > WINDOW && src.codePointCount(lineStart, at) > WINDOW) {
+            from = src.offsetByCodePoints(at, -WINDOW);
+        }
+        int to = end;
+        if (end - at > WINDOW && src.codePointCount(at, end) > WINDOW) {
+            to = src.offsetByCodePoints(at, WINDOW);
+        }
+        String prefix = from > lineStart ? "…" : "";
+        String text = prefix + src.substring(from, to) + (to < end ? "…" : "");
+        StringBuilder caret = new StringBuilder(prefix.isEmpty() ? "" : " ");
         // Keep tabs as tabs so the caret lines up under the column whatever the tab width.
-        for (int i = lineStart; i < offset && i < src.length(); ) {
+        for (int i = from; i < at; ) {
             int c = src.codePointAt(i);
             caret.append(c == '\t' ? '\t' : ' ');
             i += Character.charCount(c);
         }
         caret.append('^');
         return new FormulaException(line, column, detail, text, caret.toString());
+    }
+
+    /**
+     * A name or other piece of the user's text, quoted for a message and cut to 40 characters:
+     * {@code 'abc'}, or {@code 'abcdef…' (1000000 characters)}.
+     */
+    static String quote(String s) {
+        if (s.length() <= WINDOW) {
+            return "'" + s + "'";
+        }
+        int cut = Character.isHighSurrogate(s.charAt(WINDOW - 1)) ? WINDOW - 1 : WINDOW;
+        return "'" + s.substring(0, cut) + "…' (" + s.length() + " characters)";
     }
 
     /** The line of the offending token, from 1. */
@@ -72,7 +98,10 @@ public final class FormulaException extends RuntimeException {
         return super.getMessage();
     }
 
-    /** The source line holding the error, without its line break. */
+    /**
+     * The source line holding the error, without its line break; a long line only around the
+     * error (40 characters each side), cut with "…".
+     */
     public String sourceLine() {
         return sourceLine;
     }

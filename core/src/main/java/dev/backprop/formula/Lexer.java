@@ -20,7 +20,7 @@ final class Lexer {
             switch (kind) {
                 case NEWLINE: return "end of line";
                 case EOF: return "end of input";
-                default: return "'" + text + "'";
+                default: return FormulaException.quote(text);
             }
         }
 
@@ -179,7 +179,14 @@ final class Lexer {
             }
         }
         String text = src.substring(start, pos);
-        return new Token(Kind.NUMBER, start, pos, line, startCol, lineStart, text, Double.parseDouble(text));
+        Token t = new Token(Kind.NUMBER, start, pos, line, startCol, lineStart, text, Double.parseDouble(text));
+        if (Double.isInfinite(t.number())) {
+            if (lenient) {
+                return t;
+            }
+            throw error(t, "the number " + FormulaException.quote(text) + " is too large for a double (the largest is about 1.8e308)");
+        }
+        return t;
     }
 
     private Token token(Kind kind, int start, int end, int column, String text) {
@@ -199,12 +206,21 @@ final class Lexer {
         return c == ' ' || c == '\t' || c == '\r' || c == '\f' || Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
-    private static String showChar(int c) {
-        String code = String.format("U+%04X", c);
-        if (Character.isISOControl(c) || isSpace(c) || !Character.isDefined(c)) {
-            return code;
+    /**
+     * A character for a message: itself when it can be seen, else its code point and, where Java
+     * knows it, its name: {@code U+200B (ZERO WIDTH SPACE)}, {@code U+FEFF (ZERO WIDTH NO-BREAK SPACE)}.
+     */
+    static String showChar(int c) {
+        int type = Character.getType(c);
+        boolean invisible = Character.isISOControl(c) || isSpace(c) || !Character.isDefined(c)
+                || type == Character.FORMAT || type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+                || type == Character.COMBINING_SPACING_MARK || type == Character.SURROGATE || type == Character.PRIVATE_USE;
+        if (!invisible) {
+            return "'" + new String(Character.toChars(c)) + "'";
         }
-        return "'" + new String(Character.toChars(c)) + "'";
+        String code = String.format("U+%04X", c);
+        String name = type == Character.CONTROL || type == Character.UNASSIGNED ? null : Character.getName(c);
+        return name == null ? code : code + " (" + name + ")";
     }
 
     /** An error located at {@code t}. */

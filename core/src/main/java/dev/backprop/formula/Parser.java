@@ -8,10 +8,11 @@ import dev.backprop.graph.Var;
 import dev.backprop.op.Op;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +55,8 @@ final class Parser {
 
     /** What a successful parse produces; {@link Formula} wraps it. */
     record Result(Program program, List<Statement> statements, boolean bare, String outputName,
-                  String[] userNames, Map<String, Integer> statementIndex, Set<String> names) {}
+                  String[] userNames, Map<String, Integer> statementIndex, Set<String> names,
+                  Set<String> constants) {}
 
     private static final int ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, NEG = 5, PAREN = 6, CALL = 7;
     private static final int[] PREC = {1, 1, 2, 2, 4, 3};
@@ -85,7 +87,15 @@ final class Parser {
     private final List<Statement> statements = new ArrayList<>();
 
     private String currentTarget;
-    private BitSet currentDeps;
+    /**
+     * The statements the current one uses, each once: a list plus, per statement, the last
+     * statement that listed it. (A BitSet per statement grew with the statement's index: O(n²)
+     * bits over a chain of n statements.)
+     */
+    private int[] currentDeps = new int[8];
+    private int currentDepCount;
+    private int[] listedBy = new int[16];
+    private final Set<String> constants = new LinkedHashSet<>();
     private int lastEnd;
 
     // The operator stack, as parallel arrays: kind, argument count (calls), function, token.
@@ -159,10 +169,11 @@ final class Parser {
             }
             Token first = lex.peek();
             currentTarget = target;
-            currentDeps = new BitSet();
+            currentDepCount = 0;
             Var v = expression();
             lex.next();
-            int[] deps = currentDeps.stream().toArray();
+            int[] deps = Arrays.copyOf(currentDeps, currentDepCount);
+            Arrays.sort(deps);
             statements.add(new Statement(target, first.start(), lastEnd, v.index(), first.line(), deps));
             if (target == null) {
                 bare = first;
@@ -187,7 +198,7 @@ final class Parser {
         }
         Integer earlier = statementIndex.get(name);
         if (earlier != null) {
-            throw lex.error(t, "'" + name + "' is assigned twice (first on line " + statements.get(earlier).line() + ")");
+            throw lex.error(t, FormulaException.quote(name) + " is assigned twice (first on line " + statements.get(earlier).line() + ")");
         }
     }
 
@@ -235,7 +246,7 @@ final class Parser {
         }
         Program program = tape.toProgram(out);
         return new Result(program, List.copyOf(statements), bare, outputName, userNames,
-                Map.copyOf(statementIndex), Set.copyOf(names));
+                Map.copyOf(statementIndex), Set.copyOf(names), Collections.unmodifiableSet(constants));
     }
 
     // ---------------------------------------------------------------- expressions
@@ -260,7 +271,7 @@ final class Parser {
                         if (lex.peek().kind() == Kind.LPAREN) {
                             Op f = Op.ofFunctionName(t.text());
                             if (f == null) {
-                                throw lex.error(t, "unknown function '" + t.text() + "' (known: " + KNOWN_FUNCTIONS + ")");
+                                throw lex.error(t, "unknown function " + FormulaException.quote(t.text()) + " (known: " + KNOWN_FUNCTIONS + ")");
                             }
                             consume();
                             push(CALL, f, t);
@@ -426,29 +437,47 @@ final class Parser {
         return values.remove(values.size() - 1);
     }
 
+    /** Notes that the statement being parsed uses statement {@code s} (numbered from 0). */
+    private void dependsOn(int s) {
+        int current = statements.size() + 1; // 1-based, so 0 in listedBy means "never"
+        if (s >= listedBy.length) {
+            listedBy = Arrays.copyOf(listedBy, Math.max(s + 1, listedBy.length * 2));
+        }
+        if (listedBy[s] == current) {
+            return;
+        }
+        listedBy[s] = current;
+        if (currentDepCount == currentDeps.length) {
+            currentDeps = Arrays.copyOf(currentDeps, currentDepCount * 2);
+        }
+        currentDeps[currentDepCount++] = s;
+    }
+
     private Var resolve(Token t) {
         String n = t.text();
         if (Op.ofFunctionName(n) != null) {
             Token next = lex.peek();
-            throw lex.error(next, "expected '(' after '" + n + "' but found " + next.describe());
+            throw lex.error(next, "expected '(' after " + FormulaException.quote(n) + " but found " + next.describe());
         }
         if (n.equals("pi")) {
+            constants.add(n);
             return tape.constant(Math.PI);
         }
         if (n.equals("e")) {
+            constants.add(n);
             return tape.constant(Math.E);
         }
         Integer s = statementIndex.get(n);
         if (s != null) {
-            currentDeps.set(s);
+            dependsOn(s);
             return statementValues.get(s);
         }
         Integer line = assignedOnLine.get(n);
         if (line != null) {
             if (n.equals(currentTarget)) {
-                throw lex.error(t, "'" + n + "' is used in its own definition");
+                throw lex.error(t, FormulaException.quote(n) + " is used in its own definition");
             }
-            throw lex.error(t, "'" + n + "' is used before it is assigned (on line " + line + ")");
+            throw lex.error(t, FormulaException.quote(n) + " is used before it is assigned (on line " + line + ")");
         }
         return inputs.computeIfAbsent(n, name -> tape.input(name, Double.NaN));
     }

@@ -38,6 +38,17 @@ public final class Columns {
         this.rows = Math.max(n, 0);
     }
 
+    private Columns(Map<String, double[]> owned, int rows) {
+        this.columns = Collections.unmodifiableMap(owned);
+        this.rows = rows;
+    }
+
+    /** Columns that take ownership of {@code m}'s arrays (a reader's own, never shared): no copy. */
+    static Columns owning(LinkedHashMap<String, double[]> m) {
+        int n = m.isEmpty() ? 0 : m.values().iterator().next().length;
+        return new Columns(m, n);
+    }
+
     /** The number of rows (points). */
     public int rows() {
         return rows;

@@ -1,19 +1,23 @@
 package dev.backprop.io;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Comma-separated numbers with a header row of column names. Strict on purpose: every row must have
@@ -21,28 +25,101 @@ import java.util.regex.Pattern;
  * line and column of the first problem. Nothing is skipped silently (only trailing blank lines).
  */
 public final class Csv {
-    /** Decimal numbers as numpy and spreadsheets write them, plus nan and ±inf; no hex, no 1.5f. */
-    private static final Pattern NUMBER = Pattern.compile(
-            "[+-]?(\\d+\\.?\\d*([eE][+-]?\\d+)?|\\.\\d+([eE][+-]?\\d+)?|(?i:nan|inf|infinity))");
-
     private Csv() {
     }
 
     /**
      * Reads a CSV file into columns, one line at a time. A million rows of two 17-digit numbers
-     * take about a second here, most of it in {@link Double#parseDouble}.
+     * take about a second here, most of it in {@link Double#parseDouble}. A file that obviously
+     * cannot fit in the Java heap is refused by its size before it is read; a stream of unknown
+     * size (a pipe, {@code /dev/zero}) is read with a bound on each line and on the data.
      */
     public static Columns read(Path file) {
-        Parser p = new Parser(file.toString());
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line; (line = r.readLine()) != null; ) {
-                p.accept(line);
+        String name = file.toString();
+        Parser p = new Parser(name);
+        try {
+            if (Files.isDirectory(file)) {
+                throw new DataException(name + ": is a folder, not a file");
             }
+            if (Files.isRegularFile(file)) {
+                long size = Files.size(file);
+                // How much memory the values need depends on how long the cells are (8 bytes a value,
+                // from 2 bytes a cell for "1," to 25 for numpy's savetxt); a file larger than the heap
+                // is refused here, and the columns' growth is checked as the rows arrive.
+                Limits.requireHeap(size, name + ": " + size + " bytes of CSV");
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                Reader r = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+                lines(r, name, p);
+            }
+            return p.columns();
+        } catch (OutOfMemoryError e) {
+            p.data = null;
+            throw Limits.outOfMemory(name);
         } catch (NoSuchFileException e) {
-            throw new DataException(file + ": no such file");
+            throw new DataException(name + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new DataException(name + ": permission denied");
+        } catch (CharacterCodingException e) {
+            throw new DataException(name + ": not UTF-8 text (near line " + (p.lineNumber + 1) + ")");
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new DataException(file + ": cannot read: " + e.getMessage());
+            throw new DataException(name + ": cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * Splits text into lines (ended by \n, \r or \r\n, as {@link java.io.BufferedReader#readLine}
+     * does) and gives each to {@code p}; a line may not be longer than {@link #maxLine()}
+     * characters, and a NUL character (binary data, {@code /dev/zero}) stops reading at once.
+     */
+    private static void lines(Reader r, String name, Parser p) throws IOException {
+        char[] buf = new char[1 << 16];
+        StringBuilder line = new StringBuilder();
+        long limit = maxLine();
+        boolean cr = false;
+        for (int n; (n = r.read(buf)) >= 0; ) {
+            int from = 0;
+            for (int i = 0; i < n; i++) {
+                char c = buf[i];
+                if (c == '\n' || c == '\r') {
+                    if (c == '\n' && cr && i == from && line.length() == 0) {
+                        from = i + 1; // the \n of \r\n
+                        cr = false;
+                        continue;
+                    }
+                    line.append(buf, from, i - from);
+                    p.accept(line.toString());
+                    line.setLength(0);
+                    from = i + 1;
+                    cr = c == '\r';
+                } else {
+                    cr = false;
+                    if (c == 0) {
+                        throw new DataException(name + ":" + (p.lineNumber + 1) + ": not a text file (a NUL character)");
+                    }
+                }
+            }
+            line.append(buf, from, n - from);
+            if (line.length() > limit) {
+                throw new DataException(name + ":" + (p.lineNumber + 1) + ": line longer than " + limit
+                        + " characters; is it the right file?");
+            }
+        }
+        if (line.length() > 0) {
+            p.accept(line.toString());
+        }
+    }
+
+    /** The longest line read: a sixteenth of the heap, at least 1 M characters, at most 256 M. */
+    private static long maxLine() {
+        return Math.max(1 << 20, Math.min(1 << 28, Runtime.getRuntime().maxMemory() / 16));
+    }
+
+    /** Reads CSV text from {@code r} as {@link #read(Path)} reads a file; {@code name} is used in error messages. */
+    static Columns read(String name, Reader r) throws IOException {
+        Parser p = new Parser(name);
+        lines(r, name, p);
         return p.columns();
     }
 
@@ -57,9 +134,9 @@ public final class Csv {
     private static final class Parser {
         private final String name;
         private String[] header;
-        private double[][] data;
+        double[][] data;
         private int rows;
-        private int lineNumber;
+        int lineNumber;
         /** The first blank line since the last row: an error if another row follows, fine at the end. */
         private int blankLine;
 
@@ -90,19 +167,20 @@ public final class Csv {
 
         private void header(String line) {
             String[] h = (line.startsWith("\uFEFF") ? line.substring(1) : line).split(",", -1);
+            Map<String, Integer> seen = new HashMap<>(h.length * 2);
             for (int c = 0; c < h.length; c++) {
                 h[c] = unquote(h[c].strip());
                 if (h[c].isEmpty()) {
                     throw new DataException(name + ":" + lineNumber + ":" + (c + 1) + ": empty column name in the header");
                 }
-                for (int d = 0; d < c; d++) {
-                    if (h[d].equals(h[c])) {
-                        throw new DataException(name + ":" + lineNumber + ":" + (c + 1) + ": column '" + h[c] + "' appears twice");
-                    }
+                Integer first = seen.putIfAbsent(h[c], c);
+                if (first != null) {
+                    throw new DataException(name + ":" + lineNumber + ":" + (c + 1) + ": column " + Limits.quote(h[c])
+                            + " appears twice (first as column " + (first + 1) + ")");
                 }
             }
             header = h;
-            data = new double[h.length][1024];
+            data = new double[h.length][16];
         }
 
         private void row(String line) {
@@ -115,8 +193,14 @@ public final class Csv {
                         + " cells, the header has " + header.length);
             }
             if (rows == data[0].length) {
+                int capacity = rows > Integer.MAX_VALUE / 2 - 8 ? Integer.MAX_VALUE - 8 : rows * 2;
+                if (rows == capacity) {
+                    throw new DataException(name + ":" + lineNumber + ": more rows than a Java array holds");
+                }
+                // The new arrays, and the trimmed copies made at the end.
+                Limits.requireHeap(16L * capacity * data.length, name + ": " + rows + " rows × " + data.length + " columns");
                 for (int c = 0; c < data.length; c++) {
-                    data[c] = Arrays.copyOf(data[c], rows * 2);
+                    data[c] = Arrays.copyOf(data[c], capacity);
                 }
             }
             int from = 0;
@@ -137,82 +221,30 @@ public final class Csv {
                 to--;
             }
             String s = line.substring(from, to);
-            if (isDecimal(s)) {
-                return Double.parseDouble(s);
+            try {
+                return Numbers.parse(s);
+            } catch (NumberFormatException e) {
+                throw new DataException(name + ":" + lineNumber + ":" + (column + 1) + ": " + Limits.quote(s)
+                        + " " + e.getMessage() + " (column " + Limits.shortName(header[column]) + ")");
             }
-            if (!NUMBER.matcher(s).matches()) {
-                throw new DataException(name + ":" + lineNumber + ":" + (column + 1) + ": '" + s
-                        + "' is not a number (column " + header[column] + ")");
-            }
-            return parseNumber(s);
         }
 
         Columns columns() {
             if (header == null) {
                 throw new DataException(name + ": empty file (a header row of column names is needed)");
             }
-            Map<String, double[]> m = new LinkedHashMap<>();
+            LinkedHashMap<String, double[]> m = new LinkedHashMap<>();
             for (int c = 0; c < header.length; c++) {
-                m.put(header[c], Arrays.copyOf(data[c], rows));
+                m.put(header[c], data[c].length == rows ? data[c] : Arrays.copyOf(data[c], rows));
+                data[c] = null;
             }
-            return new Columns(m);
+            return Columns.owning(m);
         }
     }
 
-    /**
-     * The decimal part of {@link #NUMBER}, by hand because the regular expression took most of the
-     * time of reading a large file: [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?.
-     */
+    /** Whether {@code s} is a decimal number (no nan or inf): see {@link Numbers}. */
     static boolean isDecimal(String s) {
-        int n = s.length();
-        int i = 0;
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            i++;
-        }
-        int intDigits = digits(s, i);
-        i += intDigits;
-        int fracDigits = 0;
-        if (i < n && s.charAt(i) == '.') {
-            i++;
-            fracDigits = digits(s, i);
-            i += fracDigits;
-        }
-        if (intDigits == 0 && fracDigits == 0) {
-            return false;
-        }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            int expDigits = digits(s, i);
-            if (expDigits == 0) {
-                return false;
-            }
-            i += expDigits;
-        }
-        return i == n;
-    }
-
-    private static int digits(String s, int from) {
-        int i = from;
-        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-            i++;
-        }
-        return i - from;
-    }
-
-    private static double parseNumber(String s) {
-        String l = s.toLowerCase(Locale.ROOT);
-        boolean neg = l.startsWith("-");
-        String body = l.startsWith("-") || l.startsWith("+") ? l.substring(1) : l;
-        if (body.equals("nan")) {
-            return Double.NaN;
-        }
-        if (body.equals("inf") || body.equals("infinity")) {
-            return neg ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-        }
-        return Double.parseDouble(s);
+        return Numbers.isDecimal(s);
     }
 
     private static String unquote(String s) {

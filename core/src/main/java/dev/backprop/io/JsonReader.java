@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A small strict JSON reader: objects (key order kept, a repeated key is an error), arrays,
@@ -13,6 +14,8 @@ import java.util.Map;
  * Errors are {@link DataException}s naming the origin and the character.
  */
 public final class JsonReader {
+    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
+
     private final String text;
     private final String origin;
     private int pos;
@@ -49,50 +52,95 @@ public final class JsonReader {
         }
     }
 
+    /**
+     * One value, with explicit stacks instead of recursion: nesting depth costs heap, never Java
+     * stack, so {@code [[[[…]]]]} a million deep is read (or refused) like any other text.
+     */
     private Object value() {
+        List<Object> containers = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        while (true) {
+            Object v;
+            space();
+            if (pos >= text.length()) {
+                throw error("unexpected end");
+            }
+            char c = text.charAt(pos);
+            if (c == '{') {
+                pos++;
+                Map<String, Object> m = new LinkedHashMap<>();
+                space();
+                if (!peek('}')) {
+                    containers.add(m);
+                    keys.add(key());
+                    continue;
+                }
+                v = m;
+            } else if (c == '[') {
+                pos++;
+                List<Object> l = new ArrayList<>();
+                space();
+                if (!peek(']')) {
+                    containers.add(l);
+                    keys.add(null);
+                    continue;
+                }
+                v = l;
+            } else {
+                v = scalar();
+            }
+            // v is complete: add it to the innermost open container, closing those it completes.
+            while (true) {
+                int top = containers.size() - 1;
+                if (top < 0) {
+                    return v;
+                }
+                Object container = containers.get(top);
+                if (container instanceof Map<?, ?>) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> m = (Map<String, Object>) container;
+                    String k = keys.get(top);
+                    if (m.containsKey(k)) {
+                        throw error("key " + Limits.quote(k) + " appears twice");
+                    }
+                    m.put(k, v);
+                    space();
+                    if (peek(',')) {
+                        keys.set(top, key());
+                        break;
+                    }
+                    expect('}');
+                } else {
+                    @SuppressWarnings("unchecked")
+                    List<Object> l = (List<Object>) container;
+                    l.add(v);
+                    space();
+                    if (peek(',')) {
+                        break;
+                    }
+                    expect(']');
+                }
+                containers.remove(top);
+                keys.remove(top);
+                v = container;
+            }
+        }
+    }
+
+    /** A key in quotes and its colon. */
+    private String key() {
         space();
-        if (pos >= text.length()) {
-            throw error("unexpected end");
+        if (pos >= text.length() || text.charAt(pos) != '"') {
+            throw error("expected a key in quotes");
         }
-        char c = text.charAt(pos);
-        if (c == '{') {
-            pos++;
-            Map<String, Object> m = new LinkedHashMap<>();
-            space();
-            if (peek('}')) {
-                return m;
-            }
-            do {
-                space();
-                if (pos >= text.length() || text.charAt(pos) != '"') {
-                    throw error("expected a key in quotes");
-                }
-                String k = string();
-                space();
-                expect(':');
-                if (m.put(k, value()) != null) {
-                    throw error("key '" + k + "' appears twice");
-                }
-                space();
-            } while (peek(','));
-            expect('}');
-            return m;
-        }
-        if (c == '[') {
-            pos++;
-            List<Object> l = new ArrayList<>();
-            space();
-            if (peek(']')) {
-                return l;
-            }
-            do {
-                l.add(value());
-                space();
-            } while (peek(','));
-            expect(']');
-            return l;
-        }
-        if (c == '"') {
+        String k = string();
+        space();
+        expect(':');
+        return k;
+    }
+
+    private Object scalar() {
+        if (text.charAt(pos) == '"') {
             return string();
         }
         for (String w : new String[] {"true", "false", "null"}) {
@@ -112,11 +160,16 @@ public final class JsonReader {
             pos++;
         }
         String num = text.substring(start, pos);
-        if (!num.matches("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?")) {
+        if (!NUMBER.matcher(num).matches()) {
             pos = start;
             throw error("expected a value");
         }
-        return Double.parseDouble(num);
+        double d = Double.parseDouble(num);
+        if (Double.isInfinite(d)) {
+            pos = start;
+            throw error("number " + Limits.quote(num) + " is too large for a double");
+        }
+        return d;
     }
 
     private boolean peek(char c) {

@@ -84,7 +84,7 @@ class IoTest {
         assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,y", "1,")))
                 .hasMessage("d.csv:2:2: '' is not a number (column y)");
         assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,x")))
-                .hasMessage("d.csv:1:2: column 'x' appears twice");
+                .hasMessage("d.csv:1:2: column 'x' appears twice (first as column 1)");
         assertThatThrownBy(() -> Csv.parse("d.csv", List.of()))
                 .hasMessageContaining("d.csv: empty file");
         assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x", "1.5f")))
