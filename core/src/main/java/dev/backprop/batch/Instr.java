@@ -1,0 +1,148 @@
+package dev.backprop.batch;
+
+import dev.backprop.op.Op;
+import java.util.List;
+
+/**
+ * One instruction of a compiled batch program: a loop over the points of a block (or, for an
+ * {@link Apply} to a uniform, one operation per call). Immutable; each kind names its fields.
+ * {@link Passes} rewrites lists of them; {@link #run} executes one on a {@link Frame}.
+ */
+sealed interface Instr {
+
+    /** Executes this instruction over the frame's current block. */
+    void run(Frame f);
+
+    /** The operands it reads, for use counts. */
+    List<Ref> reads();
+
+    /** One line for {@link BatchProgram}'s listing. */
+    String listing();
+
+    /** {@code dst = op(a, b)} ({@code b} null for a unary primitive), values from {@link Op#apply}. */
+    record Apply(Op op, Ref dst, Ref a, Ref b) implements Instr {
+        public void run(Frame f) {
+            boolean binary = op.arity() == 2;
+            f.kernel.apply(op, dst.array(f), a.array(f), a.scalar(f),
+                    binary ? b.array(f) : null, binary ? b.scalar(f) : 0, f.m);
+        }
+
+        /** The same on uniforms, once per call. */
+        void runUniform(double[] uni) {
+            uni[dst.index()] = op.apply(uni[a.index()], op.arity() == 2 ? uni[b.index()] : 0);
+        }
+
+        public List<Ref> reads() {
+            return op.arity() == 2 ? List.of(a, b) : List.of(a);
+        }
+
+        public String listing() {
+            return "apply " + op.name().toLowerCase() + " dst=" + dst + " a=" + a + (op.arity() == 2 ? " b=" + b : "");
+        }
+    }
+
+    /**
+     * {@code dst = a·b + c}: a product feeding a sum (every layer's {@code β + ω·h}) in one pass,
+     * rounded after the product and after the sum, as the two steps it replaces.
+     */
+    record Affine(Ref dst, Ref a, Ref b, Ref c) implements Instr {
+        public void run(Frame f) {
+            f.kernel.affine(dst.array(f), a.array(f), a.scalar(f), b.array(f), b.scalar(f), c.array(f), c.scalar(f), f.m);
+        }
+
+        public List<Ref> reads() {
+            return List.of(a, b, c);
+        }
+
+        public String listing() {
+            return "affine dst=" + dst + " a=" + a + " b=" + b + " c=" + c;
+        }
+    }
+
+    /**
+     * {@code sin = sin(arg)} and {@code cos = cos(arg)} in one pass: what a derivative of either
+     * asks for (∂sin(u)/∂u = cos(u), ∂cos(u)/∂u = −sin(u)).
+     */
+    record SinCos(Ref sin, Ref cos, Ref arg) implements Instr {
+        public void run(Frame f) {
+            f.kernel.sincos(sin.array(f), cos.array(f), arg.array(f), f.m);
+        }
+
+        public List<Ref> reads() {
+            return List.of(arg);
+        }
+
+        public String listing() {
+            return "sincos sin=" + sin + " cos=" + cos + " a=" + arg;
+        }
+    }
+
+    /**
+     * {@code dst = prev + g·e} ({@code prev} null: 0), one adjoint contribution by {@link
+     * Op#contribution}; adjoints are single-assignment, so each contribution writes a new slot.
+     */
+    record MulAdd(Ref dst, Ref prev, Ref g, Ref e) implements Instr {
+        public void run(Frame f) {
+            f.kernel.mulAdd(dst.array(f), prev == null ? null : prev.array(f), g.array(f), g.scalar(f), e.array(f), e.scalar(f), f.m);
+        }
+
+        public List<Ref> reads() {
+            return prev == null ? List.of(g, e) : List.of(prev, g, e);
+        }
+
+        public String listing() {
+            return "mul_add dst=" + dst + " prev=" + (prev == null ? "-" : prev) + " g=" + g + " e=" + e;
+        }
+    }
+
+    /**
+     * {@code dst = (g·e1)·e2}: two adjoint factors of a chain ({@code g·ω·φ'(h)}) in one pass,
+     * each product by {@link Op#contribution}, as the two {@link MulAdd}s it replaces; the inner
+     * adjoint is read by nothing else, so it is never stored. {@code g} and {@code e2} are blocks.
+     */
+    record Mul2(Ref dst, Ref g, Ref e1, Ref e2) implements Instr {
+        public void run(Frame f) {
+            f.kernel.mul2(dst.array(f), g.array(f), e1.array(f), e1.scalar(f), e2.array(f), f.m);
+        }
+
+        public List<Ref> reads() {
+            return List.of(g, e1, e2);
+        }
+
+        public String listing() {
+            return "mul2 dst=" + dst + " g=" + g + " e1=" + e1 + " e2=" + e2;
+        }
+    }
+
+    /** {@code acc += Σ g·e} over the block: a contribution to a uniform node's adjoint, summed over points. */
+    record Dot(int acc, Ref g, Ref e) implements Instr {
+        public void run(Frame f) {
+            f.partial[f.base + 1 + acc] += f.kernel.dot(g.array(f), g.scalar(f), e.array(f), e.scalar(f), f.m);
+        }
+
+        public List<Ref> reads() {
+            return List.of(g, e);
+        }
+
+        public String listing() {
+            return "dot acc" + acc + " g=" + g + " e=" + e;
+        }
+    }
+
+    /** Two {@link Dot}s with the same block {@code g} in one pass over it (∂/∂β and ∂/∂ω of {@code β + ω·h}). */
+    record Dot2(int acc1, int acc2, Ref g, Ref e1, Ref e2) implements Instr {
+        public void run(Frame f) {
+            f.kernel.dot2(g.array(f), e1.array(f), e1.scalar(f), e2.array(f), e2.scalar(f), f.m, f.two);
+            f.partial[f.base + 1 + acc1] += f.two[0];
+            f.partial[f.base + 1 + acc2] += f.two[1];
+        }
+
+        public List<Ref> reads() {
+            return List.of(g, e1, e2);
+        }
+
+        public String listing() {
+            return "dot2 acc" + acc1 + " acc" + acc2 + " g=" + g + " e1=" + e1 + " e2=" + e2;
+        }
+    }
+}

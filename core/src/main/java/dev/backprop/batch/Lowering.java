@@ -1,0 +1,251 @@
+package dev.backprop.batch;
+
+import dev.backprop.batch.Instr.Apply;
+import dev.backprop.batch.Instr.Dot;
+import dev.backprop.batch.Instr.MulAdd;
+import dev.backprop.graph.Program;
+import dev.backprop.op.Algebra;
+import dev.backprop.op.Op;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The batch compiler: lowers a {@link Program} to instructions, then runs {@link Passes}.
+ *
+ * <p>Lowering: each node the output reads becomes a uniform (constants, scalar inputs, and what
+ * depends on nothing else) or a block slot (columns, and what depends on one). A uniform operation
+ * is one {@link Apply} per call; a block operation a loop over the block in the forward pass. The
+ * reverse sweep is compiled the same way, from the output down: each primitive's local derivative
+ * is {@link Op}'s own expression rule built over refs by this class (an {@link Algebra}), so no
+ * rule is written twice; an adjoint flowing into a block slot is a {@link MulAdd}, into a uniform
+ * a {@link Dot} summed over the block into an accumulator, which the program's scalar sweep then
+ * carries the rest of the way (see {@link BatchProgram#gradient}).
+ *
+ * <p>Then the passes, in order: {@link Passes#fuseAffine}, {@link Passes#fuseDots}, {@link
+ * Passes#pairSinCos} (once for the value-only forward pass, once across the gradient's two),
+ * {@link Passes#fuseChains}.
+ */
+final class Lowering implements Algebra<Ref> {
+
+    /**
+     * A compiled program: everything {@link BatchProgram} runs.
+     *
+     * @param uniformInit      the uniforms' starting values (constants set, the rest 0)
+     * @param uniform          uniform instructions, run once per call in order
+     * @param scalarUniform    for each scalar input, its uniform's index, or -1 if only dead statements read it
+     * @param columnSlot       for each column input, its block slot, or -1 if only dead statements read it
+     * @param slots            how many block slots
+     * @param valueForward     the forward pass when only values are wanted (a sine computes no cosine)
+     * @param forward          the forward pass of a gradient run
+     * @param backward         the reverse sweep over blocks
+     * @param output           where the output is
+     * @param accumulatorNode  for each accumulator, the program node whose adjoint it sums
+     */
+    record Compiled(double[] uniformInit, List<Apply> uniform, int[] scalarUniform, int[] columnSlot, int slots,
+                    List<Instr> valueForward, List<Instr> forward, List<Instr> backward, Ref output,
+                    int[] accumulatorNode) {
+    }
+
+    private final List<Apply> uniform = new ArrayList<>();
+    private final List<Instr> forward = new ArrayList<>();
+    private final List<Instr> backward = new ArrayList<>();
+    private final List<Double> uniformValue = new ArrayList<>();
+    private final List<Boolean> uniformConstant = new ArrayList<>();
+    private final Map<Long, Ref> constants = new HashMap<>();
+    private int slots;
+
+    private Lowering() {
+    }
+
+    static Compiled compile(Program program, List<String> columns, List<String> scalars) {
+        return new Lowering().lower(program, columns, scalars);
+    }
+
+    private Compiled lower(Program program, List<String> columns, List<String> scalars) {
+        int out = program.output();
+        boolean[] reach = reachable(program);
+        Map<String, Integer> columnIndex = index(columns);
+        Map<String, Integer> scalarIndex = index(scalars);
+        Ref[] ref = new Ref[out + 1];
+        // Whether a node depends on a scalar input: only those have adjoints worth computing.
+        boolean[] dep = new boolean[out + 1];
+        int[] columnSlot = new int[columns.size()];
+        int[] scalarUniform = new int[scalars.size()];
+        Arrays.fill(columnSlot, -1);
+        Arrays.fill(scalarUniform, -1);
+        for (int i = 0; i <= out; i++) {
+            if (!reach[i]) {
+                continue;
+            }
+            if (program.isConstant(i)) {
+                ref[i] = constant(program.constantValue(i));
+            } else if (program.isInput(i)) {
+                Integer c = columnIndex.get(program.name(i));
+                if (c != null) {
+                    ref[i] = newSlot();
+                    columnSlot[c] = ref[i].index();
+                } else {
+                    ref[i] = newUniform(0, false);
+                    scalarUniform[scalarIndex.get(program.name(i))] = ref[i].index();
+                    dep[i] = true;
+                }
+            } else {
+                Op op = program.op(i);
+                int a = program.argument(i, 0);
+                int b = op.arity() == 2 ? program.argument(i, 1) : -1;
+                dep[i] = dep[a] || (b >= 0 && dep[b]);
+                ref[i] = emit(op, ref[a], b >= 0 ? ref[b] : null, forward, false);
+            }
+        }
+        List<Integer> accumulatorNodes = sweep(program, ref, dep);
+        int[] uses = Passes.uses(List.of(forward, backward), ref[out], slots);
+        List<Instr> fwd = Passes.fuseAffine(forward, uses);
+        List<Instr> bwd = Passes.fuseDots(backward);
+        List<Instr> valueForward = Passes.pairSinCos(List.of(fwd)).get(0);
+        List<List<Instr>> paired = Passes.pairSinCos(List.of(fwd, bwd));
+        int[] pairedUses = Passes.uses(paired, ref[out], slots);
+        List<Instr> chained = Passes.fuseChains(paired.get(1), pairedUses, e -> apply(Op.NEG, e));
+        // Last: fusing chains may have added uniform instructions (a sign moved onto a scalar).
+        double[] init = uniformValue.stream().mapToDouble(Double::doubleValue).toArray();
+        return new Compiled(init, List.copyOf(uniform), scalarUniform, columnSlot, slots,
+                List.copyOf(valueForward), List.copyOf(paired.get(0)), List.copyOf(chained), ref[out],
+                accumulatorNodes.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * The reverse sweep, compiled: the adjoint ref of each node that depends on a scalar, filled
+     * from the output down. Returns the nodes that accumulators stand for, in accumulator order.
+     */
+    private List<Integer> sweep(Program program, Ref[] ref, boolean[] dep) {
+        int out = program.output();
+        Ref[] adj = new Ref[out + 1];
+        Map<Integer, Integer> acc = new LinkedHashMap<>();
+        if (ref[out].block() && dep[out]) {
+            adj[out] = constant(1);
+        }
+        for (int i = out; i >= 0; i--) {
+            if (adj[i] == null || !program.isOperation(i)) {
+                continue;
+            }
+            Op op = program.op(i);
+            Ref ra = ref[program.argument(i, 0)];
+            Ref rb = op.arity() == 2 ? ref[program.argument(i, 1)] : null;
+            for (int k = 0; k < op.arity(); k++) {
+                int arg = program.argument(i, k);
+                if (!dep[arg]) {
+                    continue;
+                }
+                Ref e = op.partial(k, this, ra, rb, ref[i]);
+                if (ref[arg].block()) {
+                    // Adjoints are single-assignment: a contribution writes a new slot (old + g·e),
+                    // so a first contribution that is just g or e (a factor 1) can share its slot.
+                    Ref prev = adj[arg];
+                    Ref plain = isOne(e) ? adj[i] : isOne(adj[i]) ? e : null;
+                    if (prev == null && plain != null && plain.block()) {
+                        adj[arg] = plain;
+                    } else {
+                        adj[arg] = newSlot();
+                        backward.add(new MulAdd(adj[arg], prev, adj[i], e));
+                    }
+                } else {
+                    int slot = acc.computeIfAbsent(arg, x -> acc.size());
+                    backward.add(new Dot(slot, adj[i], e));
+                }
+            }
+        }
+        return new ArrayList<>(acc.keySet());
+    }
+
+    private static boolean[] reachable(Program program) {
+        int out = program.output();
+        boolean[] reach = new boolean[out + 1];
+        reach[out] = true;
+        for (int i = out; i >= 0; i--) {
+            if (reach[i] && program.isOperation(i)) {
+                reach[program.argument(i, 0)] = true;
+                if (program.op(i).arity() == 2) {
+                    reach[program.argument(i, 1)] = true;
+                }
+            }
+        }
+        return reach;
+    }
+
+    private static Map<String, Integer> index(List<String> names) {
+        Map<String, Integer> m = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            m.put(names.get(i), i);
+        }
+        return m;
+    }
+
+    private Ref newSlot() {
+        return Ref.slot(slots++);
+    }
+
+    private Ref newUniform(double value, boolean constant) {
+        uniformValue.add(value);
+        uniformConstant.add(constant);
+        return Ref.uniform(uniformValue.size() - 1);
+    }
+
+    private boolean isConstant(Ref r) {
+        return !r.block() && uniformConstant.get(r.index());
+    }
+
+    private double value(Ref r) {
+        return uniformValue.get(r.index());
+    }
+
+    private boolean isOne(Ref r) {
+        return isConstant(r) && value(r) == 1;
+    }
+
+    @Override
+    public Ref constant(double value) {
+        return constants.computeIfAbsent(Double.doubleToRawLongBits(value), k -> newUniform(value, true));
+    }
+
+    /** A derivative rule's operation: into the reverse sweep's code, simplified. */
+    @Override
+    public Ref apply(Op op, Ref a, Ref b) {
+        return emit(op, a, b, backward, true);
+    }
+
+    /**
+     * {@code op(a, b)}: folded into a constant when its arguments are constants, a uniform
+     * instruction when they are uniforms, else a block instruction appended to {@code code}.
+     * Simplifying (for derivative rules) drops exact identities only: {@code pow(a, 1) = a} and
+     * {@code 1·x = x}; never {@code 0·x}, which is not 0 where x is infinite.
+     */
+    private Ref emit(Op op, Ref a, Ref b, List<Instr> code, boolean simplify) {
+        boolean unary = op.arity() == 1;
+        boolean uniformArgs = !a.block() && (unary || !b.block());
+        if (uniformArgs && isConstant(a) && (unary || isConstant(b))) {
+            return constant(op.apply(value(a), unary ? 0 : value(b)));
+        }
+        if (simplify && op == Op.POW && isConstant(b) && value(b) == 1) {
+            return a; // Math.pow(a, 1) is a, by its specification
+        }
+        if (simplify && op == Op.MUL) {
+            if (isConstant(a) && value(a) == 1) {
+                return b;
+            }
+            if (isConstant(b) && value(b) == 1) {
+                return a;
+            }
+        }
+        if (uniformArgs) {
+            Ref r = newUniform(0, false);
+            uniform.add(new Apply(op, r, a, unary ? null : b));
+            return r;
+        }
+        Ref r = newSlot();
+        code.add(new Apply(op, r, a, unary ? null : b));
+        return r;
+    }
+}
