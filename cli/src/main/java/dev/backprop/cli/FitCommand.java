@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +114,7 @@ final class FitCommand implements Callable<Integer> {
             int code = Training.report(r, err);
             String[] xy = training.plot == null ? null : curveColumns(fit.columns(), columns);
             String title = "Fitting " + String.join(", ", fit.parameters()) + " to " + columns.rows() + " points";
-            java.util.function.Consumer<Path> curve = xy == null ? null : file -> curvePlot(file, f.program(), xy, columns, r.paramMap());
+            java.util.function.Consumer<Path> curve = xy == null ? null : file -> curvePlot(file, fit, xy, columns, r.paramMap());
             if (training.json) {
                 o.println(Json.of(training.json(r.paramMap(), r, training.plots(curve != null))));
                 o.flush();
@@ -277,24 +276,11 @@ final class FitCommand implements Callable<Integer> {
         return new String[] {x, t};
     }
 
-    /**
-     * The data and the fitted curve. The curve at x is the target value where the loss is
-     * smallest: the root of ∂loss/∂target, by one secant step between target 0 and 1 — exact for
-     * squared error, an approximation for other losses.
-     */
-    private static void curvePlot(Path file, Program p, String[] xy, Columns data, Map<String, Double> params) {
+    /** The data and the fitted curve ({@link FormulaFit#bestTargets}: exact for squared error). */
+    private static void curvePlot(Path file, FormulaFit fit, String[] xy, Columns data, Map<String, Double> params) {
         double[] xs = data.column(xy[0]);
         double[] grid = Training.grid(xs, 300);
-        double[] curve = new double[grid.length];
-        Map<String, Double> at = new HashMap<>(params);
-        for (int i = 0; i < grid.length; i++) {
-            at.put(xy[0], grid[i]);
-            at.put(xy[1], 0.0);
-            double g0 = p.evaluate(at).gradient().of(xy[1]);
-            at.put(xy[1], 1.0);
-            double g1 = p.evaluate(at).gradient().of(xy[1]);
-            curve[i] = g1 == g0 ? Double.NaN : -g0 / (g1 - g0);
-        }
+        double[] curve = fit.bestTargets(xy[0], xy[1], grid, params);
         List<Plots.Series> s = new ArrayList<>();
         s.add(new Plots.Series("data", xs, data.column(xy[1]), false, true, 0));
         s.add(new Plots.Series("fitted", grid, curve, false, false, 1));

@@ -6,7 +6,6 @@ import dev.backprop.formula.Formula;
 import dev.backprop.graph.Evaluation;
 import dev.backprop.graph.Gradient;
 import dev.backprop.graph.NonFinite;
-import dev.backprop.graph.Program;
 import java.io.PrintWriter;
 import dev.backprop.io.Limits;
 import java.util.ArrayList;
@@ -129,7 +128,8 @@ final class GradCommand implements Callable<Integer> {
         }
         boolean finite = Double.isFinite(r.sum()) && grad.values().stream().allMatch(Double::isFinite);
         if (!finite) {
-            spec.commandLine().getErr().println("backprop: warning: " + firstNonFinite(b, ds, given, names));
+            b.firstNonFinite(ds.columns, given, names).ifPresent(bad -> spec.commandLine().getErr().println(
+                    "backprop: warning: " + (bad.row() < 0 ? "" : ds.row(bad.row()) + ": ") + bad.message()));
         }
         return 0;
     }
@@ -149,38 +149,5 @@ final class GradCommand implements Callable<Integer> {
             }
         }
         return names;
-    }
-
-    /**
-     * The first row whose value or gradient is NaN or infinite, and the step that made it so: that
-     * row re-evaluated by the scalar engine, which knows its steps by name.
-     */
-    private static String firstNonFinite(BatchProgram b, DataSet ds, Map<String, Double> given, List<String> wrt) {
-        Program p = b.program();
-        double[] values = b.pointValues(ds.columns, given);
-        Map<String, double[]> cols = new LinkedHashMap<>();
-        for (String c : b.columns()) {
-            cols.put(c, ds.columns.column(c));
-        }
-        for (int i = 0; i < values.length; i++) {
-            boolean valueBad = !Double.isFinite(values[i]);
-            Map<String, Double> point = new LinkedHashMap<>(given);
-            for (Map.Entry<String, double[]> e : cols.entrySet()) {
-                point.put(e.getKey(), e.getValue()[i]);
-            }
-            Evaluation e = p.evaluate(point);
-            if (valueBad) {
-                return ds.row(i) + ": " + e.firstNonFinite().map(NonFinite::message).orElse("the value is " + values[i]);
-            }
-            Gradient g = e.gradient();
-            Map<String, Double> all = g.inputs();
-            for (String n : wrt) {
-                if (!Double.isFinite(all.get(n))) {
-                    return ds.row(i) + ": " + g.firstNonFinite().map(NonFinite::message)
-                            .orElse("the derivative with respect to " + n + " is " + all.get(n));
-                }
-            }
-        }
-        return "the sum is not finite although every row is: the terms overflow when added";
     }
 }

@@ -231,6 +231,56 @@ public final class BatchProgram {
         return values;
     }
 
+    /**
+     * The first row whose value, or derivative with respect to one of {@code wrt}, is NaN or
+     * infinite, and the step that made it so: that row re-evaluated by the scalar engine, which
+     * knows its steps by name. Empty when every row is finite; row -1 when only the sum is not.
+     * Costs a value pass over the data and a scalar evaluation per row up to the one found.
+     */
+    public java.util.Optional<NonFiniteRow> firstNonFinite(Columns data, Map<String, Double> scalarValues,
+                                                            Collection<String> wrt) {
+        double[] values = pointValues(data, scalarValues);
+        double[][] cols = new double[columns.size()][];
+        for (int c = 0; c < cols.length; c++) {
+            cols[c] = data.column(columns.get(c));
+        }
+        List<String> inputs = program.inputs();
+        double[] point = new double[inputs.size()];
+        int[] columnOf = new int[inputs.size()];
+        for (int k = 0; k < point.length; k++) {
+            columnOf[k] = columns.indexOf(inputs.get(k));
+            if (columnOf[k] < 0) {
+                point[k] = scalarValues.get(inputs.get(k));
+            }
+        }
+        int[] wrtNodes = wrt.stream().mapToInt(program::inputNode).toArray();
+        for (int i = 0; i < values.length; i++) {
+            for (int k = 0; k < point.length; k++) {
+                if (columnOf[k] >= 0) {
+                    point[k] = cols[columnOf[k]][i];
+                }
+            }
+            dev.backprop.graph.Evaluation e = program.evaluate(point);
+            if (!Double.isFinite(values[i])) {
+                String why = e.firstNonFinite().map(dev.backprop.graph.NonFinite::message).orElse("the value is " + values[i]);
+                return java.util.Optional.of(new NonFiniteRow(i, why));
+            }
+            Gradient g = e.gradient();
+            for (int node : wrtNodes) {
+                double d = g.of(node);
+                if (!Double.isFinite(d)) {
+                    String why = g.firstNonFinite().map(dev.backprop.graph.NonFinite::message)
+                            .orElse("the derivative with respect to " + program.name(node) + " is " + d);
+                    return java.util.Optional.of(new NonFiniteRow(i, why));
+                }
+            }
+        }
+        BatchResult r = gradient(data, scalarValues);
+        boolean finite = Double.isFinite(r.sum()) && wrt.stream().allMatch(n -> Double.isFinite(r.gradient().getOrDefault(n, 0.0)));
+        return finite ? java.util.Optional.empty()
+                : java.util.Optional.of(new NonFiniteRow(-1, "the sum is not finite although every row is: the terms overflow when added"));
+    }
+
     private double[] uniforms(Map<String, Double> scalarValues) {
         double[] uni = code.uniformInit().clone();
         int[] scalarUniform = code.scalarUniform();

@@ -310,6 +310,24 @@ class BatchProgramTest {
     }
 
     @Test
+    void firstNonFiniteNamesTheRowAndTheStep() {
+        Program p = Formula.compile("l = log(x); a*l").program();
+        Columns data = new Columns(Map.of("x", new double[] {1, 2, -1, -2}));
+        BatchProgram b = BatchProgram.compile(p, List.of("x"));
+        assertThat(b.firstNonFinite(data, Map.of("a", 2.0), List.of("a")))
+                .contains(new NonFiniteRow(2, "forward pass: step l = log(x) gave NaN"));
+        // A finite value with an infinite derivative: sqrt'(0) = ∞ at the second row.
+        BatchProgram root = BatchProgram.compile(Formula.compile("sqrt(a + x)").program(), List.of("x"));
+        Columns zeroAt1 = new Columns(Map.of("x", new double[] {1, -2, 3}));
+        assertThat(root.firstNonFinite(zeroAt1, Map.of("a", 2.0), List.of("a")).orElseThrow().row()).isEqualTo(1);
+        assertThat(root.firstNonFinite(new Columns(Map.of("x", new double[] {1, 3})), Map.of("a", 2.0), List.of("a"))).isEmpty();
+        // Every row finite, the sum not.
+        BatchProgram big = BatchProgram.compile(Formula.compile("a*x").program(), List.of("x"));
+        Columns huge = new Columns(Map.of("x", new double[] {1e308, 1e308}));
+        assertThat(big.firstNonFinite(huge, Map.of("a", 1.0), List.of("a")).orElseThrow().row()).isEqualTo(-1);
+    }
+
+    @Test
     void missingColumnAndScalarAreNamed() {
         BatchProgram b = BatchProgram.compile(ToyModel.formula().program(), List.of("x", "y"));
         Columns onlyX = uniform(6, 10, "x");

@@ -211,4 +211,17 @@ class FitTest {
         assertThat(NetworkFit.flatten(NetworkFit.unflatten(net, p))).containsExactly(p);
         assertThat(NetworkFit.names(net)).hasSize(p.length).startsWith("omega0[0,0]", "omega0[0,1]");
     }
+
+    @Test
+    void theFittedCurveIsTheTargetThatMinimisesTheLoss() {
+        Columns data = new Columns(Map.of("x", new double[] {0, 1, 2}, "y", new double[] {0, 1, 4}));
+        FormulaFit fit = FormulaFit.of(Formula.compile("(a*sin(b*x) - y)^2"), data, List.of("a", "b"));
+        double[] xs = {-1, 0.5, 3};
+        double[] curve = fit.bestTargets("x", "y", xs, Map.of("a", 1.5, "b", 2.0));
+        for (int i = 0; i < xs.length; i++) {
+            assertThat(curve[i]).isCloseTo(1.5 * Math.sin(2 * xs[i]), within(1e-12));
+        }
+        assertThatThrownBy(() -> fit.bestTargets("x", "a", xs, Map.of("a", 1.0, "b", 1.0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two columns");
+    }
 }
