@@ -8,7 +8,7 @@ loss + gradient, also the fastest run: PyTorch's time per run varies by 2x here)
   loss alone:      the summed loss under torch.no_grad() (no graph is recorded);
   loss + gradient: the summed loss, then loss.backward() for the eight parameters' gradients.
 The points are those of the Java side bit for bit: np.random.seed(0), then 2N uniform draws in
-[-2, 2] taken alternately as x and y (dev.backprop.batch.BatchBenchmark.data draws the same way).
+[-2, 2] taken alternately as x and y (dev.backprop.book.ToyTiming.data draws the same way).
 Prints one JSON line with ns per point, the loss and the gradient (so bench/compare can check both
 sides computed the same thing). Run with Debian's /usr/bin/python3 (python3-torch).
 """

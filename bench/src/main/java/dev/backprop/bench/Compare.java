@@ -1,6 +1,6 @@
 package dev.backprop.bench;
 
-import dev.backprop.batch.BatchBenchmark;
+import dev.backprop.book.ToyTiming;
 import dev.backprop.batch.BatchResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -204,7 +204,7 @@ public final class Compare {
 
     /** Both sides sum the same points: their loss and gradient must agree, or the race is unfair. */
     private void checkAgreement(Map<String, Object> torch) {
-        BatchResult ours = BatchBenchmark.program().gradient(ToyData.generate(ToyData.N).columns(), ToyData.parameterMap());
+        BatchResult ours = ToyTiming.program().gradient(ToyData.generate(ToyData.N).columns(), ToyData.parameterMap());
         double worst = rel(ours.sum(), ((Number) torch.get("loss")).doubleValue());
         String worstName = "loss";
         @SuppressWarnings("unchecked")

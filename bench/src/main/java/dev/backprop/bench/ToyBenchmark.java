@@ -1,6 +1,6 @@
 package dev.backprop.bench;
 
-import dev.backprop.batch.BatchBenchmark;
+import dev.backprop.book.ToyTiming;
 import dev.backprop.batch.BatchProgram;
 import dev.backprop.batch.BatchResult;
 import dev.backprop.io.Columns;
@@ -54,7 +54,7 @@ public class ToyBenchmark {
             scalars = ToyData.parameterMap();
             parameters = ToyData.parameters();
             // SIMD from the first call: this measures the warm state, which the default reaches later.
-            program = BatchBenchmark.program().withSimd(true);
+            program = ToyTiming.program().withSimd(true);
             fused = new FusedToyLoop(program.threads());
             fused1 = new FusedToyLoop(1);
         }

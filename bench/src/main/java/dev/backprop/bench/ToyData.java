@@ -1,13 +1,13 @@
 package dev.backprop.bench;
 
-import dev.backprop.batch.BatchBenchmark;
+import dev.backprop.book.ToyTiming;
 import dev.backprop.io.Columns;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The toy-model workload shared by every toy benchmark: the notebook's loss, its parameters, and N
- * points with x and y uniform in [−2, 2], exactly those of {@link BatchBenchmark#data(int)}
+ * points with x and y uniform in [−2, 2], exactly those of {@link ToyTiming#data(int)}
  * ({@code backprop bench}).
  *
  * <p>Those points are drawn with the numpy-compatible {@code RandomState} seeded with 0, x and y
@@ -35,7 +35,7 @@ public final class ToyData {
 
     /** N seeded points. */
     public static ToyData generate(int n) {
-        return new ToyData(BatchBenchmark.data(n));
+        return new ToyData(ToyTiming.data(n));
     }
 
     /** The number of points. */
@@ -60,7 +60,7 @@ public final class ToyData {
 
     /** The notebook's parameters by name: β = (1, 2, −3, 0.4), ω = (0.1, −0.4, 2, 3). */
     public static Map<String, Double> parameterMap() {
-        return BatchBenchmark.parameters();
+        return ToyTiming.parameters();
     }
 
     /** The notebook's parameters in {@link #PARAMETERS} order (a fresh array). */

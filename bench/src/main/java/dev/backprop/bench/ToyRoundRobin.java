@@ -1,6 +1,6 @@
 package dev.backprop.bench;
 
-import dev.backprop.batch.BatchBenchmark;
+import dev.backprop.book.ToyTiming;
 import dev.backprop.batch.BatchProgram;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +28,7 @@ public final class ToyRoundRobin {
         Map<String, Double> scalars = ToyData.parameterMap();
         double[] p = ToyData.parameters();
         // SIMD from the first call: this measures the warm state, which the default reaches later.
-        BatchProgram program = BatchBenchmark.program().withSimd(true);
+        BatchProgram program = ToyTiming.program().withSimd(true);
         Map<String, DoubleSupplier> contenders = new LinkedHashMap<>();
         try (FusedToyLoop fused = new FusedToyLoop(program.threads()); FusedToyLoop fused1 = new FusedToyLoop(1)) {
             contenders.put("batchLoss", () -> program.value(data.columns(), scalars).sum());

@@ -3,7 +3,7 @@ package dev.backprop.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.backprop.explain.ToyModel;
+import dev.backprop.book.ToyModel;
 import dev.backprop.graph.Evaluation;
 import dev.backprop.graph.Program;
 import java.util.HashMap;

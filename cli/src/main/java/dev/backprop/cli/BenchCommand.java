@@ -1,6 +1,6 @@
 package dev.backprop.cli;
 
-import dev.backprop.batch.BatchBenchmark;
+import dev.backprop.book.ToyTiming;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,7 +37,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new BadInput("--threads must be at least 1, got " + threads);
         }
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        BatchBenchmark.Result r = BatchBenchmark.run(n, t, !plain);
+        ToyTiming.Result r = ToyTiming.run(n, t, !plain);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -1,7 +1,7 @@
 package dev.backprop.cli;
 
 import dev.backprop.check.AllClose;
-import dev.backprop.explain.GradientCheck;
+import dev.backprop.check.GradientCheck;
 import dev.backprop.formula.Formula;
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.backprop.cli;
 
-import dev.backprop.nn.BackpropExperiment;
-import dev.backprop.nn.BackpropExperiment.LayerCheck;
+import dev.backprop.book.BackpropExperiment;
+import dev.backprop.book.BackpropExperiment.LayerCheck;
 import dev.backprop.tensor.Tensor;
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.backprop.cli;
 
-import dev.backprop.fit.Demo;
+import dev.backprop.book.Demo;
 import dev.backprop.fit.FitResult;
 import dev.backprop.fit.FormulaFit;
 import dev.backprop.formula.Formula;

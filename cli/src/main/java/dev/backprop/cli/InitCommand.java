@@ -1,6 +1,6 @@
 package dev.backprop.cli;
 
-import dev.backprop.nn.InitExperiment;
+import dev.backprop.book.InitExperiment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

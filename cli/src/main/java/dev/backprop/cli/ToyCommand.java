@@ -1,7 +1,7 @@
 package dev.backprop.cli;
 
-import dev.backprop.explain.ToyModel;
-import dev.backprop.explain.Trace;
+import dev.backprop.book.ToyModel;
+import dev.backprop.book.Trace;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.backprop.cli;
 
-import dev.backprop.explain.Trace;
+import dev.backprop.book.Trace;
 import dev.backprop.formula.Formula;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;

@@ -52,7 +52,7 @@ public final class Init {
     }
 
     /** A rows × cols matrix of standard normals in row-major order (numpy's {@code normal(size=(rows, cols))}), times scale. */
-    static Tensor draw(RandomState rng, int rows, int cols, double scale) {
+    public static Tensor draw(RandomState rng, int rows, int cols, double scale) {
         double[][] z = rng.normal(rows, cols);
         for (double[] row : z) {
             for (int j = 0; j < row.length; j++) {
@@ -62,7 +62,12 @@ public final class Init {
         return Tensor.matrix(z);
     }
 
-    static void checkSizes(int inputSize, int width, int layers, int outputSize) {
+    /**
+     * Checks the sizes of a network of {@code layers} hidden layers of {@code width} units.
+     *
+     * @throws IllegalArgumentException naming the size that is not at least 1
+     */
+    public static void checkSizes(int inputSize, int width, int layers, int outputSize) {
         if (layers < 1) {
             throw new IllegalArgumentException("a network needs at least 1 hidden layer, got " + layers);
         }

@@ -6,9 +6,9 @@
  * ({@link dev.backprop.nn.Forward}); its gradient comes either from the book's explicit backward
  * recursion or from the tensor autograd engine, both as a {@link dev.backprop.nn.Backward} holding
  * every step. {@link dev.backprop.nn.Init} draws weights from N(0, σ²) (He: σ² = 2/D) with a
- * numpy-compatible generator. {@link dev.backprop.nn.BackpropExperiment} and
- * {@link dev.backprop.nn.InitExperiment} are notebooks 7.2 and 7.3 as library calls: every number
- * the notebooks print is in their results. {@link dev.backprop.nn.Trainer} is the fast path for
- * training: in-place SGD steps (squared error or softmax cross-entropy) on preallocated buffers.
+ * numpy-compatible generator. {@link dev.backprop.nn.Trainer} is the one production path for
+ * training: forward, loss (squared error or softmax cross-entropy) and backward on preallocated
+ * buffers, driven by its own SGD step or by any optimiser ({@code fit.NetworkFit}). The notebooks'
+ * experiments on these networks live in {@code dev.backprop.book}.
  */
 package dev.backprop.nn;

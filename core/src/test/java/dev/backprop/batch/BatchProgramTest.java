@@ -1,9 +1,11 @@
 package dev.backprop.batch;
 
+import dev.backprop.book.ToyTiming;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.backprop.explain.ToyModel;
+import dev.backprop.book.ToyModel;
 import dev.backprop.formula.Formula;
 import dev.backprop.graph.Evaluation;
 import dev.backprop.graph.Gradient;
@@ -145,7 +147,7 @@ class BatchProgramTest {
         Program p = ToyModel.formula().program();
         int n = 5000 + 37; // not a multiple of the block size or the vector length
         Columns data = uniform(1, n, "x", "y");
-        Map<String, Double> params = BatchBenchmark.parameters();
+        Map<String, Double> params = ToyTiming.parameters();
         Reference ref = reference(p, data, params, List.of("x", "y"));
         BatchProgram b = BatchProgram.compile(p, List.of("x", "y"));
         assertThat(b.columns()).containsExactly("x", "y");
@@ -173,7 +175,7 @@ class BatchProgramTest {
     void threadCountDoesNotChangeTheResultBeyondRounding() {
         Program p = ToyModel.formula().program();
         Columns data = uniform(2, 100_000, "x", "y");
-        Map<String, Double> params = BatchBenchmark.parameters();
+        Map<String, Double> params = ToyTiming.parameters();
         BatchProgram b = BatchProgram.compile(p, List.of("x", "y"));
         // Plain kernel: each block's sums land in their own place and are added in block order,
         // so the thread count cannot change a single bit.
@@ -194,7 +196,7 @@ class BatchProgramTest {
     void pointValuesAreTheScalarEnginesValues() {
         Program p = ToyModel.formula().program();
         Columns data = uniform(3, 1300, "x", "y");
-        Map<String, Double> params = BatchBenchmark.parameters();
+        Map<String, Double> params = ToyTiming.parameters();
         double[] plain = BatchProgram.compile(p, List.of("x", "y")).withSimd(false).pointValues(data, params);
         double[] simd = BatchProgram.compile(p, List.of("x", "y")).withSimd(true).pointValues(data, params);
         double[] x = data.column("x");
@@ -331,7 +333,7 @@ class BatchProgramTest {
     void missingColumnAndScalarAreNamed() {
         BatchProgram b = BatchProgram.compile(ToyModel.formula().program(), List.of("x", "y"));
         Columns onlyX = uniform(6, 10, "x");
-        Map<String, Double> params = BatchBenchmark.parameters();
+        Map<String, Double> params = ToyTiming.parameters();
         assertThatThrownBy(() -> b.gradient(onlyX, params))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'y'");
         Map<String, Double> noBeta2 = new LinkedHashMap<>(params);
@@ -345,7 +347,7 @@ class BatchProgramTest {
     @Test
     void emptyDataSumsToZero() {
         BatchProgram b = BatchProgram.compile(ToyModel.formula().program(), List.of("x", "y"));
-        BatchResult r = b.gradient(uniform(7, 0, "x", "y"), BatchBenchmark.parameters());
+        BatchResult r = b.gradient(uniform(7, 0, "x", "y"), ToyTiming.parameters());
         assertThat(r.n()).isZero();
         assertThat(r.sum()).isZero();
         assertThat(r.gradient().values()).containsOnly(0.0);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.backprop.book.Demo;
 import dev.backprop.formula.Formula;
 import dev.backprop.io.Columns;
 import dev.backprop.nn.Init;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backprop.check.AllClose;
 import dev.backprop.check.FiniteDifference;
-import dev.backprop.explain.GradientCheck;
+import dev.backprop.check.GradientCheck;
 import dev.backprop.fit.FormulaFit;
 import dev.backprop.io.Columns;
 import java.lang.management.ManagementFactory;

@@ -1,5 +1,8 @@
 package dev.backprop.nn;
 
+import dev.backprop.book.BackpropExperiment;
+import dev.backprop.book.InitExperiment;
+
 import static dev.backprop.nn.Fixtures.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,8 @@
-package dev.backprop.batch;
+package dev.backprop.book;
 
-import dev.backprop.explain.ToyModel;
+import dev.backprop.batch.BatchProgram;
+
+import dev.backprop.book.ToyModel;
 import dev.backprop.io.Columns;
 import dev.backprop.random.RandomState;
 import java.util.Arrays;
@@ -14,7 +16,7 @@ import java.util.Map;
  * uniform in [−2, 2] (seeded), the loss alone and the loss with its gradient with respect to all
  * eight parameters. Warms up, then reports the median of timed repeats.
  */
-public final class BatchBenchmark {
+public final class ToyTiming {
     private static final long SEED = 0;
     /**
      * Warm-up: at least this many calls, and at least {@link #WARMUP_POINTS} points, so that the
@@ -25,7 +27,7 @@ public final class BatchBenchmark {
     private static final long WARMUP_POINTS = 20_000_000L;
     private static final int REPEATS = 15;
 
-    private BatchBenchmark() {
+    private ToyTiming() {
     }
 
     /**

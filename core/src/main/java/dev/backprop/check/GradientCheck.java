@@ -1,4 +1,4 @@
-package dev.backprop.explain;
+package dev.backprop.check;
 
 import dev.backprop.check.AllClose;
 import dev.backprop.check.FiniteDifference;

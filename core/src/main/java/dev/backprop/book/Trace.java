@@ -1,4 +1,4 @@
-package dev.backprop.explain;
+package dev.backprop.book;
 
 import dev.backprop.formula.Formula;
 import dev.backprop.formula.Step;

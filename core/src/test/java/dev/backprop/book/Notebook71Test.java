@@ -1,4 +1,4 @@
-package dev.backprop.explain;
+package dev.backprop.book;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

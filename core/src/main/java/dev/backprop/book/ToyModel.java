@@ -1,4 +1,4 @@
-package dev.backprop.explain;
+package dev.backprop.book;
 
 import dev.backprop.check.FiniteDifference;
 import dev.backprop.formula.Formula;

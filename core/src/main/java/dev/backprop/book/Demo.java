@@ -1,4 +1,9 @@
-package dev.backprop.fit;
+package dev.backprop.book;
+
+import dev.backprop.fit.FitResult;
+import dev.backprop.fit.FormulaFit;
+import dev.backprop.fit.Progress;
+import dev.backprop.fit.Schedule;
 
 import dev.backprop.formula.Formula;
 import dev.backprop.io.Columns;

@@ -1,4 +1,10 @@
-package dev.backprop.nn;
+package dev.backprop.book;
+
+import dev.backprop.nn.Backward;
+import dev.backprop.nn.Forward;
+import dev.backprop.nn.Indicator;
+import dev.backprop.nn.Init;
+import dev.backprop.nn.Network;
 
 import dev.backprop.check.AllClose;
 import dev.backprop.check.FiniteDifference;
