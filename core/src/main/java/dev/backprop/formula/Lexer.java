@@ -44,10 +44,6 @@ final class Lexer {
         this.lenient = lenient;
     }
 
-    String source() {
-        return src;
-    }
-
     /** The next token without consuming it. */
     Token peek() {
         if (peeked == null) {

@@ -74,15 +74,6 @@ public final class Program {
         return evaluate(v);
     }
 
-    /** A map of input name to value, in input order, for building arguments. */
-    public Map<String, Double> bind(double... values) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (int k = 0; k < values.length; k++) {
-            m.put(inputNames.get(k), values[k]);
-        }
-        return m;
-    }
-
     /** The node index of input {@code name}, or -1. */
     public int inputNode(String name) {
         int k = inputNames.indexOf(name);

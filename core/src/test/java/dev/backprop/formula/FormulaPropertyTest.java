@@ -122,7 +122,7 @@ class FormulaPropertyTest {
         Assume.that(x != null);
         Evaluation e = p.evaluate(x);
         Gradient g = e.gradient();
-        Map<String, Double> point = p.bind(x);
+        Map<String, Double> point = bind(p, x);
         for (int j = 0; j < x.length; j++) {
             String wrt = p.inputs().get(j);
             Derivative d = f.derivative(wrt);
@@ -351,5 +351,14 @@ class FormulaPropertyTest {
             }
         }
         return adj[input];
+    }
+
+    /** The inputs' names mapped to {@code values}, in input order. */
+    private static java.util.Map<String, Double> bind(dev.backprop.graph.Program p, double... values) {
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < values.length; k++) {
+            m.put(p.inputs().get(k), values[k]);
+        }
+        return m;
     }
 }

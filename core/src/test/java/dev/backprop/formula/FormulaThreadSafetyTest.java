@@ -75,7 +75,7 @@ class FormulaThreadSafetyTest {
             r[1 + j] = e.gradient().of(f.inputs().get(j));
         }
         Formula d = f.derivative("omega0").formula();
-        r[x.length + 1] = d.program().evaluate(d.program().bind(pick(f, d, x))).value();
+        r[x.length + 1] = d.program().evaluate(bind(d.program(), pick(f, d, x))).value();
         r[x.length + 2] = e.value(f.steps().get(3).node());
         return r;
     }
@@ -86,5 +86,14 @@ class FormulaThreadSafetyTest {
             v[k] = x[f.inputs().indexOf(d.inputs().get(k))];
         }
         return v;
+    }
+
+    /** The inputs' names mapped to {@code values}, in input order. */
+    private static java.util.Map<String, Double> bind(dev.backprop.graph.Program p, double... values) {
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < values.length; k++) {
+            m.put(p.inputs().get(k), values[k]);
+        }
+        return m;
     }
 }

@@ -48,9 +48,8 @@ class TapeTest {
         Tape t = new Tape(n + 2);
         Var x = t.input("x", 0.5);
         Var v = x;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n / 2; i++) { // two nodes a step
             v = v.mul(1.0000001).sin();
-            i++;
         }
         Gradient g = t.gradient(v);
         assertThat(t.size()).isGreaterThan(n);
