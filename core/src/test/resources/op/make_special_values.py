@@ -18,7 +18,7 @@ SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 2.0, 3.0, 1e-310, -1e-310, 1e300, -1
 UNARY = {
     "NEG": lambda a: -a,
     "SIN": torch.sin, "COS": torch.cos, "TAN": torch.tan, "EXP": torch.exp, "LOG": torch.log,
-    "SQRT": torch.sqrt, "TANH": torch.tanh, "SIGMOID": torch.sigmoid, "RELU": torch.relu,
+    "SQRT": torch.sqrt, "TANH": torch.tanh, "ATAN": torch.atan, "SIGMOID": torch.sigmoid, "RELU": torch.relu,
     "ABS": torch.abs, "SIGN": torch.sign,
     # step: 1 where a > 0, else 0; its derivative is 0 by definition (torch.heaviside has none).
     "STEP": None,

@@ -110,6 +110,11 @@ public enum Op {
         public double partial(int arg, double a, double b, double y) { return 1 - y * y; }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.sub(s.constant(1), s.mul(y, y)); }
     },
+    ATAN("atan", 1) {
+        public double apply(double a, double b) { return Math.atan(a); }
+        public double partial(int arg, double a, double b, double y) { return 1 / (1 + a * a); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.div(s.constant(1), s.add(s.constant(1), s.mul(a, a))); }
+    },
     /** 1 / (1 + e^−a), computed without overflow for large |a|. */
     SIGMOID("sigmoid", 1) {
         public double apply(double a, double b) {

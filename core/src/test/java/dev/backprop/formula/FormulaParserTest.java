@@ -202,7 +202,7 @@ class FormulaParserTest {
     @Test
     void unknownFunctionListsTheKnownOnes() {
         assertError("y = 2\nz = foo(y)", 2, 5,
-                "unknown function 'foo' (known: sin, cos, tan, exp, log, sqrt, tanh, sigmoid, relu, abs, step, sign, pow, max, min)");
+                "unknown function 'foo' (known: sin, cos, tan, exp, log, sqrt, tanh, atan, sigmoid, relu, abs, step, sign, pow, max, min)");
         assertThat(error("pi(2)").detail()).startsWith("unknown function 'pi' (known: sin, ");
         assertThat(error("a = x; a(2)").detail()).startsWith("unknown function 'a' (known: ");
     }
