@@ -149,13 +149,9 @@ class EnginesAgreeTest {
         return m;
     }
 
+    /** A fixture's number, as the scripts write them ({@code nan}, {@code inf}, {@code -inf}, Python's repr). */
     private static double number(String s) {
-        return switch (s) {
-            case "nan" -> Double.NaN;
-            case "inf" -> Double.POSITIVE_INFINITY;
-            case "-inf" -> Double.NEGATIVE_INFINITY;
-            default -> Double.parseDouble(s);
-        };
+        return dev.backprop.io.Numbers.parse(s);
     }
 
     /** The program replayed on tensors: each column a vector of copies, each scalar a rank-0 input. */

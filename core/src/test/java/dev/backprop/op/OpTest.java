@@ -107,13 +107,9 @@ class OpTest {
         }
     }
 
+    /** A fixture's number, as the scripts write them ({@code nan}, {@code inf}, {@code -inf}, Python's repr). */
     private static double number(String s) {
-        return switch (s) {
-            case "nan" -> Double.NaN;
-            case "inf" -> Double.POSITIVE_INFINITY;
-            case "-inf" -> Double.NEGATIVE_INFINITY;
-            default -> Double.parseDouble(s);
-        };
+        return dev.backprop.io.Numbers.parse(s);
     }
 
     /**
