@@ -3,6 +3,7 @@ package dev.backprop.batch;
 import dev.backprop.graph.Gradient;
 import dev.backprop.graph.Program;
 import dev.backprop.io.Columns;
+import dev.backprop.runtime.Workers;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -11,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -73,7 +72,7 @@ public final class BatchProgram {
 
     private BatchProgram(Program program, Collection<String> columnNames) {
         this.program = program;
-        this.threads = Runtime.getRuntime().availableProcessors();
+        this.threads = Workers.threads();
         this.kernel = null;
         Set<String> wanted = new HashSet<>(columnNames);
         List<String> cols = new ArrayList<>();
@@ -322,22 +321,9 @@ public final class BatchProgram {
                 runBlock(f, data, blk, width, backward, pointsOut);
             }
         };
-        if (workers == 1) {
-            work.run();
-        } else {
-            // Helpers come from the common fork-join pool: starting fresh threads cost ~100 µs a
-            // call, more than the whole sum over a few thousand points (a fit's every step).
-            // The caller works too, and blocks are taken from one counter, so a helper that
-            // starts late finds little or nothing left and the result never depends on timing.
-            ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[workers - 1];
-            for (int t = 0; t < helpers.length; t++) {
-                helpers[t] = ForkJoinPool.commonPool().submit(work);
-            }
-            work.run();
-            for (ForkJoinTask<?> h : helpers) {
-                h.join(); // rethrows a helper's RuntimeException or Error
-            }
-        }
+        // The caller works too, and blocks are taken from one counter, so a helper that starts
+        // late finds little or nothing left and the result never depends on timing.
+        Workers.runAll(java.util.Collections.nCopies(workers, work));
         double[] total = new double[width];
         for (int blk = 0; blk < blocks; blk++) {
             for (int k = 0; k < width; k++) {

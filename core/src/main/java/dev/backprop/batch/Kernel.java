@@ -1,6 +1,7 @@
 package dev.backprop.batch;
 
 import dev.backprop.op.Op;
+import dev.backprop.runtime.Simd;
 
 /**
  * The loops a block evaluation runs, in plain Java: each primitive over a block of points, a
@@ -17,15 +18,7 @@ class Kernel {
     static final Kernel PLAIN = new Kernel();
 
     private static Kernel loadVector() {
-        // Without --add-modules jdk.incubator.vector the class cannot link; the plain path remains.
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return null;
-        }
-        try {
-            return (Kernel) Class.forName("dev.backprop.batch.VectorKernel").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            return null;
-        }
+        return Simd.load(java.lang.invoke.MethodHandles.lookup(), "dev.backprop.batch.VectorKernel", Kernel.class);
     }
 
     /** Whether this kernel uses SIMD. */

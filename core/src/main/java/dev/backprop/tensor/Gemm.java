@@ -1,11 +1,10 @@
 package dev.backprop.tensor;
 
+import dev.backprop.runtime.Simd;
+import dev.backprop.runtime.Workers;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Dense float64 matrix multiply, {@code C (=|+=) op(A)·op(B)}, on row-major arrays, where op is the
@@ -52,7 +51,7 @@ public final class Gemm {
 
     /** How many threads a large product is split across. */
     public static int threads() {
-        return Pool.THREADS;
+        return Workers.threads();
     }
 
     /**
@@ -71,7 +70,7 @@ public final class Gemm {
      */
     public static void multiply(int m, int n, int k, double[] a, boolean transA, double[] b, boolean transB,
             double[] c, boolean accumulate) {
-        multiply(BEST, Pool.THREADS, m, n, k, a, transA, b, transB, c, accumulate);
+        multiply(BEST, Workers.threads(), m, n, k, a, transA, b, transB, c, accumulate);
     }
 
     /** The same with a chosen kernel and thread count (tests compare kernels and splits). */
@@ -124,7 +123,7 @@ public final class Gemm {
                 jobs.add(() -> blocked(kern, m, hi - lo, k, a, 0, transA, lda, b, bOff, transB, ldb, c, lo, n, accumulate));
             }
         }
-        Pool.runAll(jobs);
+        Workers.runAll(jobs);
     }
 
     private static void check(String name, double[] x, long need) {
@@ -285,45 +284,7 @@ public final class Gemm {
     }
 
     private static MicroKernel loadBest() {
-        if (Boolean.getBoolean("backprop.plain") || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return PLAIN;
-        }
-        try {
-            return (MicroKernel) Class.forName("dev.backprop.tensor.VectorKernel").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return PLAIN;
-        }
-    }
-
-    /** Daemon worker threads, created on first use; the calling thread always takes one share. */
-    private static final class Pool {
-        static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
-        static final ExecutorService WORKERS = THREADS == 1 ? null : Executors.newFixedThreadPool(THREADS - 1, r -> {
-            Thread t = new Thread(r, "backprop-gemm");
-            t.setDaemon(true);
-            return t;
-        });
-
-        static void runAll(List<Runnable> jobs) {
-            if (WORKERS == null) {
-                jobs.forEach(Runnable::run);
-                return;
-            }
-            List<Future<?>> pending = new ArrayList<>(jobs.size() - 1);
-            for (int i = 1; i < jobs.size(); i++) {
-                pending.add(WORKERS.submit(jobs.get(i)));
-            }
-            jobs.get(0).run();
-            for (Future<?> f : pending) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("gemm: interrupted", e);
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("gemm: a worker failed", e.getCause());
-                }
-            }
-        }
+        MicroKernel simd = Simd.load(java.lang.invoke.MethodHandles.lookup(), "dev.backprop.tensor.VectorKernel", MicroKernel.class);
+        return simd != null ? simd : PLAIN;
     }
 }
