@@ -36,7 +36,7 @@ public final class Gemm {
     // Below this many multiply-adds per thread a hand-off to another thread costs more than it saves.
     private static final long SPLIT_MIN = 1L << 20;
 
-    static final MicroKernel PLAIN = new PlainKernel();
+    static final MicroKernel PLAIN = new PlainMicroKernel();
     static final MicroKernel BEST = loadBest();
 
     private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[2][0]);
@@ -284,7 +284,7 @@ public final class Gemm {
     }
 
     private static MicroKernel loadBest() {
-        MicroKernel simd = Simd.load(java.lang.invoke.MethodHandles.lookup(), "dev.backprop.tensor.VectorKernel", MicroKernel.class);
+        MicroKernel simd = Simd.load(java.lang.invoke.MethodHandles.lookup(), "dev.backprop.tensor.VectorMicroKernel", MicroKernel.class);
         return simd != null ? simd : PLAIN;
     }
 }

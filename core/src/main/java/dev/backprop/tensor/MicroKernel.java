@@ -5,7 +5,7 @@ package dev.backprop.tensor;
  * (MR rows, interleaved per k step) and one of B (NR columns, interleaved per k step).
  *
  * <p>Two implementations exist so the library runs with or without {@code jdk.incubator.vector}:
- * {@link PlainKernel} and {@code VectorKernel}. Both sum every element over k in the same order, so
+ * {@link PlainMicroKernel} and {@code VectorMicroKernel}. Both sum every element over k in the same order, so
  * they agree to rounding (the vector kernel fuses each multiply-add, the plain one rounds twice).
  */
 interface MicroKernel {

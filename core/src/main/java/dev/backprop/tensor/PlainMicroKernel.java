@@ -5,7 +5,7 @@ package dev.backprop.tensor;
  * in registers. Used when {@code jdk.incubator.vector} is not in the module graph, and as the
  * reference the vector kernel is tested against.
  */
-final class PlainKernel implements MicroKernel {
+final class PlainMicroKernel implements MicroKernel {
     static final int MR = 4;
     static final int NR = 4;
 

@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * reflectively and only when the module is present, so the rest of core runs without
  * {@code --add-modules jdk.incubator.vector}.
  */
-final class VectorKernel implements MicroKernel {
+final class VectorMicroKernel implements MicroKernel {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     static final int MR = 6;
