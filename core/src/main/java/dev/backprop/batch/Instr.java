@@ -114,6 +114,39 @@ sealed interface Instr {
         }
     }
 
+    /**
+     * {@code dst = prev + t/den} ({@code prev} null: 0) by {@link Op#quotientContribution}: the
+     * last step of a {@link Op#quotient} rule, {@code t} being the adjoint times the numerator.
+     */
+    record DivAdd(Ref dst, Ref prev, Ref t, Ref den) implements Instr {
+        public void run(Frame f) {
+            f.kernel.divAdd(dst.array(f), prev == null ? null : prev.array(f), t.array(f), t.scalar(f), den.array(f), den.scalar(f), f.m);
+        }
+
+        public List<Ref> reads() {
+            return prev == null ? List.of(t, den) : List.of(prev, t, den);
+        }
+
+        public String listing() {
+            return "div_add dst=" + dst + " prev=" + (prev == null ? "-" : prev) + " t=" + t + " den=" + den;
+        }
+    }
+
+    /** {@code acc += Σ t/den} over the block, each term by {@link Op#quotientContribution}. */
+    record DotDiv(int acc, Ref t, Ref den) implements Instr {
+        public void run(Frame f) {
+            f.partial[f.base + 1 + acc] += f.kernel.dotDiv(t.array(f), t.scalar(f), den.array(f), den.scalar(f), f.m);
+        }
+
+        public List<Ref> reads() {
+            return List.of(t, den);
+        }
+
+        public String listing() {
+            return "dot_div acc" + acc + " t=" + t + " den=" + den;
+        }
+    }
+
     /** {@code acc += Σ g·e} over the block: a contribution to a uniform node's adjoint, summed over points. */
     record Dot(int acc, Ref g, Ref e) implements Instr {
         public void run(Frame f) {

@@ -117,6 +117,23 @@ class Kernel {
         out[1] = s2;
     }
 
+    /** {@code d[i] = c[i] + t[i]/den[i]} ({@code c == null}: 0), each quotient by {@link Op#quotientContribution}. */
+    void divAdd(double[] d, double[] c, double[] t, double ts, double[] den, double dens, int n) {
+        for (int i = 0; i < n; i++) {
+            double q = Op.quotientContribution(t == null ? ts : t[i], den == null ? dens : den[i]);
+            d[i] = c == null ? q : c[i] + q;
+        }
+    }
+
+    /** {@code Σ t[i]/den[i]}, each term by {@link Op#quotientContribution}. */
+    double dotDiv(double[] t, double ts, double[] den, double dens, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += Op.quotientContribution(t == null ? ts : t[i], den == null ? dens : den[i]);
+        }
+        return s;
+    }
+
     /** {@code Σ y[i]}. */
     double sum(double[] y, int n) {
         double s = 0;

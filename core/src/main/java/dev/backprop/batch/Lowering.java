@@ -1,7 +1,9 @@
 package dev.backprop.batch;
 
 import dev.backprop.batch.Instr.Apply;
+import dev.backprop.batch.Instr.DivAdd;
 import dev.backprop.batch.Instr.Dot;
+import dev.backprop.batch.Instr.DotDiv;
 import dev.backprop.batch.Instr.MulAdd;
 import dev.backprop.graph.Program;
 import dev.backprop.op.Algebra;
@@ -137,6 +139,24 @@ final class Lowering implements Algebra<Ref> {
             for (int k = 0; k < op.arity(); k++) {
                 int arg = program.argument(i, k);
                 if (!dep[arg]) {
+                    continue;
+                }
+                if (op.quotient(k)) {
+                    // Numerator first, denominator last, as Op.vjp: (g·n)/d stays finite where n/d overflows.
+                    Ref num = op.numerator(k, this, ra, rb, ref[i]);
+                    Ref den = op.denominator(k, this, ra, rb, ref[i]);
+                    Ref t = adj[i];
+                    if (!isOne(num)) {
+                        t = newSlot();
+                        backward.add(new MulAdd(t, null, adj[i], num));
+                    }
+                    if (ref[arg].block()) {
+                        Ref prev = adj[arg];
+                        adj[arg] = newSlot();
+                        backward.add(new DivAdd(adj[arg], prev, t, den));
+                    } else {
+                        backward.add(new DotDiv(acc.computeIfAbsent(arg, x -> acc.size()), t, den));
+                    }
                     continue;
                 }
                 Ref e = op.partial(k, this, ra, rb, ref[i]);

@@ -538,6 +538,73 @@ final class VectorKernel extends Kernel {
         }
     }
 
+    @Override
+    void divAdd(double[] d, double[] c, double[] t, double ts, double[] den, double dens, int n) {
+        if (t == null) {
+            super.divAdd(d, c, t, ts, den, dens, n); // a uniform adjoint-times-numerator: rare
+            return;
+        }
+        int i = 0;
+        int bound = S.loopBound(n);
+        if (den != null) {
+            if (c == null) {
+                for (; i < bound; i += L) {
+                    quotient(DoubleVector.fromArray(S, t, i), DoubleVector.fromArray(S, den, i)).intoArray(d, i);
+                }
+            } else {
+                for (; i < bound; i += L) {
+                    quotient(DoubleVector.fromArray(S, t, i), DoubleVector.fromArray(S, den, i))
+                            .add(DoubleVector.fromArray(S, c, i)).intoArray(d, i);
+                }
+            }
+        } else {
+            DoubleVector vd = DoubleVector.broadcast(S, dens);
+            if (c == null) {
+                for (; i < bound; i += L) {
+                    quotient(DoubleVector.fromArray(S, t, i), vd).intoArray(d, i);
+                }
+            } else {
+                for (; i < bound; i += L) {
+                    quotient(DoubleVector.fromArray(S, t, i), vd).add(DoubleVector.fromArray(S, c, i)).intoArray(d, i);
+                }
+            }
+        }
+        for (; i < n; i++) {
+            double q = Op.quotientContribution(t[i], den == null ? dens : den[i]);
+            d[i] = c == null ? q : c[i] + q;
+        }
+    }
+
+    @Override
+    double dotDiv(double[] t, double ts, double[] den, double dens, int n) {
+        if (t == null) {
+            return super.dotDiv(t, ts, den, dens, n);
+        }
+        DoubleVector acc = DoubleVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        if (den != null) {
+            for (; i < bound; i += L) {
+                acc = acc.add(quotient(DoubleVector.fromArray(S, t, i), DoubleVector.fromArray(S, den, i)));
+            }
+        } else {
+            DoubleVector vd = DoubleVector.broadcast(S, dens);
+            for (; i < bound; i += L) {
+                acc = acc.add(quotient(DoubleVector.fromArray(S, t, i), vd));
+            }
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += Op.quotientContribution(t[i], den == null ? dens : den[i]);
+        }
+        return s;
+    }
+
+    /** {@code t/d} on lanes, 0 where t is 0: {@link Op#quotientContribution}. */
+    private static DoubleVector quotient(DoubleVector vt, DoubleVector vd) {
+        return vt.div(vd).blend(0.0, vt.compare(VectorOperators.EQ, 0.0));
+    }
+
     // The loops below are written out once for an array e and once for a scalar one: choosing the
     // vector with `e == null ? broadcast : fromArray` inside the loop made C2 box every
     // Double256Vector (about 37 bytes allocated per point of the toy gradient, seen with JFR).

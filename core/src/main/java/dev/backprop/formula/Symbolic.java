@@ -118,7 +118,12 @@ final class Symbolic {
                 if (d.isConstant() && d.value == 0) {
                     continue; // as in the reverse sweep: no contribution, and no partial to build
                 }
-                Expr term = s.mul(d, op.partial(k, s, a, b, val[i]));
+                // A quotient rule divides last, as the engines do (d/x rather than d*(1/x)); by a
+                // constant it multiplies, so constants fold ((-2*x)*(1/2) is -x).
+                Expr den = op.quotient(k) ? op.denominator(k, s, a, b, val[i]) : null;
+                Expr term = den != null && !den.isConstant()
+                        ? s.div(s.mul(d, op.numerator(k, s, a, b, val[i])), den)
+                        : s.mul(d, op.partial(k, s, a, b, val[i]));
                 sum = sum == null ? term : s.add(sum, term);
             }
             der[i] = sum == null ? Expr.ZERO : sum;

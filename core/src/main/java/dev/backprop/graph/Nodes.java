@@ -207,7 +207,7 @@ final class Nodes {
      * pushes its adjoint times its local derivatives into its arguments with {@code +=}, so a
      * value used in several places collects every contribution. {@code adj} holds the seeds on
      * entry (1 at an output, or any vector for a vector-Jacobian product) and every adjoint on
-     * return. What passes is {@link Op#contribution}: a node whose adjoint is 0 passes nothing.
+     * return. What passes is {@link Op#vjp}: a node whose adjoint is 0 passes nothing.
      * Constants receive nothing (they may have no derivative there: (f − y)² never asks for the
      * log of a negative base). Iterative: depth costs memory, never stack.
      *
@@ -231,7 +231,7 @@ final class Nodes {
                 if (code(arg) == CONSTANT) {
                     continue;
                 }
-                double d = Op.contribution(g, op.partial(k, va, vb, vi));
+                double d = op.vjp(k, g, va, vb, vi);
                 if (watch != null && watch.stop(i, k, d)) {
                     return i;
                 }

@@ -40,11 +40,14 @@ public enum Op {
     },
     DIV("/", 2) {
         public double apply(double a, double b) { return a / b; }
-        // −y/b, not −a/b²: b² overflows or underflows where the derivative itself is finite (a = 1e300, b = 1e200).
-        public double partial(int arg, double a, double b, double y) { return arg == 0 ? 1 / b : -(y / b); }
-        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) {
-            return arg == 0 ? s.div(s.constant(1), b) : s.neg(s.div(y, b));
-        }
+        public double partial(int arg, double a, double b, double y) { return numerator(arg, a, b, y) / denominator(arg, a, b, y); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.div(numerator(arg, s, a, b, y), denominator(arg, s, a, b, y)); }
+        // 1/b and −y/b (not −a/b², which over- or underflows where the derivative itself is finite).
+        public boolean quotient(int arg) { return true; }
+        public double numerator(int arg, double a, double b, double y) { return arg == 0 ? 1 : -y; }
+        public double denominator(int arg, double a, double b, double y) { return b; }
+        public <E> E numerator(int arg, Algebra<E> s, E a, E b, E y) { return arg == 0 ? s.constant(1) : s.neg(y); }
+        public <E> E denominator(int arg, Algebra<E> s, E a, E b, E y) { return b; }
     },
     NEG("-", 1) {
         public double apply(double a, double b) { return -a; }
@@ -99,11 +102,21 @@ public enum Op {
         public double apply(double a, double b) { return Math.log(a); }
         public double partial(int arg, double a, double b, double y) { return 1 / a; }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.div(s.constant(1), a); }
+        public boolean quotient(int arg) { return true; }
+        public double numerator(int arg, double a, double b, double y) { return 1; }
+        public double denominator(int arg, double a, double b, double y) { return a; }
+        public <E> E numerator(int arg, Algebra<E> s, E a, E b, E y) { return s.constant(1); }
+        public <E> E denominator(int arg, Algebra<E> s, E a, E b, E y) { return a; }
     },
     SQRT("sqrt", 1) {
         public double apply(double a, double b) { return Math.sqrt(a); }
         public double partial(int arg, double a, double b, double y) { return 0.5 / y; }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.div(s.constant(0.5), y); }
+        public boolean quotient(int arg) { return true; }
+        public double numerator(int arg, double a, double b, double y) { return 0.5; }
+        public double denominator(int arg, double a, double b, double y) { return y; }
+        public <E> E numerator(int arg, Algebra<E> s, E a, E b, E y) { return s.constant(0.5); }
+        public <E> E denominator(int arg, Algebra<E> s, E a, E b, E y) { return y; }
     },
     TANH("tanh", 1) {
         public double apply(double a, double b) { return Math.tanh(a); }
@@ -216,6 +229,58 @@ public enum Op {
 
     /** The same local derivative as an expression built with {@code s}. */
     public abstract <E> E partial(int arg, Algebra<E> s, E a, E b, E y);
+
+    /**
+     * Whether argument {@code arg}'s local derivative is a quotient, {@link #numerator} over
+     * {@link #denominator} (1/a, 0.5/√a, −y/b), which the adjoint meets numerator first and
+     * denominator last ({@link #vjp}): (g·n)/d stays finite where n/d alone overflows (1/a of a
+     * subnormal a; g·(1/a) would be ∞ where g/a is not).
+     */
+    public boolean quotient(int arg) {
+        return false;
+    }
+
+    /** The numerator of a {@link #quotient} rule. */
+    public double numerator(int arg, double a, double b, double y) {
+        throw new UnsupportedOperationException(name() + " has no quotient rule");
+    }
+
+    /** The denominator of a {@link #quotient} rule. */
+    public double denominator(int arg, double a, double b, double y) {
+        throw new UnsupportedOperationException(name() + " has no quotient rule");
+    }
+
+    /** {@link #numerator} as an expression. */
+    public <E> E numerator(int arg, Algebra<E> s, E a, E b, E y) {
+        throw new UnsupportedOperationException(name() + " has no quotient rule");
+    }
+
+    /** {@link #denominator} as an expression. */
+    public <E> E denominator(int arg, Algebra<E> s, E a, E b, E y) {
+        throw new UnsupportedOperationException(name() + " has no quotient rule");
+    }
+
+    /**
+     * What this step passes back to argument {@code arg} for the adjoint {@code g}, the one numeric
+     * vector-Jacobian product every engine uses: {@link #contribution}(g, local derivative), or for
+     * a {@link #quotient} rule {@link #quotientContribution}(contribution(g, numerator), denominator).
+     */
+    public final double vjp(int arg, double g, double a, double b, double y) {
+        if (!quotient(arg)) {
+            return contribution(g, partial(arg, a, b, y));
+        }
+        return quotientContribution(contribution(g, numerator(arg, a, b, y)), denominator(arg, a, b, y));
+    }
+
+    /**
+     * {@code t / d}, where t is the adjoint times a quotient rule's numerator: 0 where t is 0 (an
+     * exact zero adjoint or numerator, as in {@link #contribution}), else the quotient. A finite t
+     * over an infinite d is 0 by division; a non-finite t over an infinite d is NaN, as the local
+     * derivative n/d would have been had n been the culprit.
+     */
+    public static double quotientContribution(double t, double d) {
+        return t == 0 ? 0 : t / d;
+    }
 
     /** 1 or 2. */
     public int arity() {

@@ -98,7 +98,7 @@ final class Broadcast {
         double[] d = new double[Tensor.count(arg == 0 ? a : b)];
         for (int i = 0; i < size; i++) {
             int pa = ia(i), pb = ib(i);
-            d[arg == 0 ? pa : pb] += Op.contribution(g[i], op.partial(arg, x[pa], y[pb], out[i]));
+            d[arg == 0 ? pa : pb] += op.vjp(arg, g[i], x[pa], y[pb], out[i]);
         }
         return new Tensor(d, (arg == 0 ? a : b).clone());
     }

@@ -77,7 +77,7 @@ public final class TensorTape {
         return record(y, (arg, g) -> {
             double[] d = new double[y.data.length];
             for (int i = 0; i < d.length; i++) {
-                d[i] = Op.contribution(g.data[i], op.partial(0, x.data[i], 0, y.data[i]));
+                d[i] = op.vjp(0, g.data[i], x.data[i], 0, y.data[i]);
             }
             return new Tensor(d, x.shape);
         }, a);

@@ -135,6 +135,40 @@ class OpTest {
         return Math.abs(x - y) <= ulps * Math.ulp(Math.max(Math.abs(x), Math.abs(y)));
     }
 
+    /** A quotient rule's parts make its local derivative, in both forms, at every special argument. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pytorchSpecialValues")
+    void quotientRulesAreTheirPartial(String row) {
+        String[] f = row.split(",", -1);
+        Op op = Op.valueOf(f[0]);
+        double a = number(f[1]);
+        double b = op.arity() == 2 ? number(f[2]) : 0;
+        double y = op.apply(a, b);
+        for (int arg = 0; arg < op.arity(); arg++) {
+            if (!op.quotient(arg)) {
+                continue;
+            }
+            double n = op.numerator(arg, a, b, y);
+            double d = op.denominator(arg, a, b, y);
+            assertThat(same(n / d, op.partial(arg, a, b, y), 0)).as("%s arg %d", row, arg).isTrue();
+            Double bs = op.arity() == 2 ? b : null;
+            assertThat(same(op.numerator(arg, NUMBERS, a, bs, y), n, 0)).isTrue();
+            assertThat(same(op.denominator(arg, NUMBERS, a, bs, y), d, 0)).isTrue();
+            // With an adjoint of 1 the product is the local derivative, strong zeros aside.
+            assertThat(same(op.vjp(arg, 1, a, b, y), Op.contribution(1, n / d), 1)).as("%s vjp", row).isTrue();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void quotientRulesDivideLastSoSmallAdjointsMeetSubnormalsFinitely() {
+        // d/dx of 1e-300·log(x) at x = 1e-310 is 1e10; 1/x alone overflows.
+        assertThat(Op.LOG.partial(0, 1e-310, 0, Math.log(1e-310))).isInfinite();
+        assertThat(Op.LOG.vjp(0, 1e-300, 1e-310, 0, Math.log(1e-310))).isCloseTo(1e10, within(1e-3));
+        // d/db of a/b at a = 1, b = 1e-200: −1/b² = −1e400, but times 1e-300 it is −1e100.
+        assertThat(Op.DIV.vjp(1, 1e-300, 1, 1e-200, 1e200)).isCloseTo(-1e100, within(1e86));
+        assertThat(Op.LOG.vjp(0, 0, 0, 0, Double.NEGATIVE_INFINITY)).isEqualTo(0.0);
+    }
+
     @org.junit.jupiter.api.Test
     void contributionTreatsExactZerosAsStrong() {
         assertThat(Op.contribution(0, Double.POSITIVE_INFINITY)).isEqualTo(0.0);
