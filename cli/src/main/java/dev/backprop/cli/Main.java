@@ -3,6 +3,7 @@ package dev.backprop.cli;
 import dev.backprop.formula.FormulaException;
 import dev.backprop.io.DataException;
 import dev.backprop.io.Limits;
+import dev.backprop.io.Numbers;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -60,6 +61,17 @@ public final class Main implements Runnable {
         boolean showTrace = debug;
         CommandLine cl = new CommandLine(new Main());
         cl.setExpandAtFiles(false); // FORMULA may be @path: ours to read, not picocli's argument file
+        // Every number option (--x, --lr, --rtol, …) in the one syntax of CSV cells and --at:
+        // nan and inf are numbers, 0x1p3, 1.5f and 1e400 are not.
+        CommandLine.ITypeConverter<Double> number = text -> {
+            try {
+                return Numbers.parse(text);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + text + "' " + e.getMessage());
+            }
+        };
+        cl.registerConverter(Double.class, number);
+        cl.registerConverter(double.class, number);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -55,6 +55,10 @@ final class Plots {
     static void write(Path file, String title, String xTitle, String yTitle, boolean logY, List<Series> series) {
         checkTarget(file);
         System.setProperty("java.awt.headless", "true");
+        // ImageIO's disk cache registers a JVM shutdown hook on first use, which fails while the
+        // JVM is already shutting down (SIGTERM or Ctrl-C saves the plot from a shutdown hook):
+        // "Shutdown in progress", and no PNG. Encoding in memory needs no cache.
+        javax.imageio.ImageIO.setUseCache(false);
         XYChart chart = new XYChartBuilder().width(900).height(600).title(title)
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         Styler st = chart.getStyler();

@@ -57,7 +57,8 @@ class LauncherTest {
 
     Process start(Path launcher, Path csv, String name) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "fit", SINE, "--data", csv.toString(),
-                "--init", "a=1,b=1.8", "--steps", "2000000000", "--out", dir.resolve(name + ".json").toString())
+                "--init", "a=1,b=1.8", "--steps", "2000000000", "--out", dir.resolve(name + ".json").toString(),
+                "--plot", dir.resolve(name + ".png").toString())
                 .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
         Map<String, String> env = pb.environment();
         env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator + env.get("PATH"));
@@ -136,7 +137,11 @@ class LauncherTest {
     private void check(String name) throws IOException {
         assertThat(Files.readString(dir.resolve(name + ".out"))).contains("(interrupted)");
         String err = Files.readString(dir.resolve(name + ".err"));
-        assertThat(err).contains("interrupted after").doesNotContain("incubator");
+        assertThat(err).contains("interrupted after").doesNotContain("incubator").doesNotContain("internal error");
+        // The PNG too: ImageIO's cache once tried to add a shutdown hook while the JVM shut down.
+        byte[] png = Files.readAllBytes(dir.resolve(name + ".png"));
+        assertThat(png.length).isGreaterThan(1000);
+        assertThat(png[1]).isEqualTo((byte) 'P');
         Map<String, Object> m = json(Files.readString(dir.resolve(name + ".json")));
         assertThat(param(m, "a")).isCloseTo(1.5, within(0.01));
         assertThat((Double) m.get("steps")).isPositive();
