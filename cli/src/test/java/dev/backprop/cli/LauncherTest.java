@@ -133,6 +133,23 @@ class LauncherTest {
         }
     }
 
+    @Test
+    void underTheCLocaleNonAsciiFileNamesAndInputsWork() throws Exception {
+        Path launcher = launcher();
+        Path csv = dir.resolve("ω.csv");
+        Files.writeString(csv, "ω,y\n1,2\n3,4\n");
+        ProcessBuilder pb = new ProcessBuilder("bash", launcher.toString(), "grad", "β*ω - y", "--data", csv.toString(),
+                "--at", "β=2", "--json").redirectErrorStream(true);
+        pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator + pb.environment().get("PATH"));
+        pb.environment().put("LC_ALL", "C");
+        pb.environment().remove("BACKPROP_JAVA_OPTS");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("\"value\": 2.0").contains("\"β\": 4.0");
+    }
+
     /** The run printed its results, said why it stopped (without the JVM's warning) and saved --out. */
     private void check(String name) throws IOException {
         assertThat(Files.readString(dir.resolve(name + ".out"))).contains("(interrupted)");
