@@ -42,6 +42,9 @@ class EnginesAgreeTest {
     private static final List<String> SCALARS = List.of("p", "q");
     private static final double[] SPECIAL = {0.0, -0.0, 1, -1, 2, 0.5, 1e-310, 1e300, -1e300,
             Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+    /** Special values that overflow exp (±800) or are infinite, without making a chain ill-conditioned. */
+    private static final double[] TAME = {0.0, -0.0, 1, -1, 2, 0.5, 800, -800,
+            Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
     /** Copies of each point per batch call: two vectors of 8 lanes and a tail, so SIMD loops and tails both run. */
     private static final int COPIES = 19;
 
@@ -91,6 +94,51 @@ class EnginesAgreeTest {
                 agree(engine + " point value", points[COPIES - 1], e.value(), where);
             }
             tensorAgrees(program, at, e.value(), grad, where, overflowingRules);
+        }
+    }
+
+    /**
+     * The compiler's fusions (affine steps, chains g·ω·φ'(h), paired sines and cosines, double
+     * sums) on the programs they were made for, the toy loss and a two-layer net, at special
+     * parameters: an exp that overflows behind a zero weight (∞·0 in a fused chain must be the
+     * strong zero, as in the scalar engine), infinities, NaN, zeros. Random programs rarely take
+     * those shapes at such points. Not ±1e300 or subnormals here: a cosine of 1e300·exp(u) turns
+     * the vector exp's last-bit difference into a different sign (ill-conditioned, not a bug).
+     */
+    @org.junit.jupiter.api.Test
+    void fusedChainsAgreeAtSpecialParameters() {
+        String toy = "f0 = b0 + w0*x; h1 = sin(f0); f1 = b1 + w1*h1; h2 = exp(f1); f2 = b2 + w2*h2; "
+                + "h3 = cos(f2); f3 = b3 + w3*h3; l = (f3 - y)^2";
+        String net = "f0 = b0 + w0*x; h1 = tanh(f0); f1 = b1 + w1*h1 + w2*sin(f0); h2 = relu(f1); l = (b3 + w3*h2 - y)^2";
+        Random rnd = new Random(11);
+        for (String source : List.of(toy, net)) {
+            Program program = Formula.compile(source).program();
+            BatchProgram plain = BatchProgram.compile(program, List.of("x", "y")).withSimd(false).withThreads(1);
+            BatchProgram simd = BatchProgram.compile(program, List.of("x", "y")).withSimd(true).withThreads(1);
+            for (int point = 0; point < 200; point++) {
+                Map<String, Double> at = new LinkedHashMap<>();
+                for (String name : program.inputs()) {
+                    at.put(name, rnd.nextInt(4) == 0 ? TAME[rnd.nextInt(TAME.length)] : smooth(rnd));
+                }
+                if (point == 0) { // the review's case: exp(800) = ∞ behind w2 = 0
+                    at.putAll(Map.of("x", 1000.0, "y", 1.0, "b0", 1.0, "w0", 0.1, "b1", 800.0, "w1", 1.0));
+                    at.putAll(Map.of("b2", 0.0, "w2", 0.0, "b3", 0.0, "w3", 1.0));
+                    at.keySet().retainAll(program.inputs());
+                }
+                Evaluation e = program.evaluate(at);
+                Map<String, Double> grad = e.gradient().inputs();
+                Columns data = copies(program, at);
+                Map<String, Double> scalars = new LinkedHashMap<>(at);
+                scalars.keySet().removeAll(List.of("x", "y"));
+                String where = source + "\n  at " + at;
+                for (BatchProgram batch : List.of(plain, simd)) {
+                    BatchResult r = batch.gradient(data, scalars);
+                    agree((batch == plain ? "plain" : "SIMD") + " value", r.sum(), COPIES * e.value(), where);
+                    for (String s : batch.scalars()) {
+                        agree((batch == plain ? "plain" : "SIMD") + " ∂/∂" + s, r.gradient().get(s), COPIES * grad.get(s), where);
+                    }
+                }
+            }
         }
     }
 
