@@ -63,6 +63,9 @@ final class CheckCommand implements Callable<Integer> {
                 x.put("step", e.step());
                 x.put("finite_difference_error", e.finiteDifferenceError());
                 x.put("agrees", e.agrees());
+                if (!e.agrees()) {
+                    x.put("reason", e.reason());
+                }
                 entries.put(e.input(), x);
             }
             m.put("inputs", entries);
@@ -74,7 +77,7 @@ final class CheckCommand implements Callable<Integer> {
             for (GradientCheck.Entry e : check.entries()) {
                 rows.add(new String[] {"∂" + o + "/∂" + e.input(), Double.toString(e.backprop()),
                         Double.toString(e.finiteDifference()), Double.toString(e.closedForm()),
-                        e.agrees() ? "ok" : "DISAGREE"});
+                        e.agrees() ? "ok" : "DISAGREE (" + e.reason() + ")"});
             }
             Text.table(out, "", rows);
             out.println((check.passed() ? "All derivatives agree" : "Some derivatives disagree")
@@ -83,7 +86,8 @@ final class CheckCommand implements Callable<Integer> {
         if (!check.passed()) {
             spec.commandLine().getErr().println("backprop: check failed: backprop disagrees with "
                     + "finite differences or the closed form for "
-                    + String.join(", ", check.entries().stream().filter(e -> !e.agrees()).map(GradientCheck.Entry::input).toList()));
+                    + String.join(", ", check.entries().stream().filter(e -> !e.agrees())
+                            .map(e -> e.input() + " (" + e.reason() + ")").toList()));
             return Main.CHECK_FAILED;
         }
         return 0;

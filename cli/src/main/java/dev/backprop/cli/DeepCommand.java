@@ -49,6 +49,8 @@ final class DeepCommand implements Callable<Integer> {
         if (layers < 1 || width < 1) {
             throw new BadInput("--layers and --width must be at least 1, got " + layers + " and " + width);
         }
+        // The parameters, their gradients and the draw's transient copy (the check works a layer at a time).
+        NetworkMemory.require(1, width, layers, 1, 24, noCheck ? 0 : NetworkMemory.times((long) width * width, 5 * 8), "");
         BackpropExperiment.Result r = BackpropExperiment.run(seed, layers, width, x, y, !noCheck);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -50,6 +50,12 @@ final class InitCommand implements Callable<Integer> {
             Plots.checkTarget(plot);
             new OutputPaths().output("--plot", plot).check();
         }
+        // The parameters, the draw's transient copy and a gradient; f_k and h_k of every layer for
+        // the n inputs; the pooled ∂ℓ/∂f_k of the backward experiment's examples.
+        long activations = NetworkMemory.times(NetworkMemory.times(n, width), 2L * (layers + 1) * 8);
+        long pooled = NetworkMemory.times(NetworkMemory.times(layers, width), 8L * InitExperiment.DEFAULT_EXAMPLES);
+        NetworkMemory.require(1, width, layers, 1, 24,
+                activations < 0 || pooled < 0 ? -1 : activations + pooled, ", with " + n + " inputs,");
         InitExperiment.Result r = InitExperiment.run(layers, width, sigma2, n);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

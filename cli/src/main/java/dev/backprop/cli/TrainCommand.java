@@ -3,7 +3,6 @@ package dev.backprop.cli;
 import dev.backprop.fit.FitResult;
 import dev.backprop.fit.NetworkFit;
 import dev.backprop.io.Columns;
-import dev.backprop.io.DataException;
 import dev.backprop.io.Limits;
 import dev.backprop.nn.Init;
 import dev.backprop.nn.Network;
@@ -129,17 +128,9 @@ final class TrainCommand implements Callable<Integer> {
      * state…) and a few activations of every layer for every row of a batch.
      */
     private void requireMemory(int rows) {
-        long d = width;
-        long params = inputs.size() * d + d + (layers - 1) * (d * d + d) + d * targets.size() + targets.size();
-        long bytes = params > Long.MAX_VALUE / 80 ? -1 : 80 * params;
-        long activations = (long) rows * d * layers * 8 * 4;
-        long total = bytes < 0 || activations < 0 ? -1 : bytes + activations;
-        try {
-            Limits.requireHeap(total < 0 ? -1 : total, "--layers " + layers + " --width " + width + ": a network of "
-                    + params + " parameters, trained on " + rows + " rows,");
-        } catch (DataException e) {
-            throw new BadInput(e.getMessage());
-        }
+        long activations = NetworkMemory.times(NetworkMemory.times(rows, width), (long) layers * 8 * 4);
+        NetworkMemory.require(inputs.size(), width, layers, targets.size(), 80, activations,
+                ", trained on " + rows + " rows,");
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -328,12 +328,13 @@ final class Training {
         return plot.resolveSibling(n.substring(0, dot) + "-fit" + n.substring(dot));
     }
 
-    /** The loss per step on a log scale. */
+    /** The loss per step on a log scale, at the true step numbers (a long run's curve is reduced in core). */
     static void lossPlot(Path file, String title, FitResult r) {
         double[] l = r.losses();
+        int[] at = r.lossSteps();
         double[] steps = new double[l.length];
         for (int i = 0; i < l.length; i++) {
-            steps[i] = i + 1;
+            steps[i] = at[i];
         }
         List<Plots.Series> s = new ArrayList<>();
         s.add(new Plots.Series("loss", steps, l));

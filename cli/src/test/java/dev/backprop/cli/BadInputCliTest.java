@@ -68,6 +68,26 @@ class BadInputCliTest {
         assertBad(quickly("grad", "x*a", "--data", "x=/dev/zero", "--at", "a=1"), "/dev/zero: not a NumPy .npy file");
     }
 
+    /** deep --width 30000 --no-check filled the heap for ~27 s before failing; init the same. Refused up front. */
+    @Test
+    void deepAndInitRefuseANetworkTooLargeForTheHeap() {
+        int width = (int) Math.sqrt(Runtime.getRuntime().maxMemory() / 8.0) + 1000;
+        for (String[] args : List.of(new String[] {"deep", "--width", Integer.toString(width), "--no-check"},
+                new String[] {"deep", "--width", Integer.toString(width)},
+                new String[] {"init", "--width", Integer.toString(width)})) {
+            Result r = quickly(args);
+            assertBad(r, "--layers 5 --width " + width + ": a network of");
+            assertThat(r.err()).as(String.join(" ", args)).contains("more than the Java heap's")
+                    .contains("BACKPROP_JAVA_OPTS=-Xmx").hasLineCount(1);
+        }
+        // An --n too large for the heap is refused the same way, and sizes that fit still run.
+        Result n = quickly("init", "--n", "2000000000");
+        assertBad(n, "--layers 5 --width 8: a network of");
+        assertThat(n.err()).contains("with 2000000000 inputs");
+        assertThat(quickly("deep", "--width", "40", "--no-check", "--json").code()).isZero();
+        assertThat(quickly("init", "--width", "40", "--json").code()).isZero();
+    }
+
     /** 30000 units a layer: 9·10⁸ parameters; allocating them ran out of memory after a minute. */
     @Test
     void aNetworkTooLargeForTheHeapIsRefusedBeforeTraining(@TempDir Path dir) throws IOException {

@@ -86,6 +86,27 @@ class CliTest {
         assertThat(r.err()).contains("check failed").contains("x");
     }
 
+    /** 0^(−h) = ∞ made the rounding allowance infinite: a difference of −∞ was "ok" against backprop's 0. */
+    @Test
+    void checkFailsWhereTheFiniteDifferenceIsInfinite() {
+        Result r = run("check", "a^b", "--at", "a=0,b=0");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("-Infinity").contains("DISAGREE (finite difference not finite)");
+        assertThat(r.err()).contains("check failed").contains("b (finite difference not finite)").hasLineCount(1);
+    }
+
+    /** With --step 1e-300, f(1 ± h) = f(1): a difference of 0 passed under an allowance of ~1e285. */
+    @Test
+    void checkFailsWhenTheStepIsTooSmallToSeeTheDerivative() {
+        Result r = run("check", "x^2", "--at", "x=1", "--step", "1e-300", "--json");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("\"passed\": false").contains("\"finite_difference\": 0.0")
+                .contains("\"reason\": \"finite difference inconclusive: step too small\"");
+        Result table = run("check", "x^2", "--at", "x=1", "--step", "1e-300");
+        assertThat(table.out()).contains("DISAGREE (finite difference inconclusive: step too small)");
+        assertThat(run("check", "x^2", "--at", "x=1", "--step", "1e-6").code()).isZero();
+    }
+
     @Test
     void diffPrintsAnEvaluableClosedForm() {
         Result r = run("diff", "x*sin(x)", "--wrt", "x");

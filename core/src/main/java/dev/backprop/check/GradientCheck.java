@@ -31,11 +31,46 @@ public record GradientCheck(List<Entry> entries, AllClose rule) {
      * @param finiteDifferenceError what rounding of the formula's values alone can make the
      *                         central difference err by ({@link FiniteDifference.Estimate}): large
      *                         where |f| is large against the step; backprop agrees with the finite
-     *                         difference when within the tolerances or within this
+     *                         difference when within the tolerances, or within this when it is
+     *                         finite and no larger than the larger of |backprop| and |finite
+     *                         difference| (a larger one could not tell the derivative from 0)
      * @param agrees           whether backprop is close to both references
+     * @param reason           why not, when it does not agree (e.g. {@value #INCONCLUSIVE}); empty when it does
      */
     public record Entry(String input, double backprop, double finiteDifference, double closedForm,
-                        double step, double finiteDifferenceError, boolean agrees) {
+                        double step, double finiteDifferenceError, boolean agrees, String reason) {
+
+        /** An entry whose reason is a generic one. */
+        public Entry(String input, double backprop, double finiteDifference, double closedForm,
+                     double step, double finiteDifferenceError, boolean agrees) {
+            this(input, backprop, finiteDifference, closedForm, step, finiteDifferenceError, agrees,
+                    agrees ? "" : "disagrees");
+        }
+    }
+
+    /** The reason given when rounding of f could account for the whole finite difference at the step used. */
+    public static final String INCONCLUSIVE = "finite difference inconclusive: step too small";
+    /** The reason given when the finite difference is infinite or NaN and backprop is not the same. */
+    public static final String NOT_FINITE = "finite difference not finite";
+
+    /** Widenings by 10 of the default step tried when rounding leaves the difference inconclusive. */
+    private static final int MAX_WIDENINGS = 6;
+
+    /**
+     * Whether rounding alone could account for the whole difference: the allowance is not finite,
+     * or exceeds the larger magnitude of the two numbers compared, so the finite difference cannot
+     * tell the derivative from 0 and must not excuse a disagreement.
+     */
+    static boolean inconclusive(double backprop, FiniteDifference.Estimate fd) {
+        double e = fd.roundingError();
+        return !Double.isFinite(e) || !Double.isFinite(fd.value())
+                || e > Math.max(Math.abs(backprop), Math.abs(fd.value()));
+    }
+
+    /** Whether {@code backprop} agrees with the finite difference: within the tolerances, or within a conclusive rounding allowance. */
+    static boolean agreesWith(AllClose rule, double backprop, FiniteDifference.Estimate fd) {
+        return rule.isClose(backprop, fd.value())
+                || (!inconclusive(backprop, fd) && Math.abs(backprop - fd.value()) <= fd.roundingError());
     }
 
     /** Whether every input agrees. */
@@ -65,12 +100,29 @@ public record GradientCheck(List<Entry> entries, AllClose rule) {
         List<Entry> entries = new ArrayList<>();
         for (String name : wrt) {
             int k = index.get(name);
+            double bp = g.get(name);
             double h = Double.isNaN(step) ? FiniteDifference.centralStep(x[k]) : step;
             FiniteDifference.Estimate fd = FiniteDifference.centralEstimate(f, x, k, h);
+            // The default step is ours to choose: where |f| is so large that rounding swamps the
+            // difference, widen it until the difference says something (a step the user gave is kept).
+            for (int i = 0; Double.isNaN(step) && i < MAX_WIDENINGS && !agreesWith(rule, bp, fd)
+                    && Double.isFinite(fd.roundingError()) && inconclusive(bp, fd); i++) {
+                h *= 10;
+                fd = FiniteDifference.centralEstimate(f, x, k, h);
+            }
             double closed = formula.derivative(name).formula().program().evaluate(at).value();
-            double bp = g.get(name);
-            boolean fdAgrees = rule.isClose(bp, fd.value()) || Math.abs(bp - fd.value()) <= fd.roundingError();
-            entries.add(new Entry(name, bp, fd.value(), closed, h, fd.roundingError(), fdAgrees && rule.isClose(bp, closed)));
+            boolean fdAgrees = agreesWith(rule, bp, fd);
+            boolean closedAgrees = rule.isClose(bp, closed);
+            List<String> why = new ArrayList<>();
+            if (!fdAgrees) {
+                why.add(!Double.isFinite(fd.value()) ? NOT_FINITE
+                        : inconclusive(bp, fd) ? INCONCLUSIVE : "differs from the finite difference");
+            }
+            if (!closedAgrees) {
+                why.add("differs from the closed form");
+            }
+            entries.add(new Entry(name, bp, fd.value(), closed, h, fd.roundingError(), fdAgrees && closedAgrees,
+                    String.join("; ", why)));
         }
         return new GradientCheck(Collections.unmodifiableList(entries), rule);
     }

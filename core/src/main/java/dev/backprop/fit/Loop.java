@@ -28,8 +28,8 @@ final class Loop {
         // lastGood: the latest parameters at which a step saw a finite loss (the start until then).
         double[] lastGood = params.clone();
         double[] before = new double[params.length];
-        // Grown as the run goes: a schedule of 10^9 steps that is stopped early must not allocate 8 GB up front.
-        double[] losses = new double[Math.min(total, 1024)];
+        // Bounded: a run of 10^9 steps must not keep 10^9 losses (LossHistory keeps what a plot needs).
+        LossHistory losses = new LossHistory();
         int taken = 0;
         StopReason stop = new StopReason.Completed();
 
@@ -54,10 +54,8 @@ final class Loop {
             double scale = rows == null ? 1.0 : (double) n / rows.length;
             System.arraycopy(params, 0, before, 0, params.length);
             double loss = optimizer.step(params, (p, g) -> problem.loss(r, p, g)) * scale;
-            if (taken == losses.length) {
-                losses = Arrays.copyOf(losses, (int) Math.min((long) losses.length * 2, total));
-            }
-            losses[taken++] = loss;
+            losses.add(step, loss);
+            taken++;
             progress.report(step, total, loss);
             if (!Double.isFinite(loss)) {
                 stop = new StopReason.Diverged(step);
@@ -79,7 +77,8 @@ final class Loop {
             System.arraycopy(lastGood, 0, params, 0, params.length);
             loss = problem.loss(null, params, null);
         }
-        return new FitResult(names, params, initialLoss, loss, Arrays.copyOf(losses, taken), taken, stop);
+        LossHistory.Points curve = losses.points();
+        return new FitResult(names, params, initialLoss, loss, curve.losses(), curve.steps(), taken, stop);
     }
 
     static boolean allFinite(double[] a) {

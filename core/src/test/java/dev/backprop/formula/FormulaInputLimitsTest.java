@@ -128,7 +128,12 @@ class FormulaInputLimitsTest {
         Formula f = Formula.compile("x^2 + 1e12");
         GradientCheck c = GradientCheck.run(f, Map.of("x", 1.5), List.of("x"), new AllClose(1e-5, 1e-8), Double.NaN);
         assertThat(c.passed()).isTrue();
-        assertThat(c.entries().get(0).finiteDifferenceError()).isGreaterThan(1);
+        // At the default step (~9e-6) the allowance (~54) exceeded the derivative (3): the difference
+        // could not tell 3 from 0 (it was 0). The step is widened until the allowance is below the
+        // derivative, and the allowance still exceeds the tolerances (it is what lets this pass).
+        assertThat(c.entries().get(0).step()).isGreaterThan(FiniteDifference.centralStep(1.5));
+        assertThat(c.entries().get(0).finiteDifferenceError()).isGreaterThan(1e-5 * 3 + 1e-8).isLessThanOrEqualTo(3);
+        assertThat(new AllClose(1e-5, 1e-8).isClose(3, c.entries().get(0).finiteDifference())).isFalse();
         // For ordinary values the bound is far below the tolerances, so it changes nothing there.
         FiniteDifference.Estimate e = FiniteDifference.centralEstimate(p -> Math.sin(p[0]), new double[] {1}, 0, 6e-6);
         assertThat(e.roundingError()).isLessThan(1e-9);
