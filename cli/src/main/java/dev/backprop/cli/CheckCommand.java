@@ -63,7 +63,7 @@ final class CheckCommand implements Callable<Integer> {
                 x.put("step", e.step());
                 x.put("finite_difference_error", e.finiteDifferenceError());
                 x.put("agrees", e.agrees());
-                if (!e.agrees()) {
+                if (!e.reason().isEmpty()) {
                     x.put("reason", e.reason());
                 }
                 entries.put(e.input(), x);
@@ -77,7 +77,7 @@ final class CheckCommand implements Callable<Integer> {
             for (GradientCheck.Entry e : check.entries()) {
                 rows.add(new String[] {"∂" + o + "/∂" + e.input(), Double.toString(e.backprop()),
                         Double.toString(e.finiteDifference()), Double.toString(e.closedForm()),
-                        e.agrees() ? "ok" : "DISAGREE (" + e.reason() + ")"});
+                        e.agrees() ? (e.reason().isEmpty() ? "ok" : "ok (" + e.reason() + ")") : "DISAGREE (" + e.reason() + ")"});
             }
             Text.table(out, "", rows);
             out.println((check.passed() ? "All derivatives agree" : "Some derivatives disagree")

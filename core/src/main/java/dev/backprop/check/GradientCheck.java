@@ -112,7 +112,12 @@ public record GradientCheck(List<Entry> entries, AllClose rule) {
             }
             double closed = formula.derivative(name).formula().program().evaluate(at).value();
             boolean fdAgrees = agreesWith(rule, bp, fd);
-            boolean closedAgrees = rule.isClose(bp, closed);
+            // A closed form is ordinary arithmetic: where an exact zero meets ∞ (d/dx sqrt(relu(x))
+            // at x < 0 is step(x)·0.5/sqrt(0) = 0·∞) it gives NaN, which backprop's strong zero
+            // (Op.contribution) does not. There, a finite backprop that the finite difference
+            // confirms stands; the closed form is reported, and explained, but not held against it.
+            boolean strongZero = Double.isNaN(closed) && Double.isFinite(bp) && fdAgrees;
+            boolean closedAgrees = rule.isClose(bp, closed) || strongZero;
             List<String> why = new ArrayList<>();
             if (!fdAgrees) {
                 why.add(!Double.isFinite(fd.value()) ? NOT_FINITE
@@ -120,6 +125,9 @@ public record GradientCheck(List<Entry> entries, AllClose rule) {
             }
             if (!closedAgrees) {
                 why.add("differs from the closed form");
+            }
+            if (strongZero) {
+                why.add("closed form NaN: 0·∞ in its arithmetic, which backprop's strong zero passes as 0");
             }
             entries.add(new Entry(name, bp, fd.value(), closed, h, fd.roundingError(), fdAgrees && closedAgrees,
                     String.join("; ", why)));

@@ -64,4 +64,20 @@ class GradientCheckTest {
         assertThat(x.finiteDifferenceError()).isLessThanOrEqualTo(3.0);
         assertThat(Math.abs(x.finiteDifference() - 3.0)).isLessThanOrEqualTo(x.finiteDifferenceError());
     }
+
+    @Test
+    void aClosedFormNaNFromZeroTimesInfinityDoesNotFailWhatTheFiniteDifferenceConfirms() {
+        // d/dx sqrt(relu(x)) at x = -1: backprop 0 (strong zero), finite difference 0, closed form step(x)·0.5/0 = NaN.
+        GradientCheck c = GradientCheck.run(Formula.compile("sqrt(relu(x))"), java.util.Map.of("x", -1.0),
+                java.util.List.of("x"), new AllClose(1e-5, 1e-8), Double.NaN);
+        GradientCheck.Entry e = c.entries().get(0);
+        assertThat(e.backprop()).isEqualTo(0.0);
+        assertThat(e.closedForm()).isNaN();
+        assertThat(e.agrees()).isTrue();
+        assertThat(e.reason()).contains("strong zero");
+        // A NaN closed form beside a backprop the finite difference does not confirm still fails.
+        GradientCheck bad = GradientCheck.run(Formula.compile("sqrt(x)"), java.util.Map.of("x", 0.0),
+                java.util.List.of("x"), new AllClose(1e-5, 1e-8), Double.NaN);
+        assertThat(bad.passed()).isFalse();
+    }
 }
