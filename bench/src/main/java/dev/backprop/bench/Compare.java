@@ -39,11 +39,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * cannot be imported the Java side still runs and the table says how to install it.
  *
  * <pre>
- * bench/compare [--quick] [--only toy,tape,mlp] [--python PYTHON] [--scripts DIR]
+ * bench/compare [--quick] [--only toy,tape,mlp,train] [--python PYTHON] [--scripts DIR]
  * </pre>
  */
 public final class Compare {
     private static final String INSTALL_TORCH = "apt-get install python3-torch";
+    private static final List<String> WORKLOADS = List.of("toy", "tape", "mlp", "train");
 
     private final boolean quick;
     private final List<String> only;
@@ -69,7 +70,7 @@ public final class Compare {
     /** Entry point of {@code bench/compare}; exit code 2 on bad arguments. */
     public static void main(String[] args) throws Exception {
         boolean quick = false;
-        List<String> only = List.of("toy", "tape", "mlp");
+        List<String> only = WORKLOADS;
         Path scripts = Paths.get("bench");
         String pythonArg = null;
         for (int i = 0; i < args.length; i++) {
@@ -79,7 +80,7 @@ public final class Compare {
                 case "--scripts" -> scripts = Paths.get(value(args, ++i));
                 case "--python" -> pythonArg = value(args, ++i);
                 case "-h", "--help" -> {
-                    System.out.println("usage: bench/compare [--quick] [--only toy,tape,mlp] [--python PYTHON] [--scripts DIR]");
+                    System.out.println("usage: bench/compare [--quick] [--only toy,tape,mlp,train] [--python PYTHON] [--scripts DIR]");
                     System.out.println("  Runs the Java benchmarks (JMH) and the PyTorch scripts side by side; prints one table.");
                     System.out.println("  --quick  short runs (a smoke test: noisier figures)");
                     return;
@@ -88,8 +89,8 @@ public final class Compare {
             }
         }
         for (String w : only) {
-            if (!List.of("toy", "tape", "mlp").contains(w)) {
-                bad("unknown workload '" + w + "' in --only (toy, tape, mlp)");
+            if (!WORKLOADS.contains(w)) {
+                bad("unknown workload '" + w + "' in --only (" + String.join(", ", WORKLOADS) + ")");
             }
         }
         Path log = scripts.resolve("target").resolve("compare");
@@ -130,6 +131,9 @@ public final class Compare {
         }
         if (only.contains("mlp")) {
             mlpRows();
+        }
+        if (only.contains("train")) {
+            trainRows();
         }
         printHeader(started, loadBefore, loadAverage());
         printTable();
@@ -282,6 +286,84 @@ public final class Compare {
         blasNote();
     }
 
+    // ---------------------------------------------------------------- backprop train
+
+    /**
+     * THE TRAIN ROWS: {@link TrainStepBenchmark} ({@code NetworkFit.fit}, what {@code backprop
+     * train} runs: Adam, summed squared error, batches of 256 from 2,048 examples) against
+     * {@code bench/torch_train.py}, the same run in PyTorch. First row: one steady-state step;
+     * second: a whole 16-step run per step, its start and end included. The peer runs first and
+     * last around our JMH run, and its two figures are averaged, so both sides see the same stretch
+     * of machine time.
+     */
+    private void trainRows() throws IOException, InterruptedException, RunnerException {
+        Path script = scripts.resolve("torch_train.py");
+        boolean peer = python.isPresent() && Files.exists(script);
+        List<String> cmd = peer ? List.of(python.get(), script.toString(),
+                "--threads", String.valueOf(Runtime.getRuntime().availableProcessors()),
+                "--steps", String.valueOf(TrainStepBenchmark.RUN), "--warmup", quick ? "2" : "5",
+                "--reps", quick ? "2" : "4", "--check", String.valueOf(CHECKED_STEPS)) : List.of();
+        if (peer) {
+            progress("PyTorch: train's run (Adam, summed squared error, batch 256 of 2048), before ours");
+        }
+        Optional<Map<String, Object>> before = peer ? runJson(cmd) : Optional.empty();
+        progress("JMH: train's run (one step of a run in progress; a whole 16-step run)");
+        Map<String, Result<?>> java = jmh(TrainStepBenchmark.class, false, false);
+        if (peer) {
+            progress("PyTorch: train's run again, after ours");
+        }
+        Optional<Map<String, Object>> after = peer ? runJson(cmd) : Optional.empty();
+        String peerName = before.or(() -> after).map(t -> "PyTorch " + t.get("torch") + ", "
+                + t.get("threads").toString().replace(".0", "") + " thr, Adam")
+                .orElse(Files.exists(script) ? "PyTorch" : "PyTorch (no bench/torch_train.py)");
+        rows.add(row("train 784-1024-1024-10 Adam step, Σ sq. err, ms", millis(java, "step"), millisErr(java, "step"),
+                peerName, mean(number(before, "ms_per_step"), number(after, "ms_per_step")), 1.0, "≤ 1"));
+        rows.add(row("train whole 16-step run, per step, ms", millis(java, "run"), millisErr(java, "run"),
+                peerName, mean(number(before, "ms_per_step_whole_run"), number(after, "ms_per_step_whole_run")),
+                Double.NaN, "(start, end)"));
+        notes.add(String.format(Locale.ROOT, "train: PyTorch's steady-state step %s ms before ours and %s ms after "
+                + "(fastest runs %s and %s); the row shows their mean.",
+                fmt(number(before, "ms_per_step").orElse(Double.NaN)), fmt(number(after, "ms_per_step").orElse(Double.NaN)),
+                fmt(number(before, "ms_min").orElse(Double.NaN)), fmt(number(after, "ms_min").orElse(Double.NaN))));
+        before.or(() -> after).ifPresent(this::checkTrainAgreement);
+    }
+
+    /** Steps of the run that both sides must agree on, loss by loss. */
+    private static final int CHECKED_STEPS = 4;
+
+    /** Both sides train the same network on the same batches: their losses must agree, or the race is unfair. */
+    private void checkTrainAgreement(Map<String, Object> torch) {
+        if (!(torch.get("losses") instanceof List<?> theirs) || theirs.size() != CHECKED_STEPS) {
+            notes.add("train: the peer reported no losses to check.");
+            return;
+        }
+        double[] ours = TrainStepBenchmark.losses(CHECKED_STEPS);
+        double worst = 0;
+        for (int i = 0; i < CHECKED_STEPS; i++) {
+            worst = Math.max(worst, rel(ours[i], ((Number) theirs.get(i)).doubleValue()));
+        }
+        notes.add(String.format(Locale.ROOT, "Check: train's first %d batch losses equal PyTorch's on the same "
+                + "network, data and batches to %.1e relative (ours: %s).", CHECKED_STEPS, worst,
+                java.util.Arrays.toString(ours)));
+    }
+
+    private static OptionalDouble millis(Map<String, Result<?>> java, String name) {
+        Result<?> r = java.get(name);
+        return r == null ? OptionalDouble.empty() : OptionalDouble.of(toMillis(r.getScore(), r.getScoreUnit()));
+    }
+
+    private static String millisErr(Map<String, Result<?>> java, String name) {
+        Result<?> r = java.get(name);
+        return r == null || Double.isNaN(r.getScoreError()) ? "" : fmt(toMillis(r.getScoreError(), r.getScoreUnit()));
+    }
+
+    private static OptionalDouble mean(OptionalDouble a, OptionalDouble b) {
+        if (a.isPresent() && b.isPresent()) {
+            return OptionalDouble.of((a.getAsDouble() + b.getAsDouble()) / 2);
+        }
+        return a.isPresent() ? a : b;
+    }
+
     /** PyTorch's matmul is only a fair peer with Debian's threaded OpenBLAS behind libblas.so.3. */
     private void blasNote() {
         for (String dir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib")) {
@@ -366,7 +448,12 @@ public final class Compare {
 
     /** Runs a command that prints one JSON object on its last line of stdout; empty on failure. */
     private Optional<Map<String, Object>> runJson(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        // OpenBLAS chooses its kernels and blocking from the CPU it finds; an override left in the
+        // caller's environment would make PyTorch's matmul a different (usually slower) peer.
+        b.environment().remove("OPENBLAS_CORETYPE");
+        b.environment().remove("OPENBLAS_L2_SIZE");
+        Process p = b.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0 || out.isEmpty()) {
             notes.add("FAILED: " + String.join(" ", cmd) + " (exit " + (p.isAlive() ? "timeout" : p.exitValue()) + ")");
