@@ -64,11 +64,15 @@ final class Loop {
                 System.arraycopy(lastGood, 0, params, 0, params.length);
                 break;
             }
-            System.arraycopy(before, 0, lastGood, 0, params.length);
+            // The step saw a finite loss at `before`, which becomes lastGood; the old lastGood's array
+            // is the next step's `before` (swapped, not copied: a network has millions of parameters).
+            double[] spare = lastGood;
+            lastGood = before;
+            before = spare;
             if (!allFinite(params)) {
                 // The loss was finite here but the update was not (an infinite gradient): keep where we were.
                 stop = new StopReason.Diverged(step);
-                System.arraycopy(before, 0, params, 0, params.length);
+                System.arraycopy(lastGood, 0, params, 0, params.length);
                 break;
             }
         }
