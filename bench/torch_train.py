@@ -17,13 +17,15 @@ A step is: gather the batch, forward, loss, zero_grad, backward, optimizer.step(
 Timing, --reps times: a run's --steps steps after --warmup untimed ones (the steady state: its
 mean time per step), then a whole run of --steps steps as `train` makes it (set-up, the loss over
 all the data before and after, the steps) divided by --steps. The medians are reported, and the
-fastest steady-state figure.
+fastest steady-state figure. With --serve, one run takes steps when told on stdin (a line "K":
+K steps, answered with a JSON line of their mean time), so that a caller can alternate with it.
 Prints one JSON line. Run with /usr/bin/python3 (Debian's python3-torch), OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE unset.
 """
 import argparse
 import json
 import statistics
+import sys
 import time
 
 import numpy as np
@@ -56,6 +58,7 @@ def main():
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--foreach", action="store_true", help="Adam's multi-tensor implementation")
     ap.add_argument("--check", type=int, default=4, help="report the losses of this many first steps")
+    ap.add_argument("--serve", action="store_true", help="take steps when told on stdin (round-robin)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -93,8 +96,8 @@ def main():
             self.pos += BATCH
             return idx
 
-    def run(steps, whole=False, losses=None, timed=None):
-        """A run as `train` makes it; with `timed`, also times `timed` more steps after `steps`."""
+    def start():
+        """A new run as `train` makes it: returns its step function and the loss over all the data."""
         ws, bs, opt = fresh()
         batches = Batches()
 
@@ -108,22 +111,44 @@ def main():
             opt.step()
             return loss.item()
 
-        if whole:
+        def whole_loss():
             with torch.no_grad():
-                ((forward(ws, bs, x_all) - y_all) ** 2).sum().item()
+                return ((forward(ws, bs, x_all) - y_all) ** 2).sum().item()
+
+        return step, whole_loss
+
+    def run(steps, whole=False, losses=None, timed=None):
+        """A run of `steps` steps; with `timed`, also times `timed` more steps after them."""
+        step, whole_loss = start()
+        if whole:
+            whole_loss()
         for _ in range(steps):
             value = step()
             if losses is not None:
                 losses.append(value)
         if whole:
-            with torch.no_grad():
-                ((forward(ws, bs, x_all) - y_all) ** 2).sum().item()
+            whole_loss()
         if timed:
             t0 = time.perf_counter()
             for _ in range(timed):
                 step()
             return (time.perf_counter() - t0) / timed
         return None
+
+    if args.serve:
+        # Round-robin with a caller: after the warm-up, each line "K" on stdin takes K more steps of
+        # one run and answers with their mean time; end of input ends the run.
+        step, _ = start()
+        for _ in range(args.warmup):
+            step()
+        print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+        for line in sys.stdin:
+            k = int(line)
+            t0 = time.perf_counter()
+            for _ in range(k):
+                step()
+            print(json.dumps({"ms_per_step": (time.perf_counter() - t0) / k * 1e3}), flush=True)
+        return
 
     losses = []
     run(args.check, losses=losses)

@@ -362,6 +362,113 @@ public final class Compare {
                     + "; the rows show the mean of the faster policy.");
         }
         first.or(() -> second).ifPresent(this::checkTrainAgreement);
+        if (peer) {
+            trainRoundRobin(cmd);
+        }
+    }
+
+    /**
+     * The cross-check of the train rows, robust to a machine whose load changes by the minute: our
+     * run (in this JVM, {@link TrainStepBenchmark.Running}) and two PyTorch runs (bench/torch_train.py
+     * --serve, default and passive OpenMP waiting) take {@value #RR_STEPS} steps each in turn, in a
+     * rotating order, round after round; the medians of the per-round times and ratios are reported.
+     */
+    private void trainRoundRobin(List<String> peerCmd) throws IOException, InterruptedException {
+        int rounds = quick ? 6 : 20;
+        progress("round-robin: train's step, ours and PyTorch (both wait policies) in turn, " + rounds + " rounds");
+        List<String> cmd = new ArrayList<>(peerCmd.subList(0, 2));
+        cmd.addAll(List.of("--serve", "--threads", String.valueOf(Runtime.getRuntime().availableProcessors()), "--warmup", "3"));
+        String[] names = {"ours", "PyTorch default", "PyTorch passive"};
+        List<Process> procs = new ArrayList<>();
+        List<java.io.BufferedReader> from = new ArrayList<>();
+        List<java.io.PrintStream> to = new ArrayList<>();
+        TrainStepBenchmark.Running ours = new TrainStepBenchmark.Running();
+        double[][] ms = new double[3][rounds];
+        try {
+            for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("OMP_WAIT_POLICY", "PASSIVE"))) {
+                ProcessBuilder b = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+                b.environment().remove("OPENBLAS_CORETYPE");
+                b.environment().remove("OPENBLAS_L2_SIZE");
+                b.environment().remove("OMP_WAIT_POLICY");
+                b.environment().putAll(env);
+                Process p = b.start();
+                procs.add(p);
+                from.add(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+                to.add(new java.io.PrintStream(p.getOutputStream(), true, StandardCharsets.UTF_8));
+            }
+            for (java.io.BufferedReader r : from) {
+                if (r.readLine() == null) {
+                    throw new IOException("the peer ended before it was ready");
+                }
+            }
+            ours.setUp();
+            for (int i = 0; i < 3 * RR_STEPS; i++) {
+                ours.step(); // JIT warm-up
+            }
+            for (int round = -2; round < rounds; round++) { // two rounds of warm-up for all
+                for (int c = 0; c < 3; c++) {
+                    int who = Math.floorMod(c + round, 3);
+                    double t;
+                    if (who == 0) {
+                        long t0 = System.nanoTime();
+                        for (int i = 0; i < RR_STEPS; i++) {
+                            ours.step();
+                        }
+                        t = (System.nanoTime() - t0) / 1e6 / RR_STEPS;
+                    } else {
+                        to.get(who - 1).println(RR_STEPS);
+                        String line = from.get(who - 1).readLine();
+                        if (line == null) {
+                            throw new IOException(names[who] + " ended early");
+                        }
+                        t = ((Number) FlatJson.parse(line).get("ms_per_step")).doubleValue();
+                    }
+                    if (round >= 0) {
+                        ms[who][round] = t;
+                    }
+                }
+            }
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            notes.add("FAILED: train round-robin: " + e.getMessage());
+            return;
+        } finally {
+            to.forEach(java.io.PrintStream::close);
+            for (Process p : procs) {
+                if (!p.waitFor(1, TimeUnit.MINUTES)) {
+                    p.destroy();
+                }
+            }
+            ours.tearDown();
+        }
+        double[] vsDefault = new double[rounds];
+        double[] vsPassive = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            vsDefault[r] = ms[0][r] / ms[1][r];
+            vsPassive[r] = ms[0][r] / ms[2][r];
+        }
+        rows.add(row("train step, round-robin, median of " + rounds + " rounds, ms", OptionalDouble.of(median(ms[0])), "",
+                "PyTorch, OMP passive, in turn", OptionalDouble.of(median(ms[2])), 1.0, "≤ 1"));
+        rows.add(row("train step, round-robin, median of " + rounds + " rounds, ms", OptionalDouble.of(median(ms[0])), "",
+                "PyTorch, OMP default, in turn", OptionalDouble.of(median(ms[1])), 1.0, "≤ 1"));
+        notes.add(String.format(Locale.ROOT, "train round-robin (%d rounds of %d steps each, one run per contender): "
+                + "median of the per-round ratios ours/PyTorch %s against passive OpenMP waiting (quartiles %s–%s), %s "
+                + "against the default (quartiles %s–%s); fastest rounds, ms/step: ours %s, passive %s, default %s.",
+                rounds, RR_STEPS, fmt(median(vsPassive)), fmt(quantile(vsPassive, 0.25)), fmt(quantile(vsPassive, 0.75)),
+                fmt(median(vsDefault)), fmt(quantile(vsDefault, 0.25)), fmt(quantile(vsDefault, 0.75)),
+                fmt(quantile(ms[0], 0)), fmt(quantile(ms[2], 0)), fmt(quantile(ms[1], 0))));
+    }
+
+    /** Steps each contender takes per round of the train round-robin. */
+    private static final int RR_STEPS = 4;
+
+    private static double median(double[] v) {
+        return quantile(v, 0.5);
+    }
+
+    private static double quantile(double[] v, double q) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s[(int) Math.round(q * (s.length - 1))];
     }
 
     /** Steps of the run that both sides must agree on, loss by loss. */

@@ -101,6 +101,9 @@ public class TrainStepBenchmark {
         /** Ends the run. */
         @TearDown(Level.Trial)
         public void tearDown() throws InterruptedException {
+            if (runner == null) {
+                return;
+            }
             stop.set(true);
             go.release();
             runner.join();
