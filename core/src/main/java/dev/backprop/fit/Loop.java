@@ -27,7 +27,8 @@ final class Loop {
         double initialLoss = problem.loss(null, params, null);
         // lastGood: the latest parameters at which a step saw a finite loss (the start until then).
         double[] lastGood = params.clone();
-        double[] before = new double[params.length];
+        // before: the parameters the current step starts from, a copy kept in case it goes wrong.
+        double[] before = params.clone();
         // Grown as the run goes: a schedule of 10^9 steps that is stopped early must not allocate 8 GB up front.
         double[] losses = new double[Math.min(total, 1024)];
         int taken = 0;
@@ -52,7 +53,6 @@ final class Loop {
             }
             int[] r = rows;
             double scale = rows == null ? 1.0 : (double) n / rows.length;
-            System.arraycopy(params, 0, before, 0, params.length);
             double loss = optimizer.step(params, (p, g) -> problem.loss(r, p, g)) * scale;
             if (taken == losses.length) {
                 losses = Arrays.copyOf(losses, (int) Math.min((long) losses.length * 2, total));
@@ -65,11 +65,12 @@ final class Loop {
                 break;
             }
             // The step saw a finite loss at `before`, which becomes lastGood; the old lastGood's array
-            // is the next step's `before` (swapped, not copied: a network has millions of parameters).
+            // becomes the next step's `before`, filled in the same pass that checks the update (a
+            // network has millions of parameters: one pass over them instead of three).
             double[] spare = lastGood;
             lastGood = before;
             before = spare;
-            if (!allFinite(params)) {
+            if (!copyIfFinite(params, before)) {
                 // The loss was finite here but the update was not (an infinite gradient): keep where we were.
                 stop = new StopReason.Diverged(step);
                 System.arraycopy(lastGood, 0, params, 0, params.length);
@@ -86,12 +87,14 @@ final class Loop {
         return new FitResult(names, params, initialLoss, loss, Arrays.copyOf(losses, taken), taken, stop);
     }
 
-    static boolean allFinite(double[] a) {
-        for (double v : a) {
-            if (!Double.isFinite(v)) {
-                return false;
-            }
+    /** Copies {@code from} into {@code to}; whether every number was finite. */
+    static boolean copyIfFinite(double[] from, double[] to) {
+        boolean finite = true;
+        for (int i = 0; i < from.length; i++) {
+            double v = from[i];
+            to[i] = v;
+            finite &= Double.isFinite(v);
         }
-        return true;
+        return finite;
     }
 }

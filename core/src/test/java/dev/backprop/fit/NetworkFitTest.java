@@ -100,4 +100,45 @@ class NetworkFitTest {
         assertThat(shorter.completed()).isTrue();
         assertThat(diverged.params()).containsExactly(shorter.params());
     }
+
+    /** Gradient descent whose update at step {@code badStep} puts an infinity into the parameters. */
+    static Optimizer breaksAt(int badStep) {
+        return new Optimizer() {
+            private int t;
+
+            @Override
+            public double step(double[] params, dev.backprop.optim.Objective objective) {
+                double[] g = new double[params.length];
+                double loss = objective.evaluate(params, g);
+                for (int i = 0; i < params.length; i++) {
+                    params[i] -= 0.01 * g[i];
+                }
+                if (++t == badStep) {
+                    params[params.length / 2] = Double.POSITIVE_INFINITY;
+                }
+                return loss;
+            }
+
+            @Override
+            public void reset() {
+                t = 0;
+            }
+        };
+    }
+
+    @Test
+    void aNonFiniteUpdateKeepsTheParametersItStartedFrom() {
+        RandomState r = new RandomState(5);
+        double[] x = normals(r, IN * N);
+        double[] y = normals(r, OUT * N);
+        Network init = Init.he(new RandomState(0), IN, 8, 2, OUT);
+        NetworkFit fit = NetworkFit.of(Tensor.of(x, IN, N), Tensor.of(y, OUT, N));
+        FitResult broken = fit.fit(init, breaksAt(5), Schedule.steps(9).withBatch(16)).result();
+        assertThat(broken.stop()).isEqualTo(new StopReason.Diverged(5));
+        assertThat(broken.losses()).hasSize(5);
+        assertThat(Arrays.stream(broken.losses()).allMatch(Double::isFinite)).isTrue();
+        FitResult four = fit.fit(init, breaksAt(0), Schedule.steps(4).withBatch(16)).result();
+        assertThat(broken.params()).containsExactly(four.params());
+        assertThat(broken.loss()).isEqualTo(four.loss());
+    }
 }
