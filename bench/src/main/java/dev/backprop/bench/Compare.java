@@ -39,11 +39,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * cannot be imported the Java side still runs and the table says how to install it.
  *
  * <pre>
- * bench/compare [--quick] [--only toy,tape,mlp] [--python PYTHON] [--scripts DIR]
+ * bench/compare [--quick] [--only toy,tape,mlp,train] [--python PYTHON] [--scripts DIR]
  * </pre>
  */
 public final class Compare {
     private static final String INSTALL_TORCH = "apt-get install python3-torch";
+    private static final List<String> WORKLOADS = List.of("toy", "tape", "mlp", "train");
 
     private final boolean quick;
     private final List<String> only;
@@ -69,7 +70,7 @@ public final class Compare {
     /** Entry point of {@code bench/compare}; exit code 2 on bad arguments. */
     public static void main(String[] args) throws Exception {
         boolean quick = false;
-        List<String> only = List.of("toy", "tape", "mlp");
+        List<String> only = WORKLOADS;
         Path scripts = Paths.get("bench");
         String pythonArg = null;
         for (int i = 0; i < args.length; i++) {
@@ -79,7 +80,7 @@ public final class Compare {
                 case "--scripts" -> scripts = Paths.get(value(args, ++i));
                 case "--python" -> pythonArg = value(args, ++i);
                 case "-h", "--help" -> {
-                    System.out.println("usage: bench/compare [--quick] [--only toy,tape,mlp] [--python PYTHON] [--scripts DIR]");
+                    System.out.println("usage: bench/compare [--quick] [--only toy,tape,mlp,train] [--python PYTHON] [--scripts DIR]");
                     System.out.println("  Runs the Java benchmarks (JMH) and the PyTorch scripts side by side; prints one table.");
                     System.out.println("  --quick  short runs (a smoke test: noisier figures)");
                     return;
@@ -88,8 +89,8 @@ public final class Compare {
             }
         }
         for (String w : only) {
-            if (!List.of("toy", "tape", "mlp").contains(w)) {
-                bad("unknown workload '" + w + "' in --only (toy, tape, mlp)");
+            if (!WORKLOADS.contains(w)) {
+                bad("unknown workload '" + w + "' in --only (" + String.join(", ", WORKLOADS) + ")");
             }
         }
         Path log = scripts.resolve("target").resolve("compare");
@@ -130,6 +131,9 @@ public final class Compare {
         }
         if (only.contains("mlp")) {
             mlpRows();
+        }
+        if (only.contains("train")) {
+            trainRows();
         }
         printHeader(started, loadBefore, loadAverage());
         printTable();
@@ -282,6 +286,227 @@ public final class Compare {
         blasNote();
     }
 
+    // ---------------------------------------------------------------- backprop train
+
+    /**
+     * THE TRAIN ROWS: {@link TrainStepBenchmark} ({@code NetworkFit.fit}, what {@code backprop
+     * train} runs: Adam, summed squared error, batches of 256 from 2,048 examples) against
+     * {@code bench/torch_train.py}, the same run in PyTorch. First row: one steady-state step;
+     * second: a whole 16-step run per step, its start and end included.
+     *
+     * <p>The peer runs before and after our JMH run (the row shows the mean, so both sides see the
+     * same stretch of machine time), each time twice: with OpenMP's default wait policy and with
+     * {@code OMP_WAIT_POLICY=PASSIVE}. On a shared machine the default (threads spin at every
+     * barrier) makes each of Adam's dozens of small parallel regions wait for a descheduled thread,
+     * and PyTorch's step takes 2–3× longer; passive threads sleep instead. The row's peer is
+     * whichever of the two was faster in this run, the stronger comparison either way.
+     */
+    private void trainRows() throws IOException, InterruptedException, RunnerException {
+        Path script = scripts.resolve("torch_train.py");
+        boolean peer = python.isPresent() && Files.exists(script);
+        List<String> cmd = peer ? List.of(python.get(), script.toString(),
+                "--threads", String.valueOf(Runtime.getRuntime().availableProcessors()),
+                "--steps", String.valueOf(TrainStepBenchmark.RUN), "--warmup", quick ? "2" : "5",
+                "--reps", quick ? "2" : "4", "--check", String.valueOf(CHECKED_STEPS)) : List.of();
+        List<String> policies = List.of("default", "PASSIVE");
+        Map<String, List<Optional<Map<String, Object>>>> torch = new LinkedHashMap<>();
+        for (String policy : policies) {
+            torch.put(policy, new ArrayList<>());
+        }
+        Map<String, Result<?>> java = Map.of();
+        for (int round = 0; round < 2; round++) {
+            if (round == 1) {
+                progress("JMH: train's run (one step of a run in progress; a whole 16-step run)");
+                java = jmh(TrainStepBenchmark.class, false, false);
+            }
+            for (String policy : policies) {
+                if (peer) {
+                    progress("PyTorch: train's run (Adam, summed squared error, batch 256 of 2048), OpenMP wait policy "
+                            + policy + (round == 0 ? ", before ours" : ", after ours"));
+                    torch.get(policy).add(runJson(cmd, policy.equals("default") ? Map.of() : Map.of("OMP_WAIT_POLICY", policy)));
+                }
+            }
+        }
+        String best = null;
+        OptionalDouble bestStep = OptionalDouble.empty();
+        List<String> seen = new ArrayList<>();
+        for (String policy : policies) {
+            List<Optional<Map<String, Object>>> runs = torch.get(policy);
+            OptionalDouble step = runs.size() < 2 ? OptionalDouble.empty()
+                    : mean(number(runs.get(0), "ms_per_step"), number(runs.get(1), "ms_per_step"));
+            if (step.isPresent() && (bestStep.isEmpty() || step.getAsDouble() < bestStep.getAsDouble())) {
+                best = policy;
+                bestStep = step;
+            }
+            if (runs.size() == 2) {
+                seen.add(String.format(Locale.ROOT, "%s %s before and %s after (fastest %s, %s)", policy,
+                        fmt(number(runs.get(0), "ms_per_step").orElse(Double.NaN)),
+                        fmt(number(runs.get(1), "ms_per_step").orElse(Double.NaN)),
+                        fmt(number(runs.get(0), "ms_min").orElse(Double.NaN)),
+                        fmt(number(runs.get(1), "ms_min").orElse(Double.NaN))));
+            }
+        }
+        Optional<Map<String, Object>> first = best == null ? Optional.empty() : torch.get(best).get(0);
+        Optional<Map<String, Object>> second = best == null ? Optional.empty() : torch.get(best).get(1);
+        String chosen = best;
+        String peerName = first.or(() -> second).map(t -> "PyTorch " + t.get("torch") + ", "
+                + t.get("threads").toString().replace(".0", "") + " thr, Adam, OMP " + chosen.toLowerCase(Locale.ROOT))
+                .orElse(Files.exists(script) ? "PyTorch" : "PyTorch (no bench/torch_train.py)");
+        rows.add(row("train 784-1024-1024-10 Adam step, Σ sq. err, ms", millis(java, "step"), millisErr(java, "step"),
+                peerName, bestStep, 1.0, "≤ 1"));
+        rows.add(row("train whole 16-step run, per step, ms", millis(java, "run"), millisErr(java, "run"),
+                peerName, mean(number(first, "ms_per_step_whole_run"), number(second, "ms_per_step_whole_run")),
+                Double.NaN, "(start, end)"));
+        if (!seen.isEmpty()) {
+            notes.add("train: PyTorch's steady-state step in ms by OpenMP wait policy, " + String.join("; ", seen)
+                    + "; the rows show the mean of the faster policy.");
+        }
+        first.or(() -> second).ifPresent(this::checkTrainAgreement);
+        if (peer) {
+            trainRoundRobin(cmd);
+        }
+    }
+
+    /**
+     * The cross-check of the train rows, robust to a machine whose load changes by the minute: our
+     * run (in this JVM, {@link TrainStepBenchmark.Running}) and two PyTorch runs (bench/torch_train.py
+     * --serve, default and passive OpenMP waiting) take {@value #RR_STEPS} steps each in turn, in a
+     * rotating order, round after round; the medians of the per-round times and ratios are reported.
+     */
+    private void trainRoundRobin(List<String> peerCmd) throws IOException, InterruptedException {
+        int rounds = quick ? 6 : 20;
+        progress("round-robin: train's step, ours and PyTorch (both wait policies) in turn, " + rounds + " rounds");
+        List<String> cmd = new ArrayList<>(peerCmd.subList(0, 2));
+        cmd.addAll(List.of("--serve", "--threads", String.valueOf(Runtime.getRuntime().availableProcessors()), "--warmup", "3"));
+        String[] names = {"ours", "PyTorch default", "PyTorch passive"};
+        List<Process> procs = new ArrayList<>();
+        List<java.io.BufferedReader> from = new ArrayList<>();
+        List<java.io.PrintStream> to = new ArrayList<>();
+        TrainStepBenchmark.Running ours = new TrainStepBenchmark.Running();
+        double[][] ms = new double[3][rounds];
+        try {
+            for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("OMP_WAIT_POLICY", "PASSIVE"))) {
+                ProcessBuilder b = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+                b.environment().remove("OPENBLAS_CORETYPE");
+                b.environment().remove("OPENBLAS_L2_SIZE");
+                b.environment().remove("OMP_WAIT_POLICY");
+                b.environment().putAll(env);
+                Process p = b.start();
+                procs.add(p);
+                from.add(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+                to.add(new java.io.PrintStream(p.getOutputStream(), true, StandardCharsets.UTF_8));
+            }
+            for (java.io.BufferedReader r : from) {
+                if (r.readLine() == null) {
+                    throw new IOException("the peer ended before it was ready");
+                }
+            }
+            ours.setUp();
+            for (int i = 0; i < 3 * RR_STEPS; i++) {
+                ours.step(); // JIT warm-up
+            }
+            for (int round = -2; round < rounds; round++) { // two rounds of warm-up for all
+                for (int c = 0; c < 3; c++) {
+                    int who = Math.floorMod(c + round, 3);
+                    double t;
+                    if (who == 0) {
+                        long t0 = System.nanoTime();
+                        for (int i = 0; i < RR_STEPS; i++) {
+                            ours.step();
+                        }
+                        t = (System.nanoTime() - t0) / 1e6 / RR_STEPS;
+                    } else {
+                        to.get(who - 1).println(RR_STEPS);
+                        String line = from.get(who - 1).readLine();
+                        if (line == null) {
+                            throw new IOException(names[who] + " ended early");
+                        }
+                        t = ((Number) FlatJson.parse(line).get("ms_per_step")).doubleValue();
+                    }
+                    if (round >= 0) {
+                        ms[who][round] = t;
+                    }
+                }
+            }
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            notes.add("FAILED: train round-robin: " + e.getMessage());
+            return;
+        } finally {
+            to.forEach(java.io.PrintStream::close);
+            for (Process p : procs) {
+                if (!p.waitFor(1, TimeUnit.MINUTES)) {
+                    p.destroy();
+                }
+            }
+            ours.tearDown();
+        }
+        double[] vsDefault = new double[rounds];
+        double[] vsPassive = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            vsDefault[r] = ms[0][r] / ms[1][r];
+            vsPassive[r] = ms[0][r] / ms[2][r];
+        }
+        rows.add(row("train step, round-robin, median of " + rounds + " rounds, ms", OptionalDouble.of(median(ms[0])), "",
+                "PyTorch, OMP passive, in turn", OptionalDouble.of(median(ms[2])), 1.0, "≤ 1"));
+        rows.add(row("train step, round-robin, median of " + rounds + " rounds, ms", OptionalDouble.of(median(ms[0])), "",
+                "PyTorch, OMP default, in turn", OptionalDouble.of(median(ms[1])), 1.0, "≤ 1"));
+        notes.add(String.format(Locale.ROOT, "train round-robin (%d rounds of %d steps each, one run per contender): "
+                + "median of the per-round ratios ours/PyTorch %s against passive OpenMP waiting (quartiles %s–%s), %s "
+                + "against the default (quartiles %s–%s); fastest rounds, ms/step: ours %s, passive %s, default %s.",
+                rounds, RR_STEPS, fmt(median(vsPassive)), fmt(quantile(vsPassive, 0.25)), fmt(quantile(vsPassive, 0.75)),
+                fmt(median(vsDefault)), fmt(quantile(vsDefault, 0.25)), fmt(quantile(vsDefault, 0.75)),
+                fmt(quantile(ms[0], 0)), fmt(quantile(ms[2], 0)), fmt(quantile(ms[1], 0))));
+    }
+
+    /** Steps each contender takes per round of the train round-robin. */
+    private static final int RR_STEPS = 4;
+
+    private static double median(double[] v) {
+        return quantile(v, 0.5);
+    }
+
+    private static double quantile(double[] v, double q) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s[(int) Math.round(q * (s.length - 1))];
+    }
+
+    /** Steps of the run that both sides must agree on, loss by loss. */
+    private static final int CHECKED_STEPS = 4;
+
+    /** Both sides train the same network on the same batches: their losses must agree, or the race is unfair. */
+    private void checkTrainAgreement(Map<String, Object> torch) {
+        if (!(torch.get("losses") instanceof List<?> theirs) || theirs.size() != CHECKED_STEPS) {
+            notes.add("train: the peer reported no losses to check.");
+            return;
+        }
+        double[] ours = TrainStepBenchmark.losses(CHECKED_STEPS);
+        double worst = 0;
+        for (int i = 0; i < CHECKED_STEPS; i++) {
+            worst = Math.max(worst, rel(ours[i], ((Number) theirs.get(i)).doubleValue()));
+        }
+        notes.add(String.format(Locale.ROOT, "Check: train's first %d batch losses equal PyTorch's on the same "
+                + "network, data and batches to %.1e relative (ours: %s).", CHECKED_STEPS, worst,
+                java.util.Arrays.toString(ours)));
+    }
+
+    private static OptionalDouble millis(Map<String, Result<?>> java, String name) {
+        Result<?> r = java.get(name);
+        return r == null ? OptionalDouble.empty() : OptionalDouble.of(toMillis(r.getScore(), r.getScoreUnit()));
+    }
+
+    private static String millisErr(Map<String, Result<?>> java, String name) {
+        Result<?> r = java.get(name);
+        return r == null || Double.isNaN(r.getScoreError()) ? "" : fmt(toMillis(r.getScoreError(), r.getScoreUnit()));
+    }
+
+    private static OptionalDouble mean(OptionalDouble a, OptionalDouble b) {
+        if (a.isPresent() && b.isPresent()) {
+            return OptionalDouble.of((a.getAsDouble() + b.getAsDouble()) / 2);
+        }
+        return a.isPresent() ? a : b;
+    }
+
     /** PyTorch's matmul is only a fair peer with Debian's threaded OpenBLAS behind libblas.so.3. */
     private void blasNote() {
         for (String dir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib")) {
@@ -366,7 +591,23 @@ public final class Compare {
 
     /** Runs a command that prints one JSON object on its last line of stdout; empty on failure. */
     private Optional<Map<String, Object>> runJson(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return runJson(cmd, Map.of());
+    }
+
+    /**
+     * The same with {@code env} added to the environment, from which OpenBLAS's and OpenMP's
+     * tuning variables are first removed: OpenBLAS chooses its kernels and blocking from the CPU it
+     * finds, and an override left in the caller's environment would make PyTorch a different
+     * (usually slower) peer.
+     */
+    private Optional<Map<String, Object>> runJson(List<String> cmd, Map<String, String> env)
+            throws IOException, InterruptedException {
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        b.environment().remove("OPENBLAS_CORETYPE");
+        b.environment().remove("OPENBLAS_L2_SIZE");
+        b.environment().remove("OMP_WAIT_POLICY");
+        b.environment().putAll(env);
+        Process p = b.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0 || out.isEmpty()) {
             notes.add("FAILED: " + String.join(" ", cmd) + " (exit " + (p.isAlive() ? "timeout" : p.exitValue()) + ")");

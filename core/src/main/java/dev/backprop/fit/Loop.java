@@ -27,7 +27,8 @@ final class Loop {
         double initialLoss = problem.loss(null, params, null);
         // lastGood: the latest parameters at which a step saw a finite loss (the start until then).
         double[] lastGood = params.clone();
-        double[] before = new double[params.length];
+        // before: the parameters the current step starts from, a copy kept in case it goes wrong.
+        double[] before = params.clone();
         // Bounded: a run of 10^9 steps must not keep 10^9 losses (LossHistory keeps what a plot needs).
         LossHistory losses = new LossHistory();
         int taken = 0;
@@ -52,7 +53,6 @@ final class Loop {
             }
             int[] r = rows;
             double scale = rows == null ? 1.0 : (double) n / rows.length;
-            System.arraycopy(params, 0, before, 0, params.length);
             double loss = optimizer.step(params, (p, g) -> problem.loss(r, p, g)) * scale;
             losses.add(step, loss);
             taken++;
@@ -62,11 +62,16 @@ final class Loop {
                 System.arraycopy(lastGood, 0, params, 0, params.length);
                 break;
             }
-            System.arraycopy(before, 0, lastGood, 0, params.length);
-            if (!allFinite(params)) {
+            // The step saw a finite loss at `before`, which becomes lastGood; the old lastGood's array
+            // becomes the next step's `before`, filled in the same pass that checks the update (a
+            // network has millions of parameters: one pass over them instead of three).
+            double[] spare = lastGood;
+            lastGood = before;
+            before = spare;
+            if (!copyIfFinite(params, before)) {
                 // The loss was finite here but the update was not (an infinite gradient): keep where we were.
                 stop = new StopReason.Diverged(step);
-                System.arraycopy(before, 0, params, 0, params.length);
+                System.arraycopy(lastGood, 0, params, 0, params.length);
                 break;
             }
         }
@@ -81,12 +86,14 @@ final class Loop {
         return new FitResult(names, params, initialLoss, loss, curve.losses(), curve.steps(), taken, stop);
     }
 
-    static boolean allFinite(double[] a) {
-        for (double v : a) {
-            if (!Double.isFinite(v)) {
-                return false;
-            }
+    /** Copies {@code from} into {@code to}; whether every number was finite. */
+    static boolean copyIfFinite(double[] from, double[] to) {
+        boolean finite = true;
+        for (int i = 0; i < from.length; i++) {
+            double v = from[i];
+            to[i] = v;
+            finite &= Double.isFinite(v);
         }
-        return true;
+        return finite;
     }
 }
