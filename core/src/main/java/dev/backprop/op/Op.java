@@ -240,24 +240,24 @@ public enum Op {
         return false;
     }
 
-    /** The numerator of a {@link #quotient} rule. */
+    /** The numerator of a {@link #quotient} rule; for any other rule the local derivative itself (over 1). */
     public double numerator(int arg, double a, double b, double y) {
-        throw new UnsupportedOperationException(name() + " has no quotient rule");
+        return partial(arg, a, b, y);
     }
 
-    /** The denominator of a {@link #quotient} rule. */
+    /** The denominator of a {@link #quotient} rule; 1 for any other rule. */
     public double denominator(int arg, double a, double b, double y) {
-        throw new UnsupportedOperationException(name() + " has no quotient rule");
+        return 1;
     }
 
     /** {@link #numerator} as an expression. */
     public <E> E numerator(int arg, Algebra<E> s, E a, E b, E y) {
-        throw new UnsupportedOperationException(name() + " has no quotient rule");
+        return partial(arg, s, a, b, y);
     }
 
     /** {@link #denominator} as an expression. */
     public <E> E denominator(int arg, Algebra<E> s, E a, E b, E y) {
-        throw new UnsupportedOperationException(name() + " has no quotient rule");
+        return s.constant(1);
     }
 
     /**
