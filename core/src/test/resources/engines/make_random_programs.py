@@ -18,8 +18,10 @@ import random
 import torch
 
 INPUTS = ["x", "y", "z", "p", "q"]
-UNARY = ["neg", "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "step", "sign"]
-BINARY = ["+", "-", "*", "/", "pow", "max", "min"]
+UNARY = ["neg", "sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "step", "sign",
+         "atan", "asin", "acos", "sinh", "cosh", "log1p", "expm1", "softplus"]
+BINARY = ["+", "-", "*", "/", "pow", "max", "min", "atan2", "hypot", "logsumexp"]
+VARIADIC = ["max", "min", "logsumexp"]
 
 
 def T(v):
@@ -35,7 +37,16 @@ NAMESPACE = {
     # step's derivative is 0: a comparison carries no gradient in PyTorch either.
     "step": lambda a: (T(a) > 0).to(torch.float64), "sign": lambda a: torch.sign(T(a)),
     "pow": lambda a, b: torch.pow(T(a), T(b)),
-    "max": lambda a, b: torch.maximum(T(a), T(b)), "min": lambda a, b: torch.minimum(T(a), T(b)),
+    # Of two or more: amax and amin share a tie's gradient equally among the tied arguments.
+    "max": lambda *x: torch.amax(torch.stack([T(v) for v in x]), 0),
+    "min": lambda *x: torch.amin(torch.stack([T(v) for v in x]), 0),
+    "logsumexp": lambda *x: torch.logsumexp(torch.stack([T(v) for v in x]), 0),
+    "atan": lambda a: torch.atan(T(a)), "asin": lambda a: torch.asin(T(a)), "acos": lambda a: torch.acos(T(a)),
+    "sinh": lambda a: torch.sinh(T(a)), "cosh": lambda a: torch.cosh(T(a)),
+    "log1p": lambda a: torch.log1p(T(a)), "expm1": lambda a: torch.expm1(T(a)),
+    # log(1 + e^a) exactly (F.softplus returns a itself above 20).
+    "softplus": lambda a: torch.logaddexp(T(a), torch.zeros((), dtype=torch.float64)),
+    "atan2": lambda a, b: torch.atan2(T(a), T(b)), "hypot": lambda a, b: torch.hypot(T(a), T(b)),
 }
 
 
@@ -52,6 +63,8 @@ def expression(rnd, names, depth):
     op = rnd.choice(BINARY)
     a = expression(rnd, names, depth - 1)
     b = expression(rnd, names, depth - 1)
+    if op in VARIADIC and rnd.random() < 0.5:
+        return op + "(" + a + ", " + b + ", " + expression(rnd, names, depth - 1) + ")"
     return "(" + a + " " + op + " " + b + ")" if op in "+-*/" else op + "(" + a + ", " + b + ")"
 
 

@@ -23,7 +23,11 @@ class ReadmeFunctionsTest {
         List<String> binary = new ArrayList<>();
         for (Op op : Op.values()) {
             if (Op.ofFunctionName(op.symbol()) == op) {
-                (op.arity() == 1 ? unary : binary).add(op.arity() == 1 ? op.symbol() : op.symbol() + "(a,b)");
+                if (op.unary()) {
+                    unary.add(op.symbol());
+                } else {
+                    binary.add(op.symbol() + (op.accepts(3) ? "(a,b,…)" : "(a,b)"));
+                }
             }
         }
         assertThat(line).isEqualTo("- `" + String.join(" ", unary) + "`, and `" + String.join(" ", binary) + "`");

@@ -19,25 +19,72 @@ sealed interface Instr {
     /** One line for {@link BatchProgram}'s listing. */
     String listing();
 
-    /** {@code dst = op(a, b)} ({@code b} null for a unary primitive), values from {@link Op#apply}. */
-    record Apply(Op op, Ref dst, Ref a, Ref b) implements Instr {
+    /**
+     * {@code dst = op(args…)}, values from {@link Op}: one or two arguments through the kernel's
+     * loops ({@link #a()}, and {@link #b()} null for a unary primitive), more ({@code max(a, b, c)})
+     * by a plain loop over the points.
+     */
+    record Apply(Op op, Ref dst, List<Ref> args) implements Instr {
+        public Apply {
+            args = List.copyOf(args);
+        }
+
+        /** One or two arguments ({@code b} null for one). */
+        Apply(Op op, Ref dst, Ref a, Ref b) {
+            this(op, dst, b == null ? List.of(a) : List.of(a, b));
+        }
+
+        /** The first argument. */
+        Ref a() {
+            return args.get(0);
+        }
+
+        /** The second argument, or null. */
+        Ref b() {
+            return args.size() > 1 ? args.get(1) : null;
+        }
+
         public void run(Frame f) {
-            boolean binary = op.arity() == 2;
-            f.kernel.apply(op, dst.array(f), a.array(f), a.scalar(f),
-                    binary ? b.array(f) : null, binary ? b.scalar(f) : 0, f.m);
+            if (args.size() <= 2) {
+                Ref b = b();
+                f.kernel.apply(op, dst.array(f), a().array(f), a().scalar(f),
+                        b != null ? b.array(f) : null, b != null ? b.scalar(f) : 0, f.m);
+                return;
+            }
+            double[] y = dst.array(f);
+            double[] x = new double[args.size()];
+            for (int i = 0; i < f.m; i++) {
+                for (int k = 0; k < x.length; k++) {
+                    double[] arr = args.get(k).array(f);
+                    x[k] = arr == null ? args.get(k).scalar(f) : arr[i];
+                }
+                y[i] = op.value(x);
+            }
         }
 
         /** The same on uniforms, once per call. */
         void runUniform(double[] uni) {
-            uni[dst.index()] = op.apply(uni[a.index()], op.arity() == 2 ? uni[b.index()] : 0);
+            if (args.size() <= 2) {
+                uni[dst.index()] = op.apply(uni[a().index()], args.size() == 2 ? uni[b().index()] : 0);
+                return;
+            }
+            double[] x = new double[args.size()];
+            for (int k = 0; k < x.length; k++) {
+                x[k] = uni[args.get(k).index()];
+            }
+            uni[dst.index()] = op.value(x);
         }
 
         public List<Ref> reads() {
-            return op.arity() == 2 ? List.of(a, b) : List.of(a);
+            return args;
         }
 
         public String listing() {
-            return "apply " + op.name().toLowerCase() + " dst=" + dst + " a=" + a + (op.arity() == 2 ? " b=" + b : "");
+            StringBuilder sb = new StringBuilder("apply " + op.name().toLowerCase() + " dst=" + dst);
+            for (int k = 0; k < args.size(); k++) {
+                sb.append(' ').append(k < 2 ? (char) ('a' + k) + "=" : "arg" + k + "=").append(args.get(k));
+            }
+            return sb.toString();
         }
     }
 

@@ -97,10 +97,13 @@ final class Lowering implements Algebra<Ref> {
                 }
             } else {
                 Op op = program.op(i);
-                int a = program.argument(i, 0);
-                int b = op.arity() == 2 ? program.argument(i, 1) : -1;
-                dep[i] = dep[a] || (b >= 0 && dep[b]);
-                ref[i] = emit(op, ref[a], b >= 0 ? ref[b] : null, forward, false);
+                List<Ref> args = new ArrayList<>();
+                for (int k = 0; k < program.arity(i); k++) {
+                    int a = program.argument(i, k);
+                    dep[i] |= dep[a];
+                    args.add(ref[a]);
+                }
+                ref[i] = emit(op, args, forward, false);
             }
         }
         List<Integer> accumulatorNodes = sweep(program, ref, dep);
@@ -134,17 +137,19 @@ final class Lowering implements Algebra<Ref> {
                 continue;
             }
             Op op = program.op(i);
-            Ref ra = ref[program.argument(i, 0)];
-            Ref rb = op.arity() == 2 ? ref[program.argument(i, 1)] : null;
-            for (int k = 0; k < op.arity(); k++) {
+            List<Ref> x = new ArrayList<>();
+            for (int k = 0; k < program.arity(i); k++) {
+                x.add(ref[program.argument(i, k)]);
+            }
+            for (int k = 0; k < x.size(); k++) {
                 int arg = program.argument(i, k);
                 if (!dep[arg]) {
                     continue;
                 }
                 if (op.quotient(k)) {
                     // Numerator first, denominator last, as Op.vjp: (g·n)/d stays finite where n/d overflows.
-                    Ref num = op.numerator(k, this, ra, rb, ref[i]);
-                    Ref den = op.denominator(k, this, ra, rb, ref[i]);
+                    Ref num = op.numerator(k, this, x, ref[i]);
+                    Ref den = op.denominator(k, this, x, ref[i]);
                     Ref t = adj[i];
                     if (!isOne(num)) {
                         t = newSlot();
@@ -155,11 +160,11 @@ final class Lowering implements Algebra<Ref> {
                         adj[arg] = newSlot();
                         backward.add(new DivAdd(adj[arg], prev, t, den));
                     } else {
-                        backward.add(new DotDiv(acc.computeIfAbsent(arg, x -> acc.size()), t, den));
+                        backward.add(new DotDiv(acc.computeIfAbsent(arg, z -> acc.size()), t, den));
                     }
                     continue;
                 }
-                Ref e = op.partial(k, this, ra, rb, ref[i]);
+                Ref e = op.partial(k, this, x, ref[i]);
                 if (ref[arg].block()) {
                     // Adjoints are single-assignment: a contribution writes a new slot (old + g·e),
                     // so a first contribution that is just g or e (a factor 1) can share its slot.
@@ -172,7 +177,7 @@ final class Lowering implements Algebra<Ref> {
                         backward.add(new MulAdd(adj[arg], prev, adj[i], e));
                     }
                 } else {
-                    int slot = acc.computeIfAbsent(arg, x -> acc.size());
+                    int slot = acc.computeIfAbsent(arg, z -> acc.size());
                     backward.add(new Dot(slot, adj[i], e));
                 }
             }
@@ -186,9 +191,8 @@ final class Lowering implements Algebra<Ref> {
         reach[out] = true;
         for (int i = out; i >= 0; i--) {
             if (reach[i] && program.isOperation(i)) {
-                reach[program.argument(i, 0)] = true;
-                if (program.op(i).arity() == 2) {
-                    reach[program.argument(i, 1)] = true;
+                for (int k = 0; k < program.arity(i); k++) {
+                    reach[program.argument(i, k)] = true;
                 }
             }
         }
@@ -233,21 +237,28 @@ final class Lowering implements Algebra<Ref> {
     /** A derivative rule's operation: into the reverse sweep's code, simplified. */
     @Override
     public Ref apply(Op op, Ref a, Ref b) {
-        return emit(op, a, b, backward, true);
+        return emit(op, b == null || op.unary() ? List.of(a) : List.of(a, b), backward, true);
+    }
+
+    @Override
+    public Ref apply(Op op, List<Ref> args) {
+        return emit(op, args, backward, true);
     }
 
     /**
-     * {@code op(a, b)}: folded into a constant when its arguments are constants, a uniform
+     * {@code op(args…)}: folded into a constant when its arguments are constants, a uniform
      * instruction when they are uniforms, else a block instruction appended to {@code code}.
      * Simplifying (for derivative rules) drops exact identities only: {@code pow(a, 1) = a} and
      * {@code 1·x = x}; never {@code 0·x}, which is not 0 where x is infinite.
      */
-    private Ref emit(Op op, Ref a, Ref b, List<Instr> code, boolean simplify) {
-        boolean unary = op.arity() == 1;
-        boolean uniformArgs = !a.block() && (unary || !b.block());
-        if (uniformArgs && isConstant(a) && (unary || isConstant(b))) {
-            return constant(op.apply(value(a), unary ? 0 : value(b)));
+    private Ref emit(Op op, List<Ref> args, List<Instr> code, boolean simplify) {
+        boolean uniformArgs = args.stream().noneMatch(Ref::block);
+        if (uniformArgs && args.stream().allMatch(this::isConstant)) {
+            double[] x = args.stream().mapToDouble(this::value).toArray();
+            return constant(x.length <= 2 ? op.apply(x[0], x.length > 1 ? x[1] : 0) : op.value(x));
         }
+        Ref a = args.get(0);
+        Ref b = args.size() > 1 ? args.get(1) : null;
         if (simplify && op == Op.POW && isConstant(b) && value(b) == 1) {
             return a; // Math.pow(a, 1) is a, by its specification
         }
@@ -261,11 +272,11 @@ final class Lowering implements Algebra<Ref> {
         }
         if (uniformArgs) {
             Ref r = newUniform(0, false);
-            uniform.add(new Apply(op, r, a, unary ? null : b));
+            uniform.add(new Apply(op, r, args));
             return r;
         }
         Ref r = newSlot();
-        code.add(new Apply(op, r, a, unary ? null : b));
+        code.add(new Apply(op, r, args));
         return r;
     }
 }

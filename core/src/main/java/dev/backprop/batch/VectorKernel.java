@@ -32,7 +32,7 @@ final class VectorKernel extends Kernel {
 
     @Override
     void apply(Op op, double[] y, double[] a, double as, double[] b, double bs, int n) {
-        if (op.arity() == 1 && a == null) {
+        if (op.unary() && a == null) {
             super.apply(op, y, a, as, b, bs, n); // a scalar argument: nothing to vectorise
             return;
         }

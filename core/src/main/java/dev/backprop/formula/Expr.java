@@ -1,28 +1,32 @@
 package dev.backprop.formula;
 
 import dev.backprop.op.Op;
+import java.util.List;
 
 /**
- * A node of a printable expression: a constant, a name, or a primitive applied to one or two
- * expressions. Expressions are shared freely (a DAG), so identity, not structure, is what counts;
+ * A node of a printable expression: a constant, a name, or a primitive applied to its arguments
+ * ({@link #a} and {@link #b} are the first two, {@link #args} all of them). Expressions are shared freely (a DAG), so identity, not structure, is what counts;
  * nothing here walks an expression recursively.
  */
 final class Expr {
-    static final Expr ZERO = new Expr(0, null, null, null, null);
-    static final Expr ONE = new Expr(1, null, null, null, null);
+    static final Expr ZERO = new Expr(0, null, null, List.of());
+    static final Expr ONE = new Expr(1, null, null, List.of());
 
     final double value;
     final String name;
     final Op op;
     final Expr a;
     final Expr b;
+    /** Every argument, in order; empty for a leaf. */
+    final List<Expr> args;
 
-    private Expr(double value, String name, Op op, Expr a, Expr b) {
+    private Expr(double value, String name, Op op, List<Expr> args) {
         this.value = value;
         this.name = name;
         this.op = op;
-        this.a = a;
-        this.b = b;
+        this.args = args;
+        this.a = args.isEmpty() ? null : args.get(0);
+        this.b = args.size() < 2 ? null : args.get(1);
     }
 
     static Expr constant(double v) {
@@ -32,16 +36,21 @@ final class Expr {
         if (v == 1) {
             return ONE;
         }
-        return new Expr(v, null, null, null, null);
+        return new Expr(v, null, null, List.of());
     }
 
     static Expr name(String name) {
-        return new Expr(Double.NaN, name, null, null, null);
+        return new Expr(Double.NaN, name, null, List.of());
     }
 
     /** {@code op} applied as is, without simplification ({@code b} null for unary primitives). */
     static Expr apply(Op op, Expr a, Expr b) {
-        return new Expr(Double.NaN, null, op, a, op.arity() == 2 ? b : null);
+        return new Expr(Double.NaN, null, op, b == null || op.unary() ? List.of(a) : List.of(a, b));
+    }
+
+    /** {@code op} applied as is to any number of arguments. */
+    static Expr apply(Op op, List<Expr> args) {
+        return new Expr(Double.NaN, null, op, List.copyOf(args));
     }
 
     boolean isConstant() {

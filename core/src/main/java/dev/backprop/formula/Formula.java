@@ -144,17 +144,18 @@ public final class Formula {
         if (op == Op.NEG) {
             return "-" + a;
         }
-        if (op.arity() == 1) {
-            return op.symbol() + "(" + a + ")";
+        int n = p.arity(i);
+        if (n == 2 && op == Op.POW) {
+            return a + "^" + operand(p, p.argument(i, 1));
         }
-        String b = operand(p, p.argument(i, 1));
-        if (op == Op.POW) {
-            return a + "^" + b;
+        if (n == 2 && op.isInfix()) {
+            return a + " " + op.symbol() + " " + operand(p, p.argument(i, 1));
         }
-        if (op.isInfix()) {
-            return a + " " + op.symbol() + " " + b;
+        StringBuilder call = new StringBuilder(op.symbol()).append('(').append(a);
+        for (int k = 1; k < n; k++) {
+            call.append(", ").append(operand(p, p.argument(i, k)));
         }
-        return op.symbol() + "(" + a + ", " + b + ")";
+        return call.append(')').toString();
     }
 
     private static String operand(Program p, int node) {

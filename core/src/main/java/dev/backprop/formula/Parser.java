@@ -69,7 +69,7 @@ final class Parser {
         StringJoiner j = new StringJoiner(", ");
         for (int arity = 1; arity <= 2; arity++) {
             for (Op op : Op.values()) {
-                if (op.arity() == arity && Op.ofFunctionName(op.symbol()) == op) {
+                if (op.minArity() == arity && Op.ofFunctionName(op.symbol()) == op) {
                     j.add(op.symbol());
                 }
             }
@@ -357,8 +357,7 @@ final class Parser {
     }
 
     private FormulaException arityError(Op f, Token at, int got) {
-        int n = f.arity();
-        return lex.error(at, f.symbol() + " takes " + n + (n == 1 ? " argument" : " arguments") + ", got " + got);
+        return lex.error(at, f.symbol() + " " + f.arityText() + ", got " + got);
     }
 
     private void binary(int code, Token t) {
@@ -418,16 +417,14 @@ final class Parser {
         if (kinds[depth] == CALL) {
             Op f = functions[depth];
             int n = counts[depth] + 1;
-            if (n != f.arity()) {
+            if (!f.accepts(n)) {
                 throw arityError(f, tokens[depth], n);
             }
-            if (n == 1) {
-                values.add(tape.apply(f, pop()));
-            } else {
-                Var b = pop();
-                Var a = pop();
-                values.add(tape.apply(f, a, b));
+            Var[] args = new Var[n];
+            for (int k = n - 1; k >= 0; k--) {
+                args[k] = pop();
             }
+            values.add(tape.apply(f, args));
         }
         tokens[depth] = null;
         functions[depth] = null;

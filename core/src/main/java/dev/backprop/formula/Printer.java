@@ -123,8 +123,8 @@ final class Printer {
                 return;
             default:
                 work.push(")");
-                if (op.arity() == 2) {
-                    work.push(e.b);
+                for (int k = e.args.size() - 1; k > 0; k--) {
+                    work.push(e.args.get(k));
                     work.push(", ");
                 }
                 work.push(e.a);

@@ -2,6 +2,7 @@ package dev.backprop.formula;
 
 import dev.backprop.op.Algebra;
 import dev.backprop.op.Op;
+import java.util.List;
 
 /**
  * Builds expressions for closed-form derivatives, simplifying each new node as it is built so
@@ -40,11 +41,22 @@ final class Simplifier implements Algebra<Expr> {
             case NEG: return neg(a, 0);
             case POW: return pow(a, b);
             default:
-                if (a.isConstant() && (op.arity() == 1 || b.isConstant())) {
-                    return Expr.constant(op.apply(a.value, op.arity() == 2 ? b.value : 0));
+                if (a.isConstant() && (op.unary() || b.isConstant())) {
+                    return Expr.constant(op.apply(a.value, op.unary() ? 0 : b.value));
                 }
                 return Expr.apply(op, a, b);
         }
+    }
+
+    @Override
+    public Expr apply(Op op, List<Expr> args) {
+        if (args.size() <= 2) {
+            return apply(op, args.get(0), args.size() > 1 ? args.get(1) : null);
+        }
+        if (args.stream().allMatch(Expr::isConstant)) {
+            return Expr.constant(op.value(args.stream().mapToDouble(e -> e.value).toArray()));
+        }
+        return Expr.apply(op, args);
     }
 
     private static boolean zero(Expr e) {

@@ -61,8 +61,15 @@ final class Symbolic {
         if (p.isInput(i)) {
             return Expr.name(p.name(i));
         }
-        Op op = p.op(i);
-        return Expr.apply(op, val[p.argument(i, 0)], op.arity() == 2 ? val[p.argument(i, 1)] : null);
+        return Expr.apply(p.op(i), arguments(p, val, i));
+    }
+
+    private static List<Expr> arguments(Program p, Expr[] val, int i) {
+        Expr[] x = new Expr[p.arity(i)];
+        for (int k = 0; k < x.length; k++) {
+            x[k] = val[p.argument(i, k)];
+        }
+        return List.of(x);
     }
 
     /** The formula printed back canonically, one line per statement, from its compiled form. */
@@ -110,20 +117,19 @@ final class Symbolic {
                 continue;
             }
             Op op = p.op(i);
-            Expr a = val[p.argument(i, 0)];
-            Expr b = op.arity() == 2 ? val[p.argument(i, 1)] : null;
+            List<Expr> x = arguments(p, val, i);
             Expr sum = null;
-            for (int k = 0; k < op.arity(); k++) {
+            for (int k = 0; k < x.size(); k++) {
                 Expr d = der[p.argument(i, k)];
                 if (d.isConstant() && d.value == 0) {
                     continue; // as in the reverse sweep: no contribution, and no partial to build
                 }
                 // A quotient rule divides last, as the engines do (d/x rather than d*(1/x)); by a
                 // constant it multiplies, so constants fold ((-2*x)*(1/2) is -x).
-                Expr den = op.quotient(k) ? op.denominator(k, s, a, b, val[i]) : null;
+                Expr den = op.quotient(k) ? op.denominator(k, s, x, val[i]) : null;
                 Expr term = den != null && !den.isConstant()
-                        ? s.div(s.mul(d, op.numerator(k, s, a, b, val[i])), den)
-                        : s.mul(d, op.partial(k, s, a, b, val[i]));
+                        ? s.div(s.mul(d, op.numerator(k, s, x, val[i])), den)
+                        : s.mul(d, op.partial(k, s, x, val[i]));
                 sum = sum == null ? term : s.add(sum, term);
             }
             der[i] = sum == null ? Expr.ZERO : sum;
@@ -230,7 +236,7 @@ final class Symbolic {
                 post.add(e);
             } else {
                 in.expanded = true;
-                for (Expr c : new Expr[] {e.a, e.b}) {
+                for (Expr c : e.args) {
                     if (c == null) {
                         continue;
                     }
@@ -251,7 +257,7 @@ final class Symbolic {
             long size = size(e, info);
             while (size > LINE_LIMIT) {
                 Expr big = null;
-                for (Expr c : new Expr[] {e.a, e.b}) {
+                for (Expr c : e.args) {
                     if (c != null && !c.isLeaf() && !info.get(c).hoisted
                             && (big == null || info.get(c).size > info.get(big).size)) {
                         big = c;
@@ -286,10 +292,10 @@ final class Symbolic {
         switch (e.op) {
             case ADD: case SUB: s = 3; break;
             case MUL: case DIV: case POW: case NEG: s = 1; break;
-            default: s = e.op.symbol().length() + (e.op.arity() == 2 ? 4 : 2);
+            default: s = e.op.symbol().length() + 2 * e.args.size();
         }
-        for (Expr c : new Expr[] {e.a, e.b}) {
-            if (c != null) {
+        for (Expr c : e.args) {
+            {
                 Info ci = info.get(c);
                 s += ci.hoisted ? 6 : ci.size + (c.isLeaf() ? 0 : 2);
             }

@@ -1,7 +1,10 @@
 package dev.backprop.graph;
 
 import dev.backprop.op.Op;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.StringJoiner;
 
 /**
  * Structure-of-arrays storage for a tape: one byte of opcode, two argument indices and one value per
@@ -13,7 +16,10 @@ import java.util.Arrays;
  * million operations writes each byte once instead of re-copying the tape at every growth. Node
  * {@code i} lives at {@code [i >>> SHIFT][i & MASK]}; an evaluation's values use the same layout.
  *
- * <p>Opcodes {@code >= 0} are {@link Op} ordinals; two negative codes mark leaves. A node whose
+ * <p>Opcodes {@code >= 0} are {@link Op} ordinals; two negative codes mark leaves. A unary node's
+ * second index is −1. A node of more than two arguments ({@code max(a, b, c)}) keeps them in a
+ * side list, and its first index is {@code −2 − k} for entry k of that list: rare nodes pay for
+ * their width, and every other node stays two ints. A node whose
  * arguments are all constants is folded into a constant when recorded, so no gradient ever flows
  * into constants (which keeps {@code (f − y)^2} from asking for {@code log} of a negative base).
  */
@@ -30,6 +36,8 @@ final class Nodes {
     private double[][] value;
     /** Names by chunk; a chunk where nothing is named stays null. */
     private String[][] names;
+    /** Argument lists of the nodes of more than two arguments; never modified once added. */
+    private List<int[]> wide;
     private int size;
 
     Nodes(int capacity) {
@@ -39,12 +47,14 @@ final class Nodes {
         b = new int[chunks][];
         value = new double[chunks][];
         names = new String[chunks][];
+        wide = new ArrayList<>();
         for (int c = 0; c < chunks; c++) {
             allocate(c, c == 0 ? Math.min(Math.max(capacity, 16), CHUNK) : CHUNK);
         }
     }
 
-    private Nodes(byte[][] code, int[][] a, int[][] b, double[][] value, String[][] names, int size) {
+    private Nodes(byte[][] code, int[][] a, int[][] b, double[][] value, String[][] names, List<int[]> wide, int size) {
+        this.wide = wide;
         this.code = code;
         this.a = a;
         this.b = b;
@@ -76,6 +86,12 @@ final class Nodes {
         b[k][j] = y;
         value[k][j] = v;
         return size++;
+    }
+
+    /** Adds a node of more than two arguments. */
+    int addWide(byte c, int[] args, double v) {
+        wide.add(args);
+        return add(c, -1 - wide.size(), -1, v);
     }
 
     private void grow(int k) {
@@ -111,6 +127,28 @@ final class Nodes {
 
     int b(int i) {
         return b[i >>> SHIFT][i & MASK];
+    }
+
+    /** How many arguments operation node {@code i} has. */
+    int count(int i) {
+        int x = a(i);
+        return x < -1 ? wide.get(-2 - x).length : b(i) < 0 ? 1 : 2;
+    }
+
+    /** Argument {@code k} of operation node {@code i}. */
+    int arg(int i, int k) {
+        int x = a(i);
+        return x < -1 ? wide.get(-2 - x)[k] : k == 0 ? x : b(i);
+    }
+
+    /** The values of node {@code i}'s arguments in {@code v}, for a node of more than two. */
+    private double[] wideValues(double[][] v, int i) {
+        int[] args = wide.get(-2 - a(i));
+        double[] x = new double[args.length];
+        for (int k = 0; k < args.length; k++) {
+            x[k] = get(v, args[k]);
+        }
+        return x;
     }
 
     /** The value recorded for node {@code i}. */
@@ -173,7 +211,7 @@ final class Nodes {
             v[k] = Arrays.copyOf(value[k], len);
             s[k] = names[k] == null ? null : Arrays.copyOf(names[k], len);
         }
-        return new Nodes(c, x, y, v, s, n);
+        return new Nodes(c, x, y, v, s, new ArrayList<>(wide), n);
     }
 
     /** Recomputes every operation node in order, given leaf values already in {@code v}. */
@@ -182,7 +220,9 @@ final class Nodes {
             byte c = code(i);
             if (c >= 0) {
                 Op op = Op.ofOrdinal(c);
-                set(v, i, op.apply(get(v, a(i)), op.arity() == 2 ? get(v, b(i)) : 0));
+                int x = a(i);
+                int y = b(i);
+                set(v, i, x < -1 ? op.value(wideValues(v, i)) : op.apply(get(v, x), y < 0 ? 0 : get(v, y)));
             }
         }
     }
@@ -222,11 +262,25 @@ final class Nodes {
             }
             Op op = Op.ofOrdinal(c);
             int x = a(i);
-            int y = op.arity() == 2 ? b(i) : -1;
+            double vi = get(v, i);
+            if (x < -1) {
+                int[] args = wide.get(-2 - x);
+                double[] xs = wideValues(v, i);
+                for (int k = 0; k < args.length; k++) {
+                    if (code(args[k]) != CONSTANT) {
+                        double d = op.vjp(k, g, xs, vi);
+                        if (watch != null && watch.stop(i, k, d)) {
+                            return i;
+                        }
+                        adj[args[k]] += d;
+                    }
+                }
+                continue;
+            }
+            int y = b(i);
             double va = get(v, x);
             double vb = y < 0 ? 0 : get(v, y);
-            double vi = get(v, i);
-            for (int k = 0; k < op.arity(); k++) {
+            for (int k = 0; k <= (y < 0 ? 0 : 1); k++) {
                 int arg = k == 0 ? x : y;
                 if (code(arg) == CONSTANT) {
                     continue;
@@ -263,20 +317,21 @@ final class Nodes {
             return "input";
         }
         Op op = Op.ofOrdinal(c);
-        String x = label(a(node));
+        String x = label(arg(node, 0));
         if (op == Op.NEG) {
             return "-" + x;
         }
-        if (op.arity() == 1) {
-            return op.symbol() + "(" + x + ")";
+        int n = count(node);
+        if (n == 2 && op == Op.POW) {
+            return x + "^" + label(arg(node, 1));
         }
-        String y = label(b(node));
-        if (op == Op.POW) {
-            return x + "^" + y;
+        if (n == 2 && op.isInfix()) {
+            return x + " " + op.symbol() + " " + label(arg(node, 1));
         }
-        if (op.isInfix()) {
-            return x + " " + op.symbol() + " " + y;
+        StringJoiner j = new StringJoiner(", ", op.symbol() + "(", ")");
+        for (int k = 0; k < n; k++) {
+            j.add(label(arg(node, k)));
         }
-        return op.symbol() + "(" + x + ", " + y + ")";
+        return j.toString();
     }
 }

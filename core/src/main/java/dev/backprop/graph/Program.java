@@ -110,9 +110,14 @@ public final class Program {
         return c >= 0 ? dev.backprop.op.Op.ofOrdinal(c) : null;
     }
 
-    /** Argument {@code k} (0 or 1) of operation node {@code i}. */
+    /** Argument {@code k} (from 0 to {@link #arity(int)} − 1) of operation node {@code i}. */
     public int argument(int i, int k) {
-        return k == 0 ? nodes.a(i) : nodes.b(i);
+        return nodes.arg(i, k);
+    }
+
+    /** How many arguments operation node {@code i} has. */
+    public int arity(int i) {
+        return nodes.count(i);
     }
 
     /** Whether node {@code i} is a constant (its value never depends on inputs). */

@@ -51,9 +51,7 @@ public final class Tape {
 
     /** Records {@code op} applied to one argument. */
     public Var apply(Op op, Var a) {
-        if (op.arity() != 1) {
-            throw new IllegalArgumentException(op.symbol() + " takes 2 arguments, got 1");
-        }
+        checkArity(op, 1);
         int x = own(a);
         double v = op.apply(nodes.value(x), 0);
         byte c = nodes.isConstant(x) ? Nodes.CONSTANT : (byte) op.ordinal();
@@ -62,14 +60,45 @@ public final class Tape {
 
     /** Records {@code op} applied to two arguments. */
     public Var apply(Op op, Var a, Var b) {
-        if (op.arity() != 2) {
-            throw new IllegalArgumentException(op.symbol() + " takes 1 argument, got 2");
-        }
+        checkArity(op, 2);
         int x = own(a);
         int y = own(b);
         double v = op.apply(nodes.value(x), nodes.value(y));
         byte c = nodes.isConstant(x) && nodes.isConstant(y) ? Nodes.CONSTANT : (byte) op.ordinal();
         return new Var(this, nodes.add(c, x, y, v));
+    }
+
+    /**
+     * Records {@code op} applied to any number of arguments it {@link Op#accepts} ({@code max},
+     * {@code min} and {@code logsumexp} take two or more).
+     *
+     * @throws IllegalArgumentException if {@code op} does not take that many arguments
+     */
+    public Var apply(Op op, Var... args) {
+        if (args.length <= 2) {
+            checkArity(op, args.length);
+            return args.length == 1 ? apply(op, args[0]) : apply(op, args[0], args[1]);
+        }
+        checkArity(op, args.length);
+        int[] idx = new int[args.length];
+        double[] x = new double[args.length];
+        boolean constant = true;
+        for (int k = 0; k < args.length; k++) {
+            idx[k] = own(args[k]);
+            x[k] = nodes.value(idx[k]);
+            constant &= nodes.isConstant(idx[k]);
+        }
+        double v = op.value(x);
+        if (constant) {
+            return constant(v);
+        }
+        return new Var(this, nodes.addWide((byte) op.ordinal(), idx, v));
+    }
+
+    private static void checkArity(Op op, int n) {
+        if (!op.accepts(n)) {
+            throw new IllegalArgumentException(op.symbol() + " " + op.arityText() + ", got " + n);
+        }
     }
 
     /** Gives a node a name, shown in traces; returns the same node. */

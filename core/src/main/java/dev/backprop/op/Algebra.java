@@ -22,6 +22,9 @@ public interface Algebra<E> {
         return apply(op, a, null);
     }
 
+    /** {@code op} applied to any number of arguments its {@link Op#accepts} ({@code max(a, b, c)}). */
+    E apply(Op op, java.util.List<E> args);
+
     default E add(E a, E b) {
         return apply(Op.ADD, a, b);
     }

@@ -11,7 +11,18 @@ package dev.backprop.op;
  *
  * <p>In each rule {@code a} and {@code b} are the arguments ({@code b} is unused by unary
  * primitives) and {@code y} is the primitive's own value at them, which several rules reuse
- * ({@code exp' = y}, {@code tanh' = 1 − y²}).
+ * ({@code exp' = y}, {@code tanh' = 1 − y²}). A primitive may take more than two arguments
+ * ({@link #minArity()}, {@link #maxArity()}: {@code max}, {@code min} and {@code logsumexp} take
+ * two or more); it then also writes the same rules over an array or list of arguments ({@link
+ * #value(double[])}, {@link #partial(int, double[], double)}, {@link #partial(int, Algebra,
+ * java.util.List, Object)}), which at two arguments give exactly its two-argument rules. Engines
+ * call the {@code (a, b)} forms for nodes of one or two arguments and the array forms otherwise.
+ *
+ * <p>To add a primitive: one constant here with its value, its numeric partial and its expression
+ * partial (a quotient rule also gives its numerator and denominator). The parser, the function
+ * lists in {@code --help} and the README, every engine and closed forms read this table; {@code
+ * OpTest} and {@code EnginesAgreeTest} hold it to PyTorch once its PyTorch function is added to
+ * their fixture scripts. A SIMD loop in the batch kernel is optional.
  *
  * <p>Conventions at kinks and special values follow PyTorch (float64) except where noted: {@code
  * relu'(0) = 0}, {@code abs'(0) = 0}; a {@code max}/{@code min} tie gives half the gradient to each
@@ -128,6 +139,63 @@ public enum Op {
         public double partial(int arg, double a, double b, double y) { return 1 / (1 + a * a); }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.div(s.constant(1), s.add(s.constant(1), s.mul(a, a))); }
     },
+    /** ∂/∂a = 1/√((1 − a)(1 + a)): the factored form keeps its precision as |a| → 1, where 1 − a² cancels. */
+    ASIN("asin", 1) {
+        public double apply(double a, double b) { return Math.asin(a); }
+        public double partial(int arg, double a, double b, double y) { return 1 / denominator(arg, a, b, y); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.div(s.constant(1), denominator(arg, s, a, b, y)); }
+        public boolean quotient(int arg) { return true; }
+        public double numerator(int arg, double a, double b, double y) { return 1; }
+        public double denominator(int arg, double a, double b, double y) { return Math.sqrt((1 - a) * (1 + a)); }
+        public <E> E numerator(int arg, Algebra<E> s, E a, E b, E y) { return s.constant(1); }
+        public <E> E denominator(int arg, Algebra<E> s, E a, E b, E y) { return oneMinusSquareRoot(s, a); }
+    },
+    /** ∂/∂a = −1/√((1 − a)(1 + a)), as {@link #ASIN} with the sign turned. */
+    ACOS("acos", 1) {
+        public double apply(double a, double b) { return Math.acos(a); }
+        public double partial(int arg, double a, double b, double y) { return -1 / denominator(arg, a, b, y); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.div(s.constant(-1), denominator(arg, s, a, b, y)); }
+        public boolean quotient(int arg) { return true; }
+        public double numerator(int arg, double a, double b, double y) { return -1; }
+        public double denominator(int arg, double a, double b, double y) { return Math.sqrt((1 - a) * (1 + a)); }
+        public <E> E numerator(int arg, Algebra<E> s, E a, E b, E y) { return s.constant(-1); }
+        public <E> E denominator(int arg, Algebra<E> s, E a, E b, E y) { return oneMinusSquareRoot(s, a); }
+    },
+    SINH("sinh", 1) {
+        public double apply(double a, double b) { return Math.sinh(a); }
+        public double partial(int arg, double a, double b, double y) { return Math.cosh(a); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.apply(COSH, a); }
+    },
+    COSH("cosh", 1) {
+        public double apply(double a, double b) { return Math.cosh(a); }
+        public double partial(int arg, double a, double b, double y) { return Math.sinh(a); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.apply(SINH, a); }
+    },
+    /** log(1 + a), exact for tiny a where {@code log(1 + a)} rounds 1 + a first. */
+    LOG1P("log1p", 1) {
+        public double apply(double a, double b) { return Math.log1p(a); }
+        public double partial(int arg, double a, double b, double y) { return 1 / (1 + a); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.div(s.constant(1), s.add(s.constant(1), a)); }
+        public boolean quotient(int arg) { return true; }
+        public double numerator(int arg, double a, double b, double y) { return 1; }
+        public double denominator(int arg, double a, double b, double y) { return 1 + a; }
+        public <E> E numerator(int arg, Algebra<E> s, E a, E b, E y) { return s.constant(1); }
+        public <E> E denominator(int arg, Algebra<E> s, E a, E b, E y) { return s.add(s.constant(1), a); }
+    },
+    /** e^a − 1, exact for tiny a. Its derivative is e^a itself (not y + 1, which is 0 for a &lt; −37). */
+    EXPM1("expm1", 1) {
+        public double apply(double a, double b) { return Math.expm1(a); }
+        public double partial(int arg, double a, double b, double y) { return Math.exp(a); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.apply(EXP, a); }
+    },
+    /** log(1 + e^a) without overflow: {@code softplus(800) = 800}; its derivative is sigmoid(a). */
+    SOFTPLUS("softplus", 1) {
+        public double apply(double a, double b) {
+            return a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a));
+        }
+        public double partial(int arg, double a, double b, double y) { return SIGMOID.apply(a, 0); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.apply(SIGMOID, a); }
+    },
     /** 1 / (1 + e^−a), computed without overflow for large |a|. */
     SIGMOID("sigmoid", 1) {
         public double apply(double a, double b) {
@@ -150,17 +218,113 @@ public enum Op {
         public double partial(int arg, double a, double b, double y) { return Math.signum(a); }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.apply(SIGN, a); }
     },
-    /** A tie (a = b) gives half the gradient to each argument, as PyTorch's {@code maximum}. */
-    MAX("max", 2) {
+    /**
+     * The largest argument, of two or more. A tie gives the gradient in equal shares to the tied
+     * arguments (½ each of two, as PyTorch's {@code maximum}; ⅓ each of three, as its {@code
+     * amax}); a tie of equal infinities gives NaN, as ∞ − ∞ does.
+     */
+    MAX("max", 2, Integer.MAX_VALUE) {
         public double apply(double a, double b) { return Math.max(a, b); }
         public double partial(int arg, double a, double b, double y) { return tieHalf(arg == 0 ? a - b : b - a); }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return tieHalf(s, arg == 0 ? s.sub(a, b) : s.sub(b, a)); }
+        public double value(double[] x) {
+            double m = x[0];
+            for (int i = 1; i < x.length; i++) {
+                m = Math.max(m, x[i]);
+            }
+            return m;
+        }
+        public double partial(int arg, double[] x, double y) { return x.length == 2 ? partial(arg, x[0], x[1], y) : share(arg, x, 1); }
+        public <E> E partial(int arg, Algebra<E> s, java.util.List<E> x, E y) {
+            return x.size() == 2 ? partial(arg, s, x.get(0), x.get(1), y) : share(s, arg, x, 1);
+        }
     },
-    /** A tie (a = b) gives half the gradient to each argument, as PyTorch's {@code minimum}. */
-    MIN("min", 2) {
+    /** The smallest argument, of two or more; ties as {@link #MAX}. */
+    MIN("min", 2, Integer.MAX_VALUE) {
         public double apply(double a, double b) { return Math.min(a, b); }
         public double partial(int arg, double a, double b, double y) { return tieHalf(arg == 0 ? b - a : a - b); }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return tieHalf(s, arg == 0 ? s.sub(b, a) : s.sub(a, b)); }
+        public double value(double[] x) {
+            double m = x[0];
+            for (int i = 1; i < x.length; i++) {
+                m = Math.min(m, x[i]);
+            }
+            return m;
+        }
+        public double partial(int arg, double[] x, double y) { return x.length == 2 ? partial(arg, x[0], x[1], y) : share(arg, x, -1); }
+        public <E> E partial(int arg, Algebra<E> s, java.util.List<E> x, E y) {
+            return x.size() == 2 ? partial(arg, s, x.get(0), x.get(1), y) : share(s, arg, x, -1);
+        }
+    },
+    /**
+     * atan2(a, b), the angle of the point (b, a): ∂/∂a = b/(a² + b²), ∂/∂b = −a/(a² + b²), each
+     * written as (b/h)/h with h = hypot(a, b), which stays finite where a² + b² overflows.
+     */
+    ATAN2("atan2", 2) {
+        public double apply(double a, double b) { return Math.atan2(a, b); }
+        public double partial(int arg, double a, double b, double y) { return numerator(arg, a, b, y) / denominator(arg, a, b, y); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.div(numerator(arg, s, a, b, y), denominator(arg, s, a, b, y)); }
+        public boolean quotient(int arg) { return true; }
+        public double numerator(int arg, double a, double b, double y) { return (arg == 0 ? b : -a) / Math.hypot(a, b); }
+        public double denominator(int arg, double a, double b, double y) { return Math.hypot(a, b); }
+        public <E> E numerator(int arg, Algebra<E> s, E a, E b, E y) { return s.div(arg == 0 ? b : s.neg(a), s.apply(HYPOT, a, b)); }
+        public <E> E denominator(int arg, Algebra<E> s, E a, E b, E y) { return s.apply(HYPOT, a, b); }
+    },
+    /**
+     * √(a² + b²) without overflow or underflow; ∂/∂a = a/y, ∂/∂b = b/y. At (0, 0), where the cone
+     * has no derivative, the numerator 0 passes 0 (as abs'(0) = 0 and PyTorch's {@code norm};
+     * its {@code hypot} gives NaN). The numerator is written a + 0·sign(y), which is a, so that a
+     * NaN in the other argument still makes it NaN.
+     */
+    HYPOT("hypot", 2) {
+        public double apply(double a, double b) { return Math.hypot(a, b); }
+        public double partial(int arg, double a, double b, double y) { return numerator(arg, a, b, y) / y; }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.div(numerator(arg, s, a, b, y), y); }
+        public boolean quotient(int arg) { return true; }
+        public double numerator(int arg, double a, double b, double y) { return (arg == 0 ? a : b) + 0 * Math.signum(y); }
+        public double denominator(int arg, double a, double b, double y) { return y; }
+        public <E> E numerator(int arg, Algebra<E> s, E a, E b, E y) {
+            return s.add(arg == 0 ? a : b, s.mul(s.constant(0), s.apply(SIGN, y)));
+        }
+        public <E> E denominator(int arg, Algebra<E> s, E a, E b, E y) { return y; }
+    },
+    /**
+     * log(e^a + e^b + …), of two or more arguments, computed as m + log1p(Σ e^(x − m)) over the
+     * arguments other than the largest m, so {@code logsumexp(1000, 1000) = 1000 + log 2}. The
+     * derivative is the softmax e^(x − y), which never overflows. An infinite largest argument is
+     * the value; its derivative is then NaN (e^(∞ − ∞)), as the mathematics has none to give.
+     */
+    LOGSUMEXP("logsumexp", 2, Integer.MAX_VALUE) {
+        public double apply(double a, double b) {
+            double m = Math.max(a, b);
+            if (Double.isInfinite(m) || m != m) {
+                return m;
+            }
+            return m + Math.log1p(Math.exp(-Math.abs(a - b)));
+        }
+        public double partial(int arg, double a, double b, double y) { return Math.exp((arg == 0 ? a : b) - y); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.apply(EXP, s.sub(arg == 0 ? a : b, y)); }
+        public double value(double[] x) {
+            int top = 0;
+            for (int i = 1; i < x.length; i++) {
+                if (x[i] > x[top] || x[i] != x[i]) {
+                    top = i;
+                }
+            }
+            double m = x[top];
+            if (Double.isInfinite(m) || m != m) {
+                return m;
+            }
+            double sum = 0;
+            for (int i = 0; i < x.length; i++) {
+                if (i != top) {
+                    sum += Math.exp(x[i] - m);
+                }
+            }
+            return m + Math.log1p(sum);
+        }
+        public double partial(int arg, double[] x, double y) { return Math.exp(x[arg] - y); } // = the two-argument rule at two
+        public <E> E partial(int arg, Algebra<E> s, java.util.List<E> x, E y) { return s.apply(EXP, s.sub(x.get(arg), y)); }
     },
     /** Heaviside step, 1 where a &gt; 0, 0 where a ≤ 0, NaN at NaN: the derivative of relu, written as
      *  a primitive so closed forms of relu can be printed and evaluated. Its own derivative is 0. */
@@ -200,17 +364,74 @@ public enum Op {
         return s.mul(s.constant(0.5), s.add(s.constant(1), s.apply(SIGN, d)));
     }
 
+    /**
+     * Argument {@code arg}'s share of a max (direction 1) or min (−1) of {@code x}: 1/(number of
+     * arguments at the extreme) if it is one of them, else 0. x[k] is at the extreme where
+     * 1 − step(±(m − x[k])) is 1, m being the extreme of the other arguments; the expression form
+     * computes the same steps, so NaN (and a tie of infinities at the extreme, ∞ − ∞) gives NaN
+     * while infinities below the extreme do not matter.
+     */
+    private static double share(int arg, double[] x, int direction) {
+        double count = 0;
+        double mine = 0;
+        for (int k = 0; k < x.length; k++) {
+            int first = k == 0 ? 1 : 0;
+            double m = x[first];
+            for (int j = first + 1; j < x.length; j++) {
+                if (j != k) {
+                    m = direction > 0 ? Math.max(m, x[j]) : Math.min(m, x[j]);
+                }
+            }
+            double at = 1 - STEP.apply(direction > 0 ? m - x[k] : x[k] - m, 0);
+            count += at;
+            if (k == arg) {
+                mine = at;
+            }
+        }
+        return mine / count;
+    }
+
+    private static <E> E share(Algebra<E> s, int arg, java.util.List<E> x, int direction) {
+        E count = null;
+        E mine = null;
+        for (int k = 0; k < x.size(); k++) {
+            java.util.List<E> others = new java.util.ArrayList<>(x);
+            E xk = others.remove(k);
+            E m = others.size() == 1 ? others.get(0) : s.apply(direction > 0 ? MAX : MIN, others);
+            E at = s.sub(s.constant(1), s.apply(STEP, direction > 0 ? s.sub(m, xk) : s.sub(xk, m)));
+            count = count == null ? at : s.add(count, at);
+            if (k == arg) {
+                mine = at;
+            }
+        }
+        return s.div(mine, count);
+    }
+
+    /** √((1 − a)(1 + a)), the denominator of asin' and acos'. */
+    private static <E> E oneMinusSquareRoot(Algebra<E> s, E a) {
+        return s.apply(SQRT, s.mul(s.sub(s.constant(1), a), s.add(s.constant(1), a)));
+    }
+
     /** {@code v + (1 − |sign v|)}: v, exactly, where v ≠ 0; 1 where v = 0; NaN where v is NaN. */
     private static <E> E zeroAsOne(Algebra<E> s, E v) {
         return s.add(v, s.sub(s.constant(1), s.apply(ABS, s.apply(SIGN, v))));
     }
 
+    /** {@link #maxArity()} of a primitive that takes any number of arguments from its minimum up. */
+    public static final int VARIADIC = Integer.MAX_VALUE;
+
     private final String symbol;
-    private final int arity;
+    private final int minArity;
+    private final int maxArity;
 
     Op(String symbol, int arity) {
+        this(symbol, arity, arity);
+    }
+
+    Op(String symbol, int minArity, int maxArity) {
         this.symbol = symbol;
-        this.arity = arity;
+        this.minArity = minArity;
+        this.maxArity = maxArity;
     }
 
     /** The value of this primitive at {@code a} (and {@code b} for binary ones). */
@@ -272,6 +493,54 @@ public enum Op {
         return quotientContribution(contribution(g, numerator(arg, a, b, y)), denominator(arg, a, b, y));
     }
 
+    // The same rules over any number of arguments. A primitive of one or two arguments need not
+    // write them: they read the one- and two-argument forms above, which every engine calls
+    // directly for such nodes (no array per step). A variadic primitive overrides these, and its
+    // two-argument forms must give the same numbers as these at two arguments (OpTest checks it).
+
+    /** The value at {@code x}, any number of arguments this primitive {@link #accepts}. */
+    public double value(double[] x) {
+        return apply(x[0], x.length > 1 ? x[1] : 0);
+    }
+
+    /** ∂y/∂x[arg] at {@code x}, where {@code y = value(x)}. */
+    public double partial(int arg, double[] x, double y) {
+        return partial(arg, x[0], x.length > 1 ? x[1] : 0, y);
+    }
+
+    /** {@link #partial(int, double[], double)} as an expression built with {@code s}. */
+    public <E> E partial(int arg, Algebra<E> s, java.util.List<E> x, E y) {
+        return partial(arg, s, x.get(0), x.size() > 1 ? x.get(1) : null, y);
+    }
+
+    /** {@link #numerator(int, double, double, double)} at any number of arguments. */
+    public double numerator(int arg, double[] x, double y) {
+        return numerator(arg, x[0], x.length > 1 ? x[1] : 0, y);
+    }
+
+    /** {@link #denominator(int, double, double, double)} at any number of arguments. */
+    public double denominator(int arg, double[] x, double y) {
+        return denominator(arg, x[0], x.length > 1 ? x[1] : 0, y);
+    }
+
+    /** {@link #numerator(int, double[], double)} as an expression. */
+    public <E> E numerator(int arg, Algebra<E> s, java.util.List<E> x, E y) {
+        return numerator(arg, s, x.get(0), x.size() > 1 ? x.get(1) : null, y);
+    }
+
+    /** {@link #denominator(int, double[], double)} as an expression. */
+    public <E> E denominator(int arg, Algebra<E> s, java.util.List<E> x, E y) {
+        return denominator(arg, s, x.get(0), x.size() > 1 ? x.get(1) : null, y);
+    }
+
+    /** {@link #vjp(int, double, double, double, double)} at any number of arguments. */
+    public final double vjp(int arg, double g, double[] x, double y) {
+        if (!quotient(arg)) {
+            return contribution(g, partial(arg, x, y));
+        }
+        return quotientContribution(contribution(g, numerator(arg, x, y)), denominator(arg, x, y));
+    }
+
     /**
      * {@code t / d}, where t is the adjoint times a quotient rule's numerator: 0 where t is 0 (an
      * exact zero adjoint or numerator, as in {@link #contribution}), else the quotient. A finite t
@@ -282,9 +551,30 @@ public enum Op {
         return t == 0 ? 0 : t / d;
     }
 
-    /** 1 or 2. */
-    public int arity() {
-        return arity;
+    /** The fewest arguments this primitive takes (1 or 2). */
+    public int minArity() {
+        return minArity;
+    }
+
+    /** The most arguments this primitive takes: its {@link #minArity()}, or {@link #VARIADIC}. */
+    public int maxArity() {
+        return maxArity;
+    }
+
+    /** Whether this primitive takes {@code n} arguments. */
+    public boolean accepts(int n) {
+        return n >= minArity && n <= maxArity;
+    }
+
+    /** Whether this primitive takes exactly one argument. */
+    public boolean unary() {
+        return maxArity == 1;
+    }
+
+    /** "takes 1 argument", "takes 2 arguments", "takes 2 or more arguments": for error messages. */
+    public String arityText() {
+        String n = maxArity == VARIADIC ? minArity + " or more" : Integer.toString(minArity);
+        return "takes " + n + (maxArity == 1 ? " argument" : " arguments");
     }
 
     /** The infix symbol ({@code + - * /}) or the function name ({@code sin}, {@code pow}, …). */

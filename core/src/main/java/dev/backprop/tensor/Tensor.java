@@ -186,8 +186,8 @@ public final class Tensor {
 
     /** A unary primitive applied to every element. */
     public Tensor apply(Op op) {
-        if (op.arity() != 1) {
-            throw new IllegalArgumentException(op.name().toLowerCase() + " takes 2 arguments, got 1");
+        if (!op.accepts(1)) {
+            throw new IllegalArgumentException(op.symbol() + " " + op.arityText() + ", got 1");
         }
         double[] y = new double[data.length];
         for (int i = 0; i < y.length; i++) {
@@ -198,8 +198,8 @@ public final class Tensor {
 
     /** A binary primitive applied elementwise, broadcasting both operands (numpy rules). */
     public Tensor apply(Op op, Tensor b) {
-        if (op.arity() != 2) {
-            throw new IllegalArgumentException(op.name().toLowerCase() + " takes 1 argument, got 2");
+        if (!op.accepts(2)) {
+            throw new IllegalArgumentException(op.symbol() + " " + op.arityText() + ", got 2");
         }
         return Broadcast.of(op.name().toLowerCase(), shape, b.shape).apply(op, data, b.data);
     }

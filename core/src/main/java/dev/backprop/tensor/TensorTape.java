@@ -91,12 +91,59 @@ public final class TensorTape {
     public TensorVar apply(Op op, TensorVar a, TensorVar b) {
         Tensor x = value(a);
         Tensor z = value(b);
-        if (op.arity() != 2) {
-            throw new IllegalArgumentException(op.name().toLowerCase() + " takes 1 argument, got 2");
+        if (!op.accepts(2)) {
+            throw new IllegalArgumentException(op.symbol() + " " + op.arityText() + ", got 2");
         }
         Broadcast bc = Broadcast.of(op.name().toLowerCase(), x.shape, z.shape);
         Tensor y = bc.apply(op, x.data, z.data);
         return record(y, (arg, g) -> bc.partial(op, arg, x.data, z.data, y.data, g.data), a, b);
+    }
+
+    /**
+     * A primitive of any number of arguments it {@link Op#accepts} ({@code max}, {@code min} and
+     * {@code logsumexp} take two or more), elementwise, every operand broadcast to one shape (numpy
+     * rules); each operand's gradient is {@link Op#vjp} summed back into its own shape.
+     */
+    public TensorVar apply(Op op, TensorVar... args) {
+        if (args.length == 1) {
+            return apply(op, args[0]);
+        }
+        if (args.length == 2) {
+            return apply(op, args[0], args[1]);
+        }
+        if (!op.accepts(args.length)) {
+            throw new IllegalArgumentException(op.symbol() + " " + op.arityText() + ", got " + args.length);
+        }
+        Tensor[] in = new Tensor[args.length];
+        int[] shape = value(args[0]).shape;
+        for (int k = 0; k < args.length; k++) {
+            in[k] = value(args[k]);
+            shape = Broadcast.of(op.symbol(), shape, in[k].shape).shape;
+        }
+        double[][] full = new double[args.length][];
+        for (int k = 0; k < args.length; k++) {
+            full[k] = in[k].broadcastTo(shape).data;
+        }
+        double[] y = new double[Tensor.count(shape)];
+        double[] x = new double[args.length];
+        for (int i = 0; i < y.length; i++) {
+            for (int k = 0; k < x.length; k++) {
+                x[k] = full[k][i];
+            }
+            y[i] = op.value(x);
+        }
+        int[] outShape = shape;
+        return record(new Tensor(y, outShape), (arg, g) -> {
+            double[] d = new double[y.length];
+            double[] xs = new double[full.length];
+            for (int i = 0; i < d.length; i++) {
+                for (int k = 0; k < xs.length; k++) {
+                    xs[k] = full[k][i];
+                }
+                d[i] = op.vjp(arg, g.data[i], xs, y[i]);
+            }
+            return new Tensor(d, outShape).sumTo(in[arg].shape);
+        }, args);
     }
 
     /** Matrix product. Its own rule because it is fused for speed: dA = G·Bᵀ, dB = Aᵀ·G. */

@@ -95,12 +95,14 @@ class BatchProgramTest {
                 continue;
             }
             Op op = p.op(i);
-            double va = e.value(p.argument(i, 0));
-            double vb = op.arity() == 2 ? e.value(p.argument(i, 1)) : 0;
-            for (int k = 0; k < op.arity(); k++) {
+            double[] x = new double[p.arity(i)];
+            for (int k = 0; k < x.length; k++) {
+                x[k] = e.value(p.argument(i, k));
+            }
+            for (int k = 0; k < x.length; k++) {
                 int arg = p.argument(i, k);
                 if (!p.isConstant(arg)) {
-                    adj[arg] += adj[i] * Math.abs(op.partial(k, va, vb, e.value(i)));
+                    adj[arg] += adj[i] * Math.abs(op.partial(k, x, e.value(i)));
                 }
             }
         }
@@ -382,7 +384,10 @@ class BatchProgramTest {
         if (op == Op.LOG || op == Op.SQRT) {
             return op.symbol() + "(1 + abs(" + a + "))";
         }
-        if (op.arity() == 2) {
+        if (op.accepts(3) && rnd.nextBoolean()) {
+            return op.symbol() + "(" + a + ", " + expr(rnd, depth - 1) + ", " + expr(rnd, depth - 1) + ")";
+        }
+        if (!op.unary()) {
             return op.symbol() + "(" + a + ", " + expr(rnd, depth - 1) + ")";
         }
         return op.symbol() + "(" + a + ")";

@@ -224,9 +224,11 @@ class EnginesAgreeTest {
                 node[i] = tape.input(name, column ? Tensor.vector(filled) : Tensor.scalar(v));
                 inputs.put(name, node[i]);
             } else {
-                Op op = program.op(i);
-                TensorVar a = node[program.argument(i, 0)];
-                node[i] = op.arity() == 1 ? tape.apply(op, a) : tape.apply(op, a, node[program.argument(i, 1)]);
+                TensorVar[] args = new TensorVar[program.arity(i)];
+                for (int k = 0; k < args.length; k++) {
+                    args[k] = node[program.argument(i, k)];
+                }
+                node[i] = tape.apply(program.op(i), args);
             }
         }
         TensorVar out = node[program.output()];
@@ -303,8 +305,8 @@ class EnginesAgreeTest {
         return String.join("; ", lines);
     }
 
-    private static final Op[] UNARY = Arrays.stream(Op.values()).filter(op -> op.arity() == 1).toArray(Op[]::new);
-    private static final Op[] BINARY = Arrays.stream(Op.values()).filter(op -> op.arity() == 2).toArray(Op[]::new);
+    private static final Op[] UNARY = Arrays.stream(Op.values()).filter(Op::unary).toArray(Op[]::new);
+    private static final Op[] BINARY = Arrays.stream(Op.values()).filter(op -> !op.unary()).toArray(Op[]::new);
 
     private static String expression(Random rnd, List<String> names, int depth) {
         if (depth == 0 || rnd.nextInt(4) == 0) {
@@ -323,6 +325,9 @@ class EnginesAgreeTest {
         Op op = BINARY[rnd.nextInt(BINARY.length)];
         String a = expression(rnd, names, depth - 1);
         String b = expression(rnd, names, depth - 1);
+        if (op.accepts(3) && rnd.nextBoolean()) {
+            return op.symbol() + "(" + a + ", " + b + ", " + expression(rnd, names, depth - 1) + ")";
+        }
         return op.isInfix() ? "(" + a + " " + op.symbol() + " " + b + ")" : op.symbol() + "(" + a + ", " + b + ")";
     }
 }

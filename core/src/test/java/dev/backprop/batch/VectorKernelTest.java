@@ -148,7 +148,7 @@ class VectorKernelTest {
             for (Op op : Op.values()) {
                 int calls = round == 0 ? 1 : 3_000;
                 for (int c = 0; c < calls; c++) {
-                    k.apply(op, y, a, 0, op.arity() == 2 ? b : null, 0, n);
+                    k.apply(op, y, a, 0, op.unary() ? null : b, 0, n);
                 }
                 for (int i = 0; i < n; i++) {
                     double want = op.apply(a[i], b[i]);
@@ -158,7 +158,7 @@ class VectorKernelTest {
                 }
                 // A scalar operand too (a parameter), which takes other loops.
                 for (double s1 : special) {
-                    if (op.arity() == 2) {
+                    if (!op.unary()) {
                         k.apply(op, y, null, s1, b, 0, n);
                         for (int i = 0; i < n; i++) {
                             double want = op.apply(s1, b[i]);

@@ -222,7 +222,7 @@ class FormulaPropertyTest {
                 continue;
             }
             double a = e.value(p.argument(i, 0));
-            double b = op.arity() == 2 ? e.value(p.argument(i, 1)) : 0;
+            double b = p.arity(i) > 1 ? e.value(p.argument(i, 1)) : 0;
             switch (op) {
                 case RELU: case ABS: case STEP: case SIGN:
                     if (Math.abs(a) < 1e-3) {
@@ -230,7 +230,26 @@ class FormulaPropertyTest {
                     }
                     break;
                 case MAX: case MIN:
-                    if (Math.abs(a - b) < 1e-3) {
+                    for (int j = 0; j < p.arity(i); j++) {
+                        for (int k = 0; k < j; k++) {
+                            if (Math.abs(e.value(p.argument(i, j)) - e.value(p.argument(i, k))) < 1e-3) {
+                                return false;
+                            }
+                        }
+                    }
+                    break;
+                case ASIN: case ACOS:
+                    if (Math.abs(a) > 1 - 1e-3) {
+                        return false;
+                    }
+                    break;
+                case LOG1P:
+                    if (a <= -1 + 1e-3) {
+                        return false;
+                    }
+                    break;
+                case ATAN2: case HYPOT:
+                    if (Math.hypot(a, b) < 1e-3) {
                         return false;
                     }
                     break;
@@ -277,13 +296,23 @@ class FormulaPropertyTest {
                 continue;
             }
             double a = e.value(p.argument(i, 0));
-            double b = op.arity() == 2 ? e.value(p.argument(i, 1)) : 0;
+            double b = p.arity(i) > 1 ? e.value(p.argument(i, 1)) : 0;
             switch (op) {
                 case RELU: case ABS: case STEP: case SIGN: case LOG: case SQRT:
                     sb.append(Math.signum(a));
                     break;
                 case MAX: case MIN:
-                    sb.append(Math.signum(a - b));
+                    for (int j = 0; j < p.arity(i); j++) {
+                        for (int k = 0; k < j; k++) {
+                            sb.append(Math.signum(e.value(p.argument(i, j)) - e.value(p.argument(i, k))));
+                        }
+                    }
+                    break;
+                case ASIN: case ACOS:
+                    sb.append(Math.signum(1 - Math.abs(a)));
+                    break;
+                case LOG1P:
+                    sb.append(Math.signum(1 + a));
                     break;
                 case POW:
                     sb.append(Math.signum(a));
@@ -341,12 +370,14 @@ class FormulaPropertyTest {
             if (op == null || adj[i] == 0) {
                 continue;
             }
-            double a = e.value(p.argument(i, 0));
-            double b = op.arity() == 2 ? e.value(p.argument(i, 1)) : 0;
-            for (int k = 0; k < op.arity(); k++) {
+            double[] x = new double[p.arity(i)];
+            for (int k = 0; k < x.length; k++) {
+                x[k] = e.value(p.argument(i, k));
+            }
+            for (int k = 0; k < x.length; k++) {
                 int arg = p.argument(i, k);
                 if (!p.isConstant(arg)) {
-                    adj[arg] += adj[i] * Math.abs(op.partial(k, a, b, e.value(i)));
+                    adj[arg] += adj[i] * Math.abs(op.partial(k, x, e.value(i)));
                 }
             }
         }

@@ -18,8 +18,9 @@ import java.util.Random;
 final class RandomFormula {
     static final String[] INPUTS = {"x", "y", "z"};
     private static final String[] STATEMENT_NAMES = {"a", "h1", "f0", "β1", "g_2", "u", "ω"};
-    private static final Op[] FUNCTIONS = {Op.SIN, Op.COS, Op.TAN, Op.EXP, Op.LOG, Op.SQRT, Op.TANH, Op.SIGMOID,
-            Op.RELU, Op.ABS, Op.STEP, Op.SIGN, Op.POW, Op.MAX, Op.MIN};
+    /** Every function of the rule table. */
+    private static final Op[] FUNCTIONS = java.util.Arrays.stream(Op.values())
+            .filter(op -> Op.ofFunctionName(op.symbol()) == op).toArray(Op[]::new);
     private static final Op[] INFIX = {Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.POW};
     private static final double[] NUMBERS = {0.5, 2, 3, 1.5, 0.25, 1, 0.1, 4};
     private static final String[][] SPELLINGS = {
@@ -42,6 +43,8 @@ final class RandomFormula {
         final String name;
         final Node a;
         final Node b;
+        /** A third argument of a variadic call, or null. */
+        Node c;
 
         Node(String kind, Op op, double number, String spelling, String name, Node a, Node b) {
             this.kind = kind;
@@ -63,7 +66,10 @@ final class RandomFormula {
                 case "pos": return a.eval(env);
                 default:
                     double x = a.eval(env);
-                    return op.arity() == 1 ? op.apply(x) : op.apply(x, b.eval(env));
+                    if (c != null) {
+                        return op.value(new double[] {x, b.eval(env), c.eval(env)});
+                    }
+                    return op.unary() ? op.apply(x) : op.apply(x, b.eval(env));
             }
         }
     }
@@ -147,7 +153,11 @@ final class RandomFormula {
             return new Node("infix", op, 0, null, null, tree(depth - 1), tree(depth - 1));
         }
         Op f = FUNCTIONS[rnd.nextInt(FUNCTIONS.length)];
-        return new Node("call", f, 0, null, null, tree(depth - 1), f.arity() == 2 ? tree(depth - 1) : null);
+        Node call = new Node("call", f, 0, null, null, tree(depth - 1), f.unary() ? null : tree(depth - 1));
+        if (f.accepts(3) && rnd.nextBoolean()) {
+            call.c = tree(depth - 1);
+        }
+        return call;
     }
 
     private String space() {
@@ -178,8 +188,11 @@ final class RandomFormula {
                     return infix(n, sb);
                 }
                 sb.append(n.op.symbol()).append('(').append(show(n.a, 0));
-                if (n.op.arity() == 2) {
+                if (n.b != null) {
                     sb.append(',').append(space()).append(show(n.b, 0));
+                }
+                if (n.c != null) {
+                    sb.append(',').append(space()).append(show(n.c, 0));
                 }
                 sb.append(')');
                 return 5;
