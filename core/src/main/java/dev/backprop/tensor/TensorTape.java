@@ -15,9 +15,9 @@ import java.util.List;
  * contribution into the arguments' adjoints. Iterative: a deep network costs memory, never stack.
  *
  * <p>Where the rules come from: elementwise operations take value and local derivative from
- * {@link Op} (nothing is written twice); the structural operations (matmul, transpose, reshape,
- * sum) state their rule next to their forward call in this class. Broadcasting is undone by
- * summing gradients back into the broadcast operand's shape. Composites ({@code mean},
+ * {@link Op}, structural ones (matmul, transpose, reshape, broadcast, sum) from {@link Structural};
+ * this class holds no rule of its own. An elementwise operation broadcasts its operands itself and
+ * undoes it by summing gradients back into each operand's shape. Composites ({@code mean},
  * {@code square}, …) are built from these and have no rule of their own.
  *
  * <pre>{@code
@@ -146,42 +146,55 @@ public final class TensorTape {
         }, args);
     }
 
-    /** Matrix product. Its own rule because it is fused for speed: dA = G·Bᵀ, dB = Aᵀ·G. */
+    /**
+     * A structural step (matrix product, transpose, reshape, broadcast, sum) with parameters
+     * {@code p}: value and gradient from {@link Structural}, the table beside {@link Op}.
+     */
+    public TensorVar apply(Structural op, int[] p, TensorVar... args) {
+        if (args.length != op.arity()) {
+            throw new IllegalArgumentException(op.name().toLowerCase() + " takes " + op.arity() + ", got " + args.length);
+        }
+        Tensor[] x = new Tensor[args.length];
+        for (int k = 0; k < x.length; k++) {
+            x[k] = value(args[k]);
+        }
+        int[] params = p.clone();
+        Tensor y = op.value(x, params);
+        return record(y, (arg, g) -> op.vjp(arg, g, x, y, params), args);
+    }
+
+    /** Matrix product. */
     public TensorVar matmul(TensorVar a, TensorVar b) {
-        Tensor x = value(a);
-        Tensor z = value(b);
-        Tensor y = x.matmul(z);
-        int m = x.shape[0], k = x.shape[1], n = z.shape[1];
-        // dA = G·Bᵀ (m×k) and dB = Aᵀ·G (k×n), read in place: no transposed copy.
-        return record(y, (arg, g) -> arg == 0
-                ? new Tensor(MatMul.multiplyTransposedB(g.data, z.data, m, n, k), new int[] {m, k})
-                : new Tensor(MatMul.multiplyTransposedA(x.data, g.data, k, m, n), new int[] {k, n}), a, b);
+        return apply(Structural.MATMUL, NONE, a, b);
     }
 
-    /** Matrix transpose; the gradient is transposed back. */
+    /** Matrix transpose. */
     public TensorVar transpose(TensorVar a) {
-        return record(value(a).transpose(), (arg, g) -> g.transpose(), a);
+        return apply(Structural.TRANSPOSE, NONE, a);
     }
 
-    /** Same elements, new shape; the gradient is reshaped back. */
+    /** Same elements, new shape (one axis may be −1). */
     public TensorVar reshape(TensorVar a, int... shape) {
-        Tensor x = value(a);
-        return record(x.reshape(shape), (arg, g) -> g.reshape(x.shape), a);
+        return apply(Structural.RESHAPE, Shapes.reshape(value(a).shape, shape), a);
     }
 
-    /** Sum of all elements (rank 0); every element's gradient is the incoming one. */
+    /** Copies along new or size-1 axes up to {@code shape} (numpy rules). */
+    public TensorVar broadcastTo(TensorVar a, int... shape) {
+        return apply(Structural.BROADCAST, shape, a);
+    }
+
+    /** Sum of all elements (rank 0). */
     public TensorVar sum(TensorVar a) {
-        Tensor x = value(a);
-        return record(x.sum(), (arg, g) -> g.broadcastTo(x.shape), a);
+        return apply(Structural.SUM, NONE, a);
     }
 
-    /** Sum along an axis; the gradient is copied back along that axis. */
+    /** Sum along an axis (negative counts from the end), keeping it as size 1 if asked. */
     public TensorVar sum(TensorVar a, int axis, boolean keepDims) {
-        Tensor x = value(a);
-        int ax = Shapes.axis("sum", x.shape, axis);
-        int[] kept = Shapes.reduce(x.shape, ax, true);
-        return record(x.sum(ax, keepDims), (arg, g) -> g.reshape(kept).broadcastTo(x.shape), a);
+        int ax = Shapes.axis("sum", value(a).shape, axis);
+        return apply(Structural.SUM, new int[] {ax, keepDims ? 1 : 0}, a);
     }
+
+    private static final int[] NONE = {};
 
     /** Gives a node a name (for traces and messages); returns it unchanged. */
     public TensorVar name(TensorVar v, String name) {

@@ -63,6 +63,17 @@ public record TensorVar(TensorTape tape, int index) {
     /** Any binary primitive of the table, elementwise with broadcasting. */
     public TensorVar apply(Op op, TensorVar o) { return tape.apply(op, this, o); }
 
+    /** Any primitive of the table of this and {@code others} ({@code max(a, b, c)}), elementwise with broadcasting. */
+    public TensorVar apply(Op op, TensorVar... others) {
+        TensorVar[] args = new TensorVar[others.length + 1];
+        args[0] = this;
+        System.arraycopy(others, 0, args, 1, others.length);
+        return tape.apply(op, args);
+    }
+
+    /** Copies along new or size-1 axes up to {@code shape} (numpy rules). */
+    public TensorVar broadcastTo(int... shape) { return tape.broadcastTo(this, shape); }
+
     /** {@code this ⊙ this}: a composite, no rule of its own. */
     public TensorVar square() { return mul(this); }
 
