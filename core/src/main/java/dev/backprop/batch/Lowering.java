@@ -276,7 +276,14 @@ final class Lowering implements Algebra<Ref> {
             return r;
         }
         Ref r = newSlot();
-        code.add(new Apply(op, r, args));
+        // A recorded reverse sweep's products are the kernels' own adjoint steps.
+        if (op == Op.CONTRIBUTION) {
+            code.add(new MulAdd(r, null, a, b));
+        } else if (op == Op.QUOTIENT_CONTRIBUTION) {
+            code.add(new DivAdd(r, null, a, b));
+        } else {
+            code.add(new Apply(op, r, args));
+        }
         return r;
     }
 }

@@ -52,6 +52,113 @@ public final class Evaluation {
         return new Gradient(program.nodes, values, adj, program.inputIndices(), seed.clone());
     }
 
+    /** How {@link #jacobian} sweeps: one reverse sweep per output, or one forward sweep per input. */
+    public enum Mode {
+        /** Reverse when there are fewer outputs than inputs, else forward: the fewer sweeps. */
+        AUTO,
+        /** One forward (tangent) sweep per input. */
+        FORWARD,
+        /** One reverse sweep per output. */
+        REVERSE
+    }
+
+    /**
+     * Forward mode: the derivative of the output along {@code direction} (one number per input,
+     * in the order of {@link Program#inputs()}), in one forward sweep with a tangent beside every
+     * value. Equal, to rounding, to the gradient dotted with the direction.
+     *
+     * @throws IllegalArgumentException if there is not one number per input
+     */
+    public double jvp(double... direction) {
+        return jvp(new int[] {program.output()}, direction)[0];
+    }
+
+    /** Forward mode at several nodes at once: the tangent of each node of {@code at} along {@code direction}. */
+    public double[] jvp(int[] at, double... direction) {
+        double[] t = tangents(direction);
+        double[] out = new double[at.length];
+        for (int k = 0; k < at.length; k++) {
+            out[k] = t[at[k]];
+        }
+        return out;
+    }
+
+    private double[] tangents(double[] direction) {
+        int[] inputs = program.inputIndices();
+        if (direction.length != inputs.length) {
+            throw new IllegalArgumentException("expected one direction per input " + program.inputs() + ", got " + direction.length);
+        }
+        double[] t = new double[program.size()];
+        for (int k = 0; k < inputs.length; k++) {
+            t[inputs[k]] = direction[k];
+        }
+        program.nodes.tangents(values, t, program.size());
+        return t;
+    }
+
+    /**
+     * The Hessian of the output with respect to the inputs times {@code v} (one number per input):
+     * the reverse sweep recorded as a program at this point, then swept once itself (reverse over
+     * reverse), so second derivatives come from the same rule table and the same sweep.
+     *
+     * @throws IllegalArgumentException if there is not one number per input
+     */
+    public double[] hvp(double... v) {
+        if (v.length != program.inputs().size()) {
+            throw new IllegalArgumentException("expected one number per input " + program.inputs() + ", got " + v.length);
+        }
+        return recorded().hessianTimes(v);
+    }
+
+    /** The Hessian with respect to the inputs, in input order: one {@link #hvp} per input; symmetric to rounding. */
+    public double[][] hessian() {
+        Recorded r = recorded();
+        int n = program.inputs().size();
+        double[][] h = new double[n][];
+        for (int k = 0; k < n; k++) {
+            double[] e = new double[n];
+            e[k] = 1;
+            h[k] = r.hessianTimes(e);
+        }
+        return h;
+    }
+
+    private Recorded recorded() {
+        return Recorded.of(program, values);
+    }
+
+    /**
+     * The Jacobian of the nodes {@code outputs} with respect to the inputs (rows = outputs,
+     * columns = inputs in input order), by one reverse sweep per output or one forward sweep per
+     * input ({@link Mode#AUTO} picks the fewer).
+     */
+    public double[][] jacobian(int[] outputs, Mode mode) {
+        int n = program.inputs().size();
+        boolean reverse = mode == Mode.REVERSE || (mode == Mode.AUTO && outputs.length < n);
+        double[][] j = new double[outputs.length][n];
+        int[] inputs = program.inputIndices();
+        if (reverse) {
+            for (int r = 0; r < outputs.length; r++) {
+                double[] seed = new double[outputs[r] + 1];
+                seed[outputs[r]] = 1;
+                Gradient g = gradient(seed);
+                for (int c = 0; c < n; c++) {
+                    j[r][c] = g.of(inputs[c]);
+                }
+            }
+        } else {
+            for (int c = 0; c < n; c++) {
+                double[] e = new double[n];
+                e[c] = 1;
+                double[] t = jvp(outputs, e);
+                for (int r = 0; r < outputs.length; r++) {
+                    j[r][c] = t[r];
+                }
+            }
+        }
+        return j;
+    }
+
     /**
      * The first step whose value is NaN or infinite although its arguments are finite: where the
      * trouble started. Empty when every value is finite.

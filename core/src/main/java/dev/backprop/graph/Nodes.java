@@ -227,6 +227,45 @@ final class Nodes {
         }
     }
 
+    /**
+     * THE forward-mode sweep: the tangent of every node up to {@code n}, given the inputs'
+     * tangents in {@code t} (every other entry 0 on entry). A step's tangent is Σₖ (its partial
+     * derivative k × argument k's tangent), each product by {@link Op#vjp}: a scalar step's
+     * Jacobian is one row, so a tangent meets a partial exactly as an adjoint does, strong zeros
+     * and quotient order included. Constants have tangent 0.
+     */
+    void tangents(double[][] v, double[] t, int n) {
+        for (int i = 0; i < n; i++) {
+            byte c = code(i);
+            if (c < 0) {
+                if (c == CONSTANT) {
+                    t[i] = 0;
+                }
+                continue;
+            }
+            Op op = Op.ofOrdinal(c);
+            int x = a(i);
+            double vi = get(v, i);
+            double sum = 0;
+            if (x < -1) {
+                int[] args = wide.get(-2 - x);
+                double[] xs = wideValues(v, i);
+                for (int k = 0; k < args.length; k++) {
+                    sum += op.vjp(k, t[args[k]], xs, vi);
+                }
+            } else {
+                int y = b(i);
+                double va = get(v, x);
+                double vb = y < 0 ? 0 : get(v, y);
+                sum = op.vjp(0, t[x], va, vb, vi);
+                if (y >= 0) {
+                    sum += op.vjp(1, t[y], va, vb, vi);
+                }
+            }
+            t[i] = sum;
+        }
+    }
+
     /** The reverse sweep from {@code output}, seeded with 1 there: adjoints of every node up to it. */
     double[] backward(double[][] v, int output) {
         double[] adj = new double[output + 1];

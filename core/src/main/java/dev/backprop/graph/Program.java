@@ -74,6 +74,23 @@ public final class Program {
         return evaluate(v);
     }
 
+    /**
+     * ∂output/∂(input {@code name}) as a program of its own, with the same inputs: this program's
+     * reverse sweep recorded step by step, with the sweep's own numbers (strong zeros included).
+     * Its gradient is a row of the Hessian; compiled by the batch engine, it gives second
+     * derivatives summed over data.
+     *
+     * @throws IllegalArgumentException if {@code name} is not an input
+     */
+    public Program derivative(String name) {
+        int k = inputNames.indexOf(name);
+        if (k < 0) {
+            throw new IllegalArgumentException("'" + name + "' is not an input (inputs: " + String.join(", ", inputNames) + ")");
+        }
+        Recorded r = Recorded.of(this, nodes.values());
+        return r.tape.toProgram(r.gradient[k]);
+    }
+
     /** The node index of input {@code name}, or -1. */
     public int inputNode(String name) {
         int k = inputNames.indexOf(name);

@@ -338,6 +338,27 @@ public enum Op {
         public double apply(double a, double b) { return Math.signum(a); }
         public double partial(int arg, double a, double b, double y) { return 0; }
         public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return s.constant(0); }
+    },
+    /**
+     * {@link #contribution}(a, b): the chain rule's product with its strong zeros, as a step of
+     * its own, so a reverse sweep recorded as a program (for second derivatives) computes the
+     * same numbers as the sweep itself. Its rules are those of a·b. Not a formula function.
+     */
+    CONTRIBUTION("contribution", 2) {
+        public double apply(double a, double b) { return contribution(a, b); }
+        public double partial(int arg, double a, double b, double y) { return arg == 0 ? b : a; }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return arg == 0 ? b : a; }
+    },
+    /** {@link #quotientContribution}(a, b), the last step of a quotient rule, as {@link #CONTRIBUTION}; the rules of a/b. */
+    QUOTIENT_CONTRIBUTION("quotient_contribution", 2) {
+        public double apply(double a, double b) { return quotientContribution(a, b); }
+        public double partial(int arg, double a, double b, double y) { return DIV.partial(arg, a, b, y); }
+        public <E> E partial(int arg, Algebra<E> s, E a, E b, E y) { return DIV.partial(arg, s, a, b, y); }
+        public boolean quotient(int arg) { return true; }
+        public double numerator(int arg, double a, double b, double y) { return DIV.numerator(arg, a, b, y); }
+        public double denominator(int arg, double a, double b, double y) { return b; }
+        public <E> E numerator(int arg, Algebra<E> s, E a, E b, E y) { return DIV.numerator(arg, s, a, b, y); }
+        public <E> E denominator(int arg, Algebra<E> s, E a, E b, E y) { return b; }
     };
 
     private static final Op[] VALUES = values();
@@ -592,10 +613,18 @@ public enum Op {
         return VALUES[ordinal];
     }
 
+    /**
+     * Whether this primitive exists only inside the engine ({@link #CONTRIBUTION}, {@link
+     * #QUOTIENT_CONTRIBUTION}: steps of a recorded reverse sweep), not in the formula language.
+     */
+    public boolean internal() {
+        return this == CONTRIBUTION || this == QUOTIENT_CONTRIBUTION;
+    }
+
     /** The primitive called by this function name in formulas ({@code "sin"}), or null. */
     public static Op ofFunctionName(String name) {
         for (Op op : VALUES) {
-            if (!op.isInfix() && op != NEG && op.symbol.equals(name)) {
+            if (!op.isInfix() && op != NEG && !op.internal() && op.symbol.equals(name)) {
                 return op;
             }
         }

@@ -366,11 +366,13 @@ class BatchProgramTest {
 
     private static final String[] LEAVES = {"x", "y", "p", "q", "r", "0.5", "2", "1.5"};
 
+    private static final Op[] FORMULA_OPS = java.util.Arrays.stream(Op.values()).filter(op -> !op.internal()).toArray(Op[]::new);
+
     private static String expr(Random rnd, int depth) {
         if (depth == 0 || rnd.nextInt(6) == 0) {
             return LEAVES[rnd.nextInt(LEAVES.length)];
         }
-        Op op = Op.values()[rnd.nextInt(Op.values().length)];
+        Op op = FORMULA_OPS[rnd.nextInt(FORMULA_OPS.length)];
         String a = expr(rnd, depth - 1);
         if (op == Op.NEG) {
             return "(-" + a + ")";
