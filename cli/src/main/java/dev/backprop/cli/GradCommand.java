@@ -84,30 +84,10 @@ final class GradCommand implements Callable<Integer> {
 
     private int overData(Formula f) {
         DataSet ds = DataSet.read(data);
-        try {
-            f.checkColumns(ds.columns.names());
-        } catch (IllegalArgumentException e) {
-            throw new BadInput(ds.origin + ": " + e.getMessage());
-        }
-        Map<String, Double> given = Inputs.assignments(at);
-        Inputs.requireInputs(f, given.keySet(), "--at");
-        for (String name : given.keySet()) {
-            if (ds.columns.has(name)) {
-                throw new BadInput("--at gives " + Limits.quote(name) + ", which is also a column of " + ds.origin
-                        + "; give each input one way");
-            }
-        }
-        List<String> cols = new ArrayList<>();
-        for (String name : f.inputs()) {
-            if (ds.columns.has(name)) {
-                cols.add(name);
-            } else if (!given.containsKey(name)) {
-                throw new BadInput(ds.sourceFor(name) + ": no column '" + name + "' for input '" + name
-                        + "' of the formula, and no --at " + name + "=VALUE (columns: "
-                        + Limits.list(ds.columns.names()) + ")");
-            }
-        }
-        List<String> names = wrtScalars(f, cols);
+        Bound bound = bind(f, ds, at);
+        List<String> cols = bound.columns();
+        Map<String, Double> given = bound.given();
+        List<String> names = wrtScalars(f, cols, wrt);
         BatchProgram b = BatchProgram.compile(f.program(), cols);
         BatchResult r = b.gradient(ds.columns, given);
         Map<String, Double> grad = new LinkedHashMap<>();
@@ -134,8 +114,40 @@ final class GradCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A formula bound to data: the inputs that take columns, and the --at values of the others. */
+    record Bound(List<String> columns, Map<String, Double> given) {
+    }
+
+    /** Binds each input of {@code f} to a column of {@code ds} or to an --at value, never both. */
+    static Bound bind(Formula f, DataSet ds, List<String> at) {
+        try {
+            f.checkColumns(ds.columns.names());
+        } catch (IllegalArgumentException e) {
+            throw new BadInput(ds.origin + ": " + e.getMessage());
+        }
+        Map<String, Double> given = Inputs.assignments(at);
+        Inputs.requireInputs(f, given.keySet(), "--at");
+        for (String name : given.keySet()) {
+            if (ds.columns.has(name)) {
+                throw new BadInput("--at gives " + Limits.quote(name) + ", which is also a column of " + ds.origin
+                        + "; give each input one way");
+            }
+        }
+        List<String> cols = new ArrayList<>();
+        for (String name : f.inputs()) {
+            if (ds.columns.has(name)) {
+                cols.add(name);
+            } else if (!given.containsKey(name)) {
+                throw new BadInput(ds.sourceFor(name) + ": no column '" + name + "' for input '" + name
+                        + "' of the formula, and no --at " + name + "=VALUE (columns: "
+                        + Limits.list(ds.columns.names()) + ")");
+            }
+        }
+        return new Bound(cols, given);
+    }
+
     /** The inputs to differentiate with respect to: {@code --wrt}, or every --at input. */
-    private List<String> wrtScalars(Formula f, List<String> cols) {
+    static List<String> wrtScalars(Formula f, List<String> cols, List<String> wrt) {
         List<String> all = Inputs.wrt(f, wrt);
         List<String> names = new ArrayList<>();
         boolean explicit = wrt != null && !wrt.isEmpty();

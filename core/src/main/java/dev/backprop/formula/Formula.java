@@ -96,6 +96,20 @@ public final class Formula {
     }
 
     /**
+     * The node in {@link #program()} that statement {@code name} computes, so it can serve as one
+     * of several outputs ({@link dev.backprop.graph.Evaluation#jacobian}); -1 if no statement of
+     * that name is part of the program.
+     */
+    public int statementNode(String name) {
+        Integer k = result.statementIndex().get(name);
+        if (k == null) {
+            return -1;
+        }
+        int node = result.statements().get(k).node();
+        return node <= program().output() ? node : -1;
+    }
+
+    /**
      * The rows of a trace. With statements: one row per statement, in order, with its expression as
      * written (whitespace normalised); a bare last line is the row {@code value}. A formula that is a
      * single bare expression is instead split into one row per primitive operation,
