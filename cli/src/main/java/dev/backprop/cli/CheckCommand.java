@@ -2,6 +2,7 @@ package dev.backprop.cli;
 
 import dev.backprop.check.AllClose;
 import dev.backprop.check.GradientCheck;
+import dev.backprop.check.HessianCheck;
 import dev.backprop.formula.Formula;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -39,6 +40,9 @@ final class CheckCommand implements Callable<Integer> {
     Double step;
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
+    @Option(names = "--order", defaultValue = "1", paramLabel = "1|2",
+            description = "1: the gradient (default); 2: also the Hessian, against central differences of the gradient.")
+    int order;
 
     @Override
     public Integer call() {
@@ -48,8 +52,14 @@ final class CheckCommand implements Callable<Integer> {
         if (step != null && !(step > 0 && Double.isFinite(step))) {
             throw new BadInput("--step must be a positive number, got " + step);
         }
+        if (order != 1 && order != 2) {
+            throw new BadInput("--order must be 1 or 2, got " + order);
+        }
         GradientCheck check = GradientCheck.run(f, point, names, new AllClose(rtol, atol),
                 step == null ? Double.NaN : step);
+        HessianCheck second = order == 2
+                ? HessianCheck.run(f.program(), point, names, new AllClose(rtol, atol), step == null ? Double.NaN : step)
+                : null;
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -69,6 +79,20 @@ final class CheckCommand implements Callable<Integer> {
                 entries.put(e.input(), x);
             }
             m.put("inputs", entries);
+            if (second != null) {
+                m.put("passed", check.passed() && second.passed());
+                Map<String, Object> rows = new LinkedHashMap<>();
+                for (HessianCheck.Entry e : second.entries()) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> row = (Map<String, Object>) rows.computeIfAbsent(e.row(), k -> new LinkedHashMap<String, Object>());
+                    Map<String, Object> x = new LinkedHashMap<>();
+                    x.put("backprop", e.backprop());
+                    x.put("finite_difference", e.finiteDifference());
+                    x.put("agrees", e.agrees());
+                    row.put(e.col(), x);
+                }
+                m.put("hessian", rows);
+            }
             out.println(Json.of(m));
         } else {
             List<String[]> rows = new ArrayList<>();
@@ -80,8 +104,24 @@ final class CheckCommand implements Callable<Integer> {
                         e.agrees() ? (e.reason().isEmpty() ? "ok" : "ok (" + e.reason() + ")") : "DISAGREE (" + e.reason() + ")"});
             }
             Text.table(out, "", rows);
-            out.println((check.passed() ? "All derivatives agree" : "Some derivatives disagree")
+            if (second != null) {
+                List<String[]> h = new ArrayList<>();
+                h.add(new String[] {"", "backprop", "central difference of the gradient", ""});
+                for (HessianCheck.Entry e : second.entries()) {
+                    h.add(new String[] {"∂²" + o + "/∂" + e.row() + "∂" + e.col(), Double.toString(e.backprop()),
+                            Double.toString(e.finiteDifference()), e.agrees() ? "ok" : "DISAGREE"});
+                }
+                out.println();
+                Text.table(out, "", h);
+            }
+            out.println((check.passed() && (second == null || second.passed()) ? "All derivatives agree" : "Some derivatives disagree")
                     + " (rtol " + Text.shortest(rtol) + ", atol " + Text.shortest(atol) + ").");
+        }
+        if (second != null && !second.passed()) {
+            spec.commandLine().getErr().println("backprop: check failed: second derivatives disagree with differences of the gradient for "
+                    + String.join(", ", second.entries().stream().filter(e -> !e.agrees())
+                            .map(e -> e.row() + "," + e.col()).toList()));
+            return Main.CHECK_FAILED;
         }
         if (!check.passed()) {
             spec.commandLine().getErr().println("backprop: check failed: backprop disagrees with "

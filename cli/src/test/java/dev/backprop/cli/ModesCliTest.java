@@ -85,4 +85,13 @@ class ModesCliTest {
         // Σ 2x² = 13, Σ 2x = 0, Σ 2 = 6
         assertThat(r.out()).contains("\"hessian\": {\"a\": {\"a\": 13.0, \"b\": 0.0}, \"b\": {\"a\": 0.0, \"b\": 6.0}}");
     }
+
+    @Test
+    void checkOrderTwoHoldsTheHessianToDifferencesOfTheGradient() {
+        CliTest.Result r = run("check", CliTest.TOY, "--at", CliTest.AT, "--order", "2", "--wrt", "beta0,omega3", "--json");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("\"hessian\": {\"beta0\": {\"beta0\": {\"backprop\": ");
+        assertThat(r.out()).doesNotContain("\"agrees\": false");
+        assertThat(run("check", F, "--at", "x=1,y=2", "--order", "3").code()).isEqualTo(2);
+    }
 }
