@@ -33,7 +33,7 @@ public final class Evaluation {
     /** The reverse sweep from the output: derivatives with respect to every node. */
     public Gradient gradient() {
         double[] adj = program.nodes.backward(values, program.output());
-        return new Gradient(program.nodes, values, adj, program.inputIndices(), null);
+        return new Gradient(program.origin, program.nodes, values, adj, program.inputIndices(), null);
     }
 
     /**
@@ -49,7 +49,7 @@ public final class Evaluation {
         }
         double[] adj = seed.clone();
         program.nodes.sweep(values, adj, null);
-        return new Gradient(program.nodes, values, adj, program.inputIndices(), seed.clone());
+        return new Gradient(program.origin, program.nodes, values, adj, program.inputIndices(), seed.clone());
     }
 
     /**
