@@ -76,6 +76,17 @@ public final class Gradient {
     }
 
     /**
+     * Whose derivatives with respect to the inputs: {@code Gradient[of l: x=0.35, y=-1.2]} (the
+     * first ten inputs); a {@linkplain Evaluation#gradient(double[]) seeded} sweep says so instead
+     * of naming an output.
+     */
+    @Override
+    public String toString() {
+        String of = seed == null ? Limits.shortName(nodes.label(adjoint.length - 1)) : "seeded nodes";
+        return "Gradient[of " + of + ": " + Limits.entries(inputs()) + "]";
+    }
+
+    /**
      * The first step of the reverse sweep whose derivative became NaN or infinite, with the
      * operation that passed it on; empty when every derivative is finite.
      */

@@ -129,6 +129,16 @@ public final class Tape {
         return inputs.stream().mapToInt(Integer::intValue).filter(i -> i <= upTo).toArray();
     }
 
+    /** Its size and inputs, {@code Tape[12 nodes; inputs x, y]}. */
+    @Override
+    public String toString() {
+        List<String> names = new ArrayList<>();
+        for (int i : inputs) {
+            names.add(nodes.name(i));
+        }
+        return "Tape[" + nodes.size() + " nodes; inputs " + Limits.list(names) + "]";
+    }
+
     int own(Var v) {
         if (v.tape() != this) {
             throw new IllegalArgumentException("that value was recorded on another tape");
