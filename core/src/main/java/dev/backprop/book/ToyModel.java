@@ -88,7 +88,7 @@ public final class ToyModel {
         }
         List<Parameter> params = new ArrayList<>();
         for (String name : PARAMETERS) {
-            double closed = FORMULA.derivative(name).formula().program().evaluate(point).value();
+            double closed = FORMULA.derivative(name).valueAt(point);
             double fd = FiniteDifference.forward(FiniteDifference.of(p), x, inputs.indexOf(name),
                     FiniteDifference.NOTEBOOK_STEP);
             params.add(new Parameter(name, trace.gradient().get(name), closed, fd));

@@ -110,7 +110,7 @@ public record GradientCheck(List<Entry> entries, AllClose rule) {
                 h *= 10;
                 fd = FiniteDifference.centralEstimate(f, x, k, h);
             }
-            double closed = formula.derivative(name).formula().program().evaluate(at).value();
+            double closed = formula.derivative(name).valueAt(at);
             boolean fdAgrees = agreesWith(rule, bp, fd);
             // A closed form is ordinary arithmetic: where an exact zero meets ∞ (d/dx sqrt(relu(x))
             // at x < 0 is step(x)·0.5/sqrt(0) = 0·∞) it gives NaN, which backprop's strong zero

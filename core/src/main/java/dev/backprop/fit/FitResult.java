@@ -1,5 +1,6 @@
 package dev.backprop.fit;
 
+import dev.backprop.io.Limits;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -105,8 +106,13 @@ public record FitResult(List<String> names, double[] params, double initialLoss,
         return names.hashCode() * 31 + Arrays.hashCode(params);
     }
 
+    /**
+     * The fitted parameters (the first ten for a network), the loss at the end and at the start,
+     * the steps and why the run stopped:
+     * {@code FitResult[a=1.50…, b=2.00…; loss 1.03… (from 20.56…), 1000 steps, Completed[]]}.
+     */
     @Override
     public String toString() {
-        return "FitResult[" + paramMap() + ", loss " + loss + " (from " + initialLoss + "), " + steps + " steps, " + stop + "]";
+        return "FitResult[" + Limits.entries(paramMap()) + "; loss " + loss + " (from " + initialLoss + "), " + steps + " steps, " + stop + "]";
     }
 }

@@ -160,7 +160,7 @@ final class Symbolic {
             text.append(st.name()).append(" = ").append(st.text(f.source())).append('\n');
         }
         text.append(derivation);
-        return new Derivative(wrt, name, text.toString());
+        return new Derivative(wrt, name, text.toString(), f.inputs());
     }
 
     private static Set<String> constantNames(Parser.Result r) {

@@ -1,5 +1,8 @@
 package dev.backprop.graph;
 
+import dev.backprop.io.Limits;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,7 +36,7 @@ public final class Evaluation {
     /** The reverse sweep from the output: derivatives with respect to every node. */
     public Gradient gradient() {
         double[] adj = program.nodes.backward(values, program.output());
-        return new Gradient(program.nodes, values, adj, program.inputIndices(), null);
+        return new Gradient(program.origin, program.nodes, values, adj, program.inputIndices(), null);
     }
 
     /**
@@ -49,7 +52,17 @@ public final class Evaluation {
         }
         double[] adj = seed.clone();
         program.nodes.sweep(values, adj, null);
-        return new Gradient(program.nodes, values, adj, program.inputIndices(), seed.clone());
+        return new Gradient(program.origin, program.nodes, values, adj, program.inputIndices(), seed.clone());
+    }
+
+    /** The output and the point: {@code Evaluation[l = 0.139… at x=2.3, y=2.0, …]}. */
+    @Override
+    public String toString() {
+        Map<String, Double> at = new LinkedHashMap<>();
+        for (int i : program.inputIndices()) {
+            at.put(program.name(i), value(i));
+        }
+        return "Evaluation[" + Limits.shortName(program.label(program.output())) + " = " + value() + " at " + Limits.entries(at) + "]";
     }
 
     /** How {@link #jacobian} sweeps: one reverse sweep per output, or one forward sweep per input. */

@@ -1,7 +1,9 @@
 package dev.backprop.graph;
 
+import dev.backprop.io.Limits;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,16 +15,22 @@ import java.util.Map;
  */
 public final class Program {
     final Nodes nodes;
+    /** The {@link Tape#origin} of the tape this was frozen from. */
+    final Object origin;
     private final int[] inputs;
     private final int output;
     private final List<String> inputNames;
+    /** Input name → position in {@link #inputs()}: name lookups stay linear in the names given. */
+    private final Map<String, Integer> inputPosition = new HashMap<>();
 
-    Program(Nodes nodes, int[] inputs, int output) {
+    Program(Object origin, Nodes nodes, int[] inputs, int output) {
+        this.origin = origin;
         this.nodes = nodes;
         this.inputs = inputs;
         this.output = output;
         List<String> names = new ArrayList<>();
         for (int i : inputs) {
+            inputPosition.put(nodes.name(i), names.size());
             names.add(nodes.name(i));
         }
         this.inputNames = Collections.unmodifiableList(names);
@@ -58,11 +66,19 @@ public final class Program {
     }
 
     /**
-     * Evaluates with the inputs' values given by name.
+     * Evaluates with the inputs' values given by name: exactly the inputs, each once.
      *
-     * @throws IllegalArgumentException naming the first input that has no value
+     * @throws IllegalArgumentException naming the first input that has no value, or a name that
+     *         is not an input (a misspelling would otherwise be ignored silently), with the inputs'
+     *         names
      */
     public Evaluation evaluate(Map<String, Double> values) {
+        for (String name : values.keySet()) {
+            if (name == null || !inputPosition.containsKey(name)) {
+                throw new IllegalArgumentException((name == null ? "a null name" : Limits.quote(name))
+                        + " is not an input (inputs: " + Limits.list(inputNames) + ")");
+            }
+        }
         double[] v = new double[inputs.length];
         for (int k = 0; k < inputs.length; k++) {
             Double x = values.get(inputNames.get(k));
@@ -93,8 +109,8 @@ public final class Program {
 
     /** The node index of input {@code name}, or -1. */
     public int inputNode(String name) {
-        int k = inputNames.indexOf(name);
-        return k < 0 ? -1 : inputs[k];
+        Integer k = inputPosition.get(name);
+        return k == null ? -1 : inputs[k];
     }
 
     int[] inputIndices() {

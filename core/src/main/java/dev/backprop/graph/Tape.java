@@ -1,8 +1,12 @@
 package dev.backprop.graph;
 
+import dev.backprop.io.Limits;
 import dev.backprop.op.Op;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Records a computation as it runs, so it can be differentiated in one reverse sweep.
@@ -24,7 +28,14 @@ import java.util.List;
  */
 public final class Tape {
     final Nodes nodes;
+    /**
+     * Who recorded a {@link Var}: shared with the programs frozen from this tape, whose node
+     * indices are this tape's, so their gradients accept its values and refuse any other tape's.
+     * A token rather than the tape itself, so a program does not keep the tape's nodes alive.
+     */
+    final Object origin = new Object();
     private final List<Integer> inputs = new ArrayList<>();
+    private final Set<String> inputNames = new HashSet<>();
 
     /** An empty tape. */
     public Tape() {
@@ -36,8 +47,19 @@ public final class Tape {
         nodes = new Nodes(expectedNodes);
     }
 
-    /** A new input (a leaf whose gradient is wanted) called {@code name}, with its value. */
+    /**
+     * A new input (a leaf whose gradient is wanted) called {@code name}, with its value.
+     *
+     * @throws IllegalArgumentException if {@code name} is null or another input of this tape has
+     *         it: {@link Gradient#of(String)} and {@link Program#evaluate(Map)} find inputs by name
+     */
     public Var input(String name, double value) {
+        if (name == null) {
+            throw new IllegalArgumentException("an input needs a name");
+        }
+        if (!inputNames.add(name)) {
+            throw new IllegalArgumentException("this tape already has an input called " + Limits.quote(name));
+        }
         int i = nodes.add(Nodes.INPUT, -1, -1, value);
         nodes.name(i, name);
         inputs.add(i);
@@ -120,7 +142,7 @@ public final class Tape {
     public Gradient gradient(Var output) {
         int o = own(output);
         double[] adj = nodes.backward(nodes.values(), o);
-        return new Gradient(nodes, nodes.values(), adj, inputIndices(o), null);
+        return new Gradient(origin, nodes, nodes.values(), adj, inputIndices(o), null);
     }
 
     /**
@@ -129,11 +151,21 @@ public final class Tape {
      */
     public Program toProgram(Var output) {
         int o = own(output);
-        return new Program(nodes.copy(o + 1), inputIndices(o), o);
+        return new Program(origin, nodes.copy(o + 1), inputIndices(o), o);
     }
 
     private int[] inputIndices(int upTo) {
         return inputs.stream().mapToInt(Integer::intValue).filter(i -> i <= upTo).toArray();
+    }
+
+    /** Its size and inputs, {@code Tape[12 nodes; inputs x, y]}. */
+    @Override
+    public String toString() {
+        List<String> names = new ArrayList<>();
+        for (int i : inputs) {
+            names.add(nodes.name(i));
+        }
+        return "Tape[" + nodes.size() + " nodes; inputs " + Limits.list(names) + "]";
     }
 
     int own(Var v) {

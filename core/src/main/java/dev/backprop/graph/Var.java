@@ -1,5 +1,6 @@
 package dev.backprop.graph;
 
+import dev.backprop.io.Limits;
 import dev.backprop.op.Op;
 
 /**
@@ -54,4 +55,21 @@ public record Var(Tape tape, int index) {
 
     /** {@code this * this}: a composite, no rule of its own. */
     public Var square() { return mul(this); }
+
+    /**
+     * The node as a trace shows it, with its value: {@code Var[x = 1.5, input]},
+     * {@code Var[t3 = sin(x) = 0.997…]}, {@code Var[2.0, constant]}.
+     */
+    @Override
+    public String toString() {
+        byte code = tape.nodes.code(index);
+        String label = Limits.shortName(tape.nodes.label(index));
+        if (code == Nodes.INPUT) {
+            return "Var[" + label + " = " + value() + ", input]";
+        }
+        if (code == Nodes.CONSTANT && tape.nodes.name(index) == null) {
+            return "Var[" + value() + ", constant]";
+        }
+        return "Var[" + label + " = " + tape.nodes.describe(index) + " = " + value() + "]";
+    }
 }

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.Map;
 
 /**
  * Reading user files in bounded memory and time: refuse by size, before reading, what obviously
@@ -144,6 +145,26 @@ public final class Limits {
     /** A name for a message, as it is when short, else {@link #quote quoted and cut}. */
     public static String shortName(String s) {
         return s.length() > QUOTE ? quote(s) : s;
+    }
+
+    /**
+     * Named values for a message or a {@code toString()}, {@code x=1.5, y=-2.0}: all of them when
+     * few, else the first ten and how many in all, so the text stays short however many there are.
+     * Each value prints as {@link String#valueOf(Object)} does.
+     *
+     * @param entries the names and values, in the order to print them
+     * @return the text
+     */
+    public static String entries(Map<String, ?> entries) {
+        StringBuilder sb = new StringBuilder();
+        int k = 0;
+        for (Map.Entry<String, ?> e : entries.entrySet()) {
+            if (k == 10) {
+                return sb.append(", … (").append(entries.size()).append(" in all)").toString();
+            }
+            sb.append(k++ == 0 ? "" : ", ").append(shortName(String.valueOf(e.getKey()))).append('=').append(e.getValue());
+        }
+        return sb.toString();
     }
 
     /** Names for an error message: all of them when few, else the first ten and how many in all. */

@@ -18,6 +18,27 @@ public interface Optimizer {
      */
     double step(double[] params, Objective objective);
 
+    /**
+     * One update of named tensor parameters in place: {@code objective} records the loss on a
+     * fresh {@link dev.backprop.tensor.TensorTape} from the parameters it is handed, and the
+     * optimiser moves them against the gradient, as {@link #step(double[], Objective)} does for
+     * a flat vector. One optimiser per set of parameters: its state is sized to them.
+     *
+     * <pre>{@code
+     * Parameters model = new Parameters().add("w", Tensor.zeros(1, 3)).add("b", Tensor.zeros(1, 1));
+     * Optimizer adam = Optimizer.adam(0.01);
+     * double loss = adam.step(model, p -> p.get("w").matmul(p.constant(x)).add(p.get("b"))
+     *         .sub(p.constant(y)).square().sum());
+     * }</pre>
+     *
+     * @param params    the parameters, updated in place
+     * @param objective the loss of the parameters it is handed, a single number
+     * @return the loss the objective reported during this step
+     */
+    default double step(Parameters params, TensorObjective objective) {
+        return params.step(this, objective);
+    }
+
     /** Forgets accumulated state (momentum, moments, step count). */
     void reset();
 
@@ -37,6 +58,14 @@ public interface Optimizer {
     /** Nesterov momentum, eq. 6.12: the gradient is taken at the look-ahead point φ − α·β·m. */
     static Optimizer nesterov(double learningRate, double beta) {
         return new Rules.Momentum(learningRate, beta, true);
+    }
+
+    /**
+     * Adam with the usual defaults β = 0.9, γ = 0.999, ε = 10⁻⁸ (Kingma and Ba's, PyTorch's, and
+     * {@code backprop fit}'s): {@code adam(learningRate, 0.9, 0.999, 1e-8)}.
+     */
+    static Optimizer adam(double learningRate) {
+        return adam(learningRate, 0.9, 0.999, 1e-8);
     }
 
     /**

@@ -331,28 +331,48 @@ public final class Tensor {
         return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data);
     }
 
-    /** numpy-like nesting, e.g. {@code [[1.0, 2.0], [3.0, 4.0]]}; a scalar prints as its number. */
+    /** Elements shown at each end of an axis longer than twice this in {@link #toString()} (numpy's edgeitems). */
+    static final int EDGE_ITEMS = 3;
+
+    /**
+     * The shape, then the elements nested as numpy prints them:
+     * {@code Tensor(2, 2) [[1.0, 2.0], [3.0, 4.0]]}, {@code Tensor() 3.5} for a scalar. An axis
+     * longer than six shows its first three and last three entries around {@code ...}, as numpy
+     * does for large arrays, so a million-element matrix prints 36 numbers. Elements print as
+     * {@link Double#toString(double)}: exactly, so two tensors that print alike are equal up to
+     * the elided entries.
+     */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder("Tensor").append(Shapes.format(shape)).append(' ');
         append(sb, 0, 0);
         return sb.toString();
     }
 
-    private int append(StringBuilder sb, int axis, int offset) {
+    /** Appends the sub-tensor of {@code axis} that starts at element {@code offset}. */
+    private void append(StringBuilder sb, int axis, int offset) {
         if (axis == shape.length) {
             sb.append(data[offset]);
-            return offset + 1;
+            return;
         }
+        int n = shape[axis];
+        int stride = 1;
+        for (int i = axis + 1; i < shape.length; i++) {
+            stride *= shape[i];
+        }
+        boolean elide = n > 2 * EDGE_ITEMS;
         sb.append('[');
-        for (int i = 0; i < shape[axis]; i++) {
+        for (int i = 0; i < n; i++) {
+            if (elide && i == EDGE_ITEMS) {
+                sb.append(", ...");
+                i = n - EDGE_ITEMS;
+            }
             if (i > 0) {
                 sb.append(", ");
             }
-            offset = append(sb, axis + 1, offset);
+            append(sb, axis + 1, offset + i * stride);
         }
         sb.append(']');
-        return offset;
     }
 
     private static int[] checkShape(String op, int[] shape) {

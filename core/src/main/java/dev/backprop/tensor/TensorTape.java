@@ -2,7 +2,9 @@ package dev.backprop.tensor;
 
 import dev.backprop.op.Op;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Records tensor operations as they run, so a scalar result can be differentiated with respect to
@@ -45,13 +47,24 @@ public final class TensorTape {
     }
 
     private final List<Node> nodes = new ArrayList<>();
+    private final Set<String> inputNames = new HashSet<>();
 
     /** An empty tape. */
     public TensorTape() {
     }
 
-    /** A leaf whose gradient is wanted. */
+    /**
+     * A leaf whose gradient is wanted.
+     *
+     * @param name its name, or null
+     * @param value its value
+     * @return the handle to it
+     * @throws IllegalArgumentException if another input of this tape has the same name
+     */
     public TensorVar input(String name, Tensor value) {
+        if (name != null && !inputNames.add(name)) {
+            throw new IllegalArgumentException("this tape already has an input called " + dev.backprop.io.Limits.quote(name));
+        }
         return add(new Node(value, new int[0], null, true, name));
     }
 

@@ -1,5 +1,6 @@
 package dev.backprop.tensor;
 
+import dev.backprop.io.Limits;
 import dev.backprop.op.Op;
 
 /**
@@ -94,6 +95,13 @@ public record TensorVar(TensorTape tape, int index) {
 
     /** Sum along an axis, keeping it with length 1 if {@code keepDims}. */
     public TensorVar sum(int axis, boolean keepDims) { return tape.sum(this, axis, keepDims); }
+
+    /** Its name (or {@code t<index>}) and value: {@code TensorVar[w = Tensor(2, 2) [[1.0, 2.0], [3.0, 4.0]]]}. */
+    @Override
+    public String toString() {
+        String name = name();
+        return "TensorVar[" + (name == null ? "t" + index : Limits.shortName(name)) + " = " + value() + "]";
+    }
 
     /** Mean of all elements: a composite (sum / n). */
     public TensorVar mean() { return sum().div(value().size()); }

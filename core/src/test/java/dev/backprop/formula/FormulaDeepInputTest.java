@@ -78,10 +78,10 @@ class FormulaDeepInputTest {
         double z = 0.5;
         for (String src : sources) {
             Formula f = Formula.compile(src);
-            Map<String, Double> point = Map.of("x", x, "z", z);
+            Map<String, Double> point = f.inputs().contains("x") ? Map.of("x", x, "z", z) : Map.of("z", z);
             double reverse = f.program().evaluate(point).gradient().of("z");
             Derivative d = f.derivative("z");
-            double closed = d.formula().program().evaluate(point).value();
+            double closed = d.valueAt(point);
             assertThat(closed).as(src.substring(0, 12)).isCloseTo(reverse, within(1e-12 * Math.abs(reverse)));
         }
     }

@@ -189,7 +189,10 @@ class GemmTest {
     @Test
     void coreRunsWithoutTheIncubatorModule() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), GemmProbe.class.getName())
+        // Core's classes are on the module path when surefire runs the tests as the module;
+        // the probe runs them from the class path either way.
+        String cp = System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("jdk.module.path", "");
+        Process p = new ProcessBuilder(java, "-cp", cp, GemmProbe.class.getName())
                 .redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -27,7 +27,7 @@ class TensorTest {
         assertThat(a.mean().item()).isEqualTo(3.5);
         assertThat(a.reshape(-1).shape()).containsExactly(6);
         assertThat(Tensor.column(-1, 2).relu().toArray()).containsExactly(0, 2);
-        assertThat(a.toString()).isEqualTo("[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]");
+        assertThat(a.toString()).isEqualTo("Tensor(2, 3) [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]");
     }
 
     @Test
