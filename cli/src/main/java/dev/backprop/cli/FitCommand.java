@@ -111,6 +111,7 @@ final class FitCommand implements Callable<Integer> {
         Training.Bar bar = new Training.Bar();
         return Training.run(stop -> fit.fit(start, optimizer, schedule, bar, stop), r -> {
             bar.finish();
+            Training.noteRefusedNewtonSteps(optimizer, r.steps(), err);
             int code = Training.report(r, err);
             String[] xy = training.plot == null ? null : curveColumns(fit.columns(), columns);
             String title = "Fitting " + String.join(", ", fit.parameters()) + " to " + columns.rows() + " points";
@@ -191,7 +192,7 @@ final class FitCommand implements Callable<Integer> {
 
     private String describe(dev.backprop.fit.Schedule s) {
         String name = training.optimizerName();
-        String lr = Text.shortest(training.lr == null ? 0.01 : training.lr);
+        String lr = Text.shortest(training.learningRate(0.01));
         String what = s.steps() > 0 ? s.steps() + " steps" : s.epochs() + " epochs";
         String batch = s.batchSize() == 0 ? "every point each step" : "mini-batches of " + s.batchSize() + " (seed " + s.seed() + ")";
         return name + " (α = " + lr + "), " + what + ", " + batch;

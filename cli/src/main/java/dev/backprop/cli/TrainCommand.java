@@ -69,6 +69,10 @@ final class TrainCommand implements Callable<Integer> {
         var schedule = training.schedule(1000); // validates --seed before it is used below
         // One --seed for the initialisation and the shuffling: two streams, each seeded with it.
         Network init = Init.he(new RandomState(training.seed), inputs.size(), width, layers, targets.size());
+        if (training.optimizerName().equals("newton")) {
+            throw new BadInput("--optimizer newton needs the Hessian of the loss, which fit computes for formulas; "
+                    + "train's networks use adam, sgd, momentum, nesterov or gd");
+        }
         var optimizer = training.optimizer(0.01);
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

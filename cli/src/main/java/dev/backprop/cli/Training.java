@@ -4,6 +4,7 @@ import dev.backprop.fit.FitResult;
 import dev.backprop.fit.Progress;
 import dev.backprop.fit.Schedule;
 import dev.backprop.fit.StopReason;
+import dev.backprop.optim.Newton;
 import dev.backprop.optim.Optimizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -33,7 +34,8 @@ final class Training {
     static final int WRITE_FAILED = Main.BAD_INPUT;
 
     @Option(names = "--optimizer", paramLabel = "NAME",
-            description = "adam, sgd (gradient descent on mini-batches), momentum, nesterov or gd (full batch). Default: adam.")
+            description = "adam, sgd (gradient descent on mini-batches), momentum, nesterov, gd (full batch) or newton "
+                    + "(damped Newton with the Hessian of the loss; fit only; --lr defaults to 1). Default: adam.")
     String optimizer;
     @Option(names = "--lr", paramLabel = "α", description = "Learning rate (default: 0.01).")
     Double lr;
@@ -173,9 +175,14 @@ final class Training {
         return optimizer == null ? "adam" : optimizer.toLowerCase(Locale.ROOT);
     }
 
+    /** --lr, or where it is absent {@code defaultLr} (1, the plain step, for newton). */
+    double learningRate(double defaultLr) {
+        return lr != null ? lr : optimizerName().equals("newton") ? 1.0 : defaultLr;
+    }
+
     /** The optimiser the options describe; {@code defaultLr} when --lr is absent. */
     Optimizer optimizer(double defaultLr) {
-        double a = lr == null ? defaultLr : lr;
+        double a = learningRate(defaultLr);
         double b = beta == null ? 0.9 : beta;
         try {
             return switch (optimizerName()) {
@@ -183,10 +190,19 @@ final class Training {
                 case "sgd", "gd" -> Optimizer.gradientDescent(a);
                 case "momentum" -> Optimizer.momentum(a, b);
                 case "nesterov" -> Optimizer.nesterov(a, b);
-                default -> throw new BadInput("--optimizer must be adam, sgd, momentum, nesterov or gd, got '" + optimizer + "'");
+                case "newton" -> Optimizer.newton(a);
+                default -> throw new BadInput("--optimizer must be adam, sgd, momentum, nesterov, gd or newton, got '" + optimizer + "'");
             };
         } catch (IllegalArgumentException e) {
             throw new BadInput(e.getMessage());
+        }
+    }
+
+    /** Says how many Newton steps met a Hessian that was not positive definite and were damped instead. */
+    static void noteRefusedNewtonSteps(Optimizer optimizer, int steps, PrintWriter err) {
+        if (optimizer instanceof Newton n && n.refusedSteps() > 0) {
+            err.println("backprop: note: " + n.refusedSteps() + " of " + steps + " Newton steps found the Hessian not "
+                    + "positive definite; each took a damped step, (H + λI)⁻¹·g, instead of the plain Newton step");
         }
     }
 

@@ -94,4 +94,14 @@ class ModesCliTest {
         assertThat(r.out()).doesNotContain("\"agrees\": false");
         assertThat(run("check", F, "--at", "x=1,y=2", "--order", "3").code()).isEqualTo(2);
     }
+
+    @Test
+    void fitWithNewtonConvergesInAFewStepsAndTrainRefusesIt() {
+        CliTest.Result r = run("fit", "(a*sin(b*x) - y)^2", "--data", "../examples/sine.csv", "--init", "a=1,b=1.8",
+                "--optimizer", "newton", "--steps", "8", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(number(r.out(), "\"loss\":")).isLessThan(1.05);
+        assertThat(run("train", "--data", "../examples/sine.csv", "--inputs", "x", "--targets", "y", "--optimizer", "newton")
+                .code()).isEqualTo(2);
+    }
 }

@@ -35,6 +35,8 @@ public final class FormulaFit {
     private final List<String> parameters;
     private final List<String> columns;
     private final double[][] columnValues;
+    /** One batch program per parameter giving its row of the Hessian; compiled when Newton first asks. */
+    private volatile BatchProgram[] hessianRows;
 
     private FormulaFit(BatchProgram batch, Columns data, List<String> parameters, List<String> columns) {
         this.batch = batch;
@@ -197,7 +199,43 @@ public final class FormulaFit {
                 }
                 return r.sum();
             }
+
+            @Override
+            public boolean hasHessian() {
+                return true;
+            }
+
+            @Override
+            public double loss(int[] rows, double[] params, double[] gradient, double[][] hessian) {
+                double loss = loss(rows, params, gradient);
+                Columns on = rows == null ? data : gather(rows);
+                Map<String, Double> at = bind(params);
+                BatchProgram[] rowPrograms = hessianRows(batch);
+                for (int i = 0; i < hessian.length; i++) {
+                    Map<String, Double> row = rowPrograms[i].gradient(on, at).gradient();
+                    for (int j = 0; j < hessian.length; j++) {
+                        hessian[i][j] = row.get(parameters.get(j));
+                    }
+                }
+                return loss;
+            }
         }, optimizer, schedule, progress, interrupt);
+    }
+
+    /**
+     * One batch program per parameter p whose output is ∂loss/∂p (the reverse sweep recorded as a
+     * program): its gradient summed over the rows is row p of the Hessian. Compiled on first use,
+     * with the kernel choice of {@code like}.
+     */
+    private BatchProgram[] hessianRows(BatchProgram like) {
+        if (hessianRows == null) {
+            BatchProgram[] rows = new BatchProgram[parameters.size()];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = BatchProgram.compile(batch.program().derivative(parameters.get(i)), columns).withSimd(like.simd());
+            }
+            hessianRows = rows;
+        }
+        return hessianRows;
     }
 
     private Map<String, Double> bind(double[] params) {

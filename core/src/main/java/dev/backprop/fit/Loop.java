@@ -1,6 +1,8 @@
 package dev.backprop.fit;
 
+import dev.backprop.optim.Objective;
 import dev.backprop.optim.Optimizer;
+import dev.backprop.optim.SecondOrderObjective;
 import dev.backprop.random.RandomState;
 import java.util.Arrays;
 import java.util.List;
@@ -53,7 +55,18 @@ final class Loop {
             }
             int[] r = rows;
             double scale = rows == null ? 1.0 : (double) n / rows.length;
-            double loss = optimizer.step(params, (p, g) -> problem.loss(r, p, g)) * scale;
+            Objective objective = problem.hasHessian()
+                    ? new SecondOrderObjective() {
+                        public double evaluate(double[] p, double[] g) {
+                            return problem.loss(r, p, g);
+                        }
+
+                        public double evaluate(double[] p, double[] g, double[][] h) {
+                            return problem.loss(r, p, g, h);
+                        }
+                    }
+                    : (p, g) -> problem.loss(r, p, g);
+            double loss = optimizer.step(params, objective) * scale;
             losses.add(step, loss);
             taken++;
             progress.report(step, total, loss);

@@ -13,4 +13,17 @@ interface Problem {
      * writes its gradient into {@code gradient} unless that is null.
      */
     double loss(int[] rows, double[] params, double[] gradient);
+
+    /** Whether {@link #loss(int[], double[], double[], double[][])} gives a Hessian. */
+    default boolean hasHessian() {
+        return false;
+    }
+
+    /**
+     * {@link #loss(int[], double[], double[])}, and the Hessian of that loss into {@code hessian};
+     * only where {@link #hasHessian()}.
+     */
+    default double loss(int[] rows, double[] params, double[] gradient, double[][] hessian) {
+        throw new UnsupportedOperationException("this model gives no Hessian");
+    }
 }

@@ -75,4 +75,12 @@ public interface Optimizer {
     static Optimizer adam(double learningRate, double beta, double gamma, double epsilon) {
         return new Rules.Adam(learningRate, beta, gamma, epsilon);
     }
+
+    /**
+     * Damped Newton's method, φ ← φ − α·(H + λI)⁻¹·g, with λ = 0 wherever the Hessian is positive
+     * definite ({@link Newton}); α = 1 is the plain Newton step. Needs a {@link SecondOrderObjective}.
+     */
+    static Newton newton(double learningRate) {
+        return new Newton(learningRate);
+    }
 }
