@@ -18,6 +18,7 @@ final class Loop {
             throw new IllegalArgumentException("the data has no rows");
         }
         int batch = schedule.batchFor(n);
+        boolean mean = problem.averaged();
         int total = schedule.stepsFor(n);
         RandomState shuffle = new RandomState(schedule.seed());
         int[] order = null;
@@ -52,7 +53,7 @@ final class Loop {
                 pos = end;
             }
             int[] r = rows;
-            double scale = rows == null ? 1.0 : (double) n / rows.length;
+            double scale = rows == null || mean ? 1.0 : (double) n / rows.length;
             double loss = optimizer.step(params, (p, g) -> problem.loss(r, p, g)) * scale;
             losses.add(step, loss);
             taken++;
