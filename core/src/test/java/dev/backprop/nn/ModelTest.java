@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.backprop.fit.NetworkFit;
+import dev.backprop.fit.Schedule;
 import dev.backprop.io.Columns;
 import dev.backprop.io.Csv;
 import dev.backprop.io.DataException;
+import dev.backprop.optim.Optimizer;
 import dev.backprop.random.RandomState;
 import dev.backprop.tensor.Tensor;
 import java.io.IOException;
@@ -138,5 +141,19 @@ class ModelTest {
         assertThat(table.get("double")).containsExactly(7, 0);
         assertThat(table.get("minus")).containsExactly(-3, 0.5);
         assertThatThrownBy(() -> m.predictedClasses(Csv.parse("d.csv", List.of("x", "1")))).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** The README's Java example, as written there (with the file in this test's folder). */
+    @Test
+    void theReadmeClassifierExample() throws IOException {
+        Columns spirals = Csv.read(Path.of("..", "examples", "spirals.csv"));
+        NetworkFit net = NetworkFit.classifier(spirals, List.of("x1", "x2"), "label", 0);
+        NetworkFit.Trained t = net.fit(Init.he(new RandomState(0), 2, 32, 2, net.outputSize()),
+                Optimizer.adam(0.01, 0.9, 0.999, 1e-8), Schedule.steps(500));
+        double accuracy = t.accuracy();
+        assertThat(accuracy).isEqualTo(1.0);
+        Model.classifier(t.network(), List.of("x1", "x2"), "label").save(dir.resolve("spirals.json"));
+        int[] predicted = Model.load(dir.resolve("spirals.json")).predictedClasses(spirals);
+        assertThat(predicted).containsExactly(Trainer.labels(spirals.column("label")));
     }
 }
