@@ -14,6 +14,11 @@ final class Json {
 
     /** Renders maps (insertion order kept), lists, arrays, strings, numbers, booleans and null. */
     static String of(Object v) {
-        return JsonWriter.write(v);
+        try {
+            return JsonWriter.write(v);
+        } catch (IllegalArgumentException e) {
+            // A value of a type the writer does not know is this program's bug, not the user's input.
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 }

@@ -321,8 +321,9 @@ final class TrainCommand implements Callable<Integer> {
      */
     private void requireMemory(int rows, int outputs) {
         long activations = NetworkMemory.times(NetworkMemory.times(rows, Math.max(d, outputs)), (long) (k + 1) * 8 * 4);
+        // A classifier's outputs come from its largest label: say so, since no option sets them.
         NetworkMemory.require(inputs.size(), Math.max(d, 1), k, outputs, 80, activations,
-                ", trained on " + rows + " rows,");
+                (xent ? " with one output for each of " + outputs + " classes" : "") + ", trained on " + rows + " rows,");
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
