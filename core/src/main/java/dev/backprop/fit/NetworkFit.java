@@ -227,7 +227,9 @@ public final class NetworkFit {
                 }
                 double l = trainer.lossAndGradient(in, out, m);
                 trainer.gradient(gradient);
-                stepAccuracy[0] = trainer.accuracy();
+                if (classifier) {
+                    stepAccuracy[0] = trainer.accuracy();
+                }
                 return l;
             }
         }, optimizer, schedule, report, interrupt);
