@@ -117,9 +117,9 @@ final class FitCommand implements Callable<Integer> {
             String title = "Fitting " + String.join(", ", fit.parameters()) + " to " + columns.rows() + " points";
             java.util.function.Consumer<Path> curve = xy == null ? null : file -> curvePlot(file, fit, xy, columns, r.paramMap());
             if (training.json) {
-                o.println(Json.of(training.json(r.paramMap(), r, training.plots(curve != null))));
+                o.println(Json.of(training.json(Training.outFile(r.paramMap(), r), r, training.plots(curve != null))));
                 o.flush();
-                return Training.exitCode(code, training.save(r.paramMap(), r, title, curve, err));
+                return Training.exitCode(code, training.save(Training.outFile(r.paramMap(), r), r, title, curve, err));
             }
             o.println("Fitted " + String.join(", ", fit.parameters()) + " to minimise the formula summed over "
                     + columns.rows() + " points of " + data + ",");
@@ -133,7 +133,7 @@ final class FitCommand implements Callable<Integer> {
             Text.table(o, "  ", rows);
             o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
             o.flush();
-            Training.Saved saved = training.save(r.paramMap(), r, title, curve, err);
+            Training.Saved saved = training.save(Training.outFile(r.paramMap(), r), r, title, curve, err);
             printFiles(o, saved);
             return Training.exitCode(code, saved);
         });
@@ -155,13 +155,13 @@ final class FitCommand implements Callable<Integer> {
             String title = "Fitting the toy model to " + Demo.POINTS + " generated points";
             java.util.function.Consumer<Path> curve = file -> demoPlot(file, d);
             if (training.json) {
-                Map<String, Object> m = training.json(r.paramMap(), r, training.plots(true));
+                Map<String, Object> m = training.json(Training.outFile(r.paramMap(), r), r, training.plots(true));
                 m.put("true_loss", d.trueLoss());
                 m.put("true_params", d.truth());
                 m.put("initial_params", d.initial());
                 o.println(Json.of(m));
                 o.flush();
-                return Training.exitCode(code, training.save(r.paramMap(), r, title, curve, err));
+                return Training.exitCode(code, training.save(Training.outFile(r.paramMap(), r), r, title, curve, err));
             }
             o.println("Demo: the toy model f = β3 + ω3·cos(β2 + ω2·exp(β1 + ω1·sin(β0 + ω0·x))) fitted by least squares");
             o.println("to " + Demo.POINTS + " points, x uniform in [-4, 4], y = f[x, true parameters] + N(0, " + Demo.NOISE
@@ -184,7 +184,7 @@ final class FitCommand implements Callable<Integer> {
             o.println("The toy model is not identifiable: β1 and ω2 act only through ω2·exp(β1 + …), and sin and cos");
             o.println("repeat, so parameters unlike the true ones can fit the data as well.");
             o.flush();
-            Training.Saved saved = training.save(r.paramMap(), r, title, curve, err);
+            Training.Saved saved = training.save(Training.outFile(r.paramMap(), r), r, title, curve, err);
             printFiles(o, saved);
             return Training.exitCode(code, saved);
         });

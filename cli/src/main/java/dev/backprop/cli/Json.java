@@ -1,88 +1,24 @@
 package dev.backprop.cli;
 
-import java.util.List;
-import java.util.Map;
+import dev.backprop.io.JsonWriter;
 
 /**
- * Minimal JSON output. Doubles print with {@link Double#toString}, which round-trips exactly;
- * NaN and infinities, which JSON cannot express, print as {@code null} (stderr says where they came
- * from).
+ * JSON output for the commands: {@link JsonWriter}, the core's writer, so a network file written
+ * by {@code train --out} and by the Java API is the same text. Doubles print with
+ * {@link Double#toString}, which round-trips exactly; NaN and infinities, which JSON cannot express,
+ * print as {@code null} (stderr says where they came from).
  */
 final class Json {
     private Json() {
     }
 
-    /** Renders maps (insertion order kept), lists, strings, numbers, booleans and null. */
+    /** Renders maps (insertion order kept), lists, arrays, strings, numbers, booleans and null. */
     static String of(Object v) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, v);
-        return sb.toString();
-    }
-
-    private static void write(StringBuilder sb, Object v) {
-        if (v == null) {
-            sb.append("null");
-        } else if (v instanceof Double d) {
-            sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
-        } else if (v instanceof Number || v instanceof Boolean) {
-            sb.append(v);
-        } else if (v instanceof CharSequence s) {
-            string(sb, s.toString());
-        } else if (v instanceof Map<?, ?> m) {
-            sb.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!first) {
-                    sb.append(", ");
-                }
-                first = false;
-                string(sb, String.valueOf(e.getKey()));
-                sb.append(": ");
-                write(sb, e.getValue());
-            }
-            sb.append('}');
-        } else if (v instanceof List<?> l) {
-            sb.append('[');
-            for (int i = 0; i < l.size(); i++) {
-                if (i > 0) {
-                    sb.append(", ");
-                }
-                write(sb, l.get(i));
-            }
-            sb.append(']');
-        } else if (v instanceof double[] a) {
-            sb.append('[');
-            for (int i = 0; i < a.length; i++) {
-                if (i > 0) {
-                    sb.append(", ");
-                }
-                write(sb, a[i]);
-            }
-            sb.append(']');
-        } else {
-            throw new IllegalStateException("cannot write " + v.getClass() + " as JSON");
+        try {
+            return JsonWriter.write(v);
+        } catch (IllegalArgumentException e) {
+            // A value of a type the writer does not know is this program's bug, not the user's input.
+            throw new IllegalStateException(e.getMessage(), e);
         }
-    }
-
-    private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
         description = "Backpropagation (reverse-mode automatic differentiation), step by step.",
         subcommands = {ToyCommand.class, GradCommand.class, TraceCommand.class, CheckCommand.class,
                 DiffCommand.class, DeepCommand.class, InitCommand.class, BenchCommand.class, FitCommand.class,
-                TrainCommand.class, HessianCommand.class, JvpCommand.class, HvpCommand.class, JacobianCommand.class,
+                TrainCommand.class, PredictCommand.class, HessianCommand.class, JvpCommand.class, HvpCommand.class,
+                JacobianCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Add --debug to any command to see a stack trace on errors.",
                 "Exit codes: 0 success, 1 a check failed, 2 bad input."})

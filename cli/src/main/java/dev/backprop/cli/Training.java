@@ -99,16 +99,16 @@ final class Training {
     }
 
     /**
-     * Writes --out (when given), --plot's loss curve titled {@code title}, then the companion chart
-     * drawn by {@code curve} (null: none). Called after the results are printed: a file that
-     * cannot be written is one line on {@code err}, and the others are still tried.
+     * Writes {@code file} as JSON to --out (when given), --plot's loss curve titled {@code title},
+     * then the companion chart drawn by {@code curve} (null: none). Called after the results are
+     * printed: a file that cannot be written is one line on {@code err}, and the others are still tried.
      */
-    Saved save(Map<String, ?> params, FitResult r, String title, Consumer<Path> curve, PrintWriter err) {
+    Saved save(Map<String, ?> file, FitResult r, String title, Consumer<Path> curve, PrintWriter err) {
         boolean failed = false;
         boolean wroteOut = false;
         if (out != null) {
             try {
-                OutputPaths.write(out, Json.of(outFile(params, r)) + "\n");
+                OutputPaths.write(out, Json.of(file) + "\n");
                 wroteOut = true;
             } catch (BadInput e) {
                 err.println("backprop: " + e.getMessage() + " (the results are printed above)");
@@ -144,9 +144,9 @@ final class Training {
         return saved.failed() ? WRITE_FAILED : code;
     }
 
-    /** The --json object: what --out holds, the initial loss, how the run stopped, and the charts drawn. */
-    Map<String, Object> json(Map<String, ?> params, FitResult r, List<String> plots) {
-        Map<String, Object> m = outFile(params, r);
+    /** The --json object: {@code file} (what --out holds), the initial loss, how the run stopped, and the charts drawn. */
+    Map<String, Object> json(Map<String, ?> file, FitResult r, List<String> plots) {
+        Map<String, Object> m = new LinkedHashMap<>(file);
         m.put("initial_loss", r.initialLoss());
         m.put("stop", stopName(r));
         if (plot != null) {
@@ -155,7 +155,7 @@ final class Training {
         return m;
     }
 
-    /** What --out writes and --init @FILE reads back. */
+    /** What fit's --out writes and its --init @FILE reads back. */
     static Map<String, Object> outFile(Map<String, ?> params, FitResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("params", params);
@@ -262,6 +262,12 @@ final class Training {
 
         @Override
         public void report(int step, int total, double loss) {
+            report(step, total, loss, Double.NaN);
+        }
+
+        /** With a classifier's batch accuracy beside the loss (NaN: none). */
+        @Override
+        public void report(int step, int total, double loss, double accuracy) {
             if (tty == null) {
                 return;
             }
@@ -274,7 +280,7 @@ final class Training {
             int width = 30;
             int done = (int) ((long) width * step / total);
             tty.print("\r[" + "#".repeat(done) + ".".repeat(width - done) + "] step " + step + "/" + total
-                    + "  loss " + Text.num(loss, 6) + "   ");
+                    + "  loss " + Text.num(loss, 6) + (Double.isNaN(accuracy) ? "" : "  accuracy " + Text.num(accuracy, 3)) + "   ");
             tty.flush();
         }
 

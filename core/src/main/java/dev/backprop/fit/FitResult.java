@@ -15,8 +15,9 @@ import java.util.Map;
  * @param initialLoss the loss over all the data at the starting parameters
  * @param loss        the loss over all the data at {@code params}
  * @param losses      the loss curve: the loss seen at each step of {@code lossSteps}; with
- *                    mini-batches the batch's loss times N / batch size, an estimate of the whole
- *                    data set's loss, so curves for different batch sizes share a scale. Every
+ *                    mini-batches the batch's loss times N / batch size (or the batch's mean, for
+ *                    a loss that is a mean over rows, as cross-entropy is), an estimate of the
+ *                    whole data set's loss, so curves for different batch sizes share a scale. Every
  *                    step up to {@value #MAX_HISTORY_EXACT} steps; a longer run keeps a bounded
  *                    curve (at most {@value #MAX_HISTORY} points): the first and last step, and
  *                    in each run of steps the lowest and highest loss, so the minimum and every

@@ -20,6 +20,7 @@ final class Loop {
             throw new IllegalArgumentException("the data has no rows");
         }
         int batch = schedule.batchFor(n);
+        boolean mean = problem.averaged();
         int total = schedule.stepsFor(n);
         RandomState shuffle = new RandomState(schedule.seed());
         int[] order = null;
@@ -54,7 +55,7 @@ final class Loop {
                 pos = end;
             }
             int[] r = rows;
-            double scale = rows == null ? 1.0 : (double) n / rows.length;
+            double scale = rows == null || mean ? 1.0 : (double) n / rows.length;
             Objective objective = problem.hasHessian()
                     ? new SecondOrderObjective() {
                         public double evaluate(double[] p, double[] g) {

@@ -1,16 +1,18 @@
 package dev.backprop.fit;
 
 /**
- * The seam between the training loop and a model: the loss summed over some rows of the data and
- * its gradient. The loop never knows whether a formula or a network is behind it.
+ * The seam between the training loop and a model: the loss over some rows of the data (summed, or
+ * averaged when {@link #averaged()}) and its gradient. The loop never knows whether a formula or a
+ * network is behind it.
  */
 interface Problem {
     /** The number of points. */
     int rows();
 
     /**
-     * The loss summed over {@code rows} (all points, in order, when null) at {@code params};
-     * writes its gradient into {@code gradient} unless that is null.
+     * The loss over {@code rows} (all points, in order, when null) at {@code params}, summed or
+     * averaged as {@link #averaged()} says; writes its gradient into {@code gradient} unless that
+     * is null.
      */
     double loss(int[] rows, double[] params, double[] gradient);
 
@@ -25,5 +27,13 @@ interface Problem {
      */
     default double loss(int[] rows, double[] params, double[] gradient, double[][] hessian) {
         throw new UnsupportedOperationException("this model gives no Hessian");
+    }
+
+    /**
+     * Whether {@link #loss} is the mean over the rows (cross-entropy, as PyTorch reduces it) rather
+     * than the sum: a mean needs no rescaling to compare batches with the whole data set.
+     */
+    default boolean averaged() {
+        return false;
     }
 }

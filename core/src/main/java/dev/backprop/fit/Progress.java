@@ -12,4 +12,14 @@ public interface Progress {
      * @param loss  the step's loss, scaled to the whole data set (see {@link FitResult#losses()})
      */
     void report(int step, int total, double loss);
+
+    /**
+     * What a classifier's run calls instead of {@link #report(int, int, double)}, with the
+     * fraction of the step's batch classified right; by default that fraction is dropped.
+     *
+     * @param accuracy in [0, 1]
+     */
+    default void report(int step, int total, double loss, double accuracy) {
+        report(step, total, loss);
+    }
 }

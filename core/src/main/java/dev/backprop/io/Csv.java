@@ -21,8 +21,11 @@ import java.util.Map;
 
 /**
  * Comma-separated numbers with a header row of column names. Strict on purpose: every row must have
- * as many cells as the header and every cell must be a number, or reading stops with the file,
- * line and column of the first problem. Nothing is skipped silently (only trailing blank lines).
+ * as many cells as the header, or reading stops with the file and line of the first problem, and
+ * nothing is skipped silently (only trailing blank lines). A column with a cell that is not a
+ * number is kept as a column of text: naming it is fine, using its values fails with the file,
+ * line and column of that first cell ({@link Columns#column}), so a data set may carry labels in
+ * words beside its numbers.
  */
 public final class Csv {
     private Csv() {
@@ -135,7 +138,11 @@ public final class Csv {
         private final String name;
         private String[] header;
         double[][] data;
+        /** Per column: null while every cell is a number, else the message naming the first that is not. */
+        private String[] text;
         private int rows;
+        /** Room in each numeric column's array. */
+        private int capacity = 16;
         int lineNumber;
         /** The first blank line since the last row: an error if another row follows, fine at the end. */
         private int blankLine;
@@ -181,6 +188,7 @@ public final class Csv {
             }
             header = h;
             data = new double[h.length][16];
+            text = new String[h.length];
         }
 
         private void row(String line) {
@@ -192,28 +200,34 @@ public final class Csv {
                 throw new DataException(name + ":" + lineNumber + ": row has " + cells
                         + " cells, the header has " + header.length);
             }
-            if (rows == data[0].length) {
-                int capacity = rows > Integer.MAX_VALUE / 2 - 8 ? Integer.MAX_VALUE - 8 : rows * 2;
-                if (rows == capacity) {
+            if (rows == capacity) {
+                int grown = rows > Integer.MAX_VALUE / 2 - 8 ? Integer.MAX_VALUE - 8 : Math.max(16, rows * 2);
+                if (rows == grown) {
                     throw new DataException(name + ":" + lineNumber + ": more rows than a Java array holds");
                 }
                 // The new arrays, and the trimmed copies made at the end.
-                Limits.requireHeap(16L * capacity * data.length, name + ": " + rows + " rows × " + data.length + " columns");
+                Limits.requireHeap(16L * grown * data.length, name + ": " + rows + " rows × " + data.length + " columns");
                 for (int c = 0; c < data.length; c++) {
-                    data[c] = Arrays.copyOf(data[c], capacity);
+                    if (data[c] != null) {
+                        data[c] = Arrays.copyOf(data[c], grown);
+                    }
                 }
+                capacity = grown;
             }
             int from = 0;
             for (int c = 0; c < cells; c++) {
                 int comma = line.indexOf(',', from);
                 int to = comma < 0 ? line.length() : comma;
-                data[c][rows] = cell(line, from, to, c);
+                if (data[c] != null) {
+                    cell(line, from, to, c);
+                }
                 from = to + 1;
             }
             rows++;
         }
 
-        private double cell(String line, int from, int to, int column) {
+        /** Parses a cell into its column, or turns the column into text at the first cell that is not a number. */
+        private void cell(String line, int from, int to, int column) {
             while (from < to && Character.isWhitespace(line.charAt(from))) {
                 from++;
             }
@@ -222,10 +236,11 @@ public final class Csv {
             }
             String s = line.substring(from, to);
             try {
-                return Numbers.parse(s);
+                data[column][rows] = Numbers.parse(s);
             } catch (NumberFormatException e) {
-                throw new DataException(name + ":" + lineNumber + ":" + (column + 1) + ": " + Limits.quote(s)
-                        + " " + e.getMessage() + " (column " + Limits.shortName(header[column]) + ")");
+                text[column] = name + ":" + lineNumber + ":" + (column + 1) + ": " + Limits.quote(s)
+                        + " " + e.getMessage() + " (column " + Limits.shortName(header[column]) + ")";
+                data[column] = null; // its numbers so far are of no use now
             }
         }
 
@@ -234,11 +249,16 @@ public final class Csv {
                 throw new DataException(name + ": empty file (a header row of column names is needed)");
             }
             LinkedHashMap<String, double[]> m = new LinkedHashMap<>();
+            Map<String, String> words = new HashMap<>();
             for (int c = 0; c < header.length; c++) {
-                m.put(header[c], data[c].length == rows ? data[c] : Arrays.copyOf(data[c], rows));
+                if (data[c] == null) {
+                    words.put(header[c], text[c]);
+                } else {
+                    m.put(header[c], data[c].length == rows ? data[c] : Arrays.copyOf(data[c], rows));
+                }
                 data[c] = null;
             }
-            return Columns.owning(m);
+            return Columns.owning(Arrays.asList(header), m, words, rows);
         }
     }
 

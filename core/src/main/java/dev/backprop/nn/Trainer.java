@@ -59,6 +59,10 @@ public final class Trainer {
     private double[][] df;             // ∂ℓ/∂f_k, D_{k+1} × N
     private double[] colA;             // per-example scratch for the loss (max, then log-sum-exp)
     private double[] colB;             // per-example scratch for the loss (Σ exp, then Σ y)
+    private double[] colC;             // per-example scratch for cross-entropy's accuracy (max y)
+    private int[] argmax;              // per-example scratch for cross-entropy's accuracy (first largest output)
+    private int correct = -1;          // examples of the last cross-entropy batch classified right
+    private int lastBatch;
     private boolean stepped;
 
     /** A trainer starting from {@code network}'s parameters (copied; the network is not changed). */
@@ -209,6 +213,17 @@ public final class Trainer {
         return evaluate(input.toArray(), target.toArray(), n);
     }
 
+    /**
+     * The fraction of the last batch's examples (of {@link #lossAndGradient} or {@link #evaluate})
+     * classified right: those whose largest output (the first, on a tie) is where their target
+     * column is largest; for one-hot targets, the predicted class is the label. Computed in the
+     * loss's own passes over the outputs, so it costs no extra pass. NaN when the loss is the
+     * squared error, or before any batch.
+     */
+    public double accuracy() {
+        return loss == Loss.SOFTMAX_CROSS_ENTROPY && correct >= 0 ? (double) correct / lastBatch : Double.NaN;
+    }
+
     /** D × N one-hot targets: column j is 1 at row {@code labels[j]}, 0 elsewhere. */
     public static Tensor oneHot(int[] labels, int classes) {
         double[] y = new double[classes * labels.length];
@@ -219,6 +234,39 @@ public final class Trainer {
             y[labels[j] * labels.length + j] = 1;
         }
         return Tensor.of(y, classes, labels.length);
+    }
+
+    /**
+     * The index of the first value that is not a class label (a whole number 0, 1, 2, … below
+     * 2³¹ − 1; −0 counts as 0), or −1 when every value is one.
+     */
+    public static int firstNonLabel(double[] values) {
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            // NaN fails every comparison, infinities fail rint's equality or the bound.
+            if (!(v >= 0 && v < Integer.MAX_VALUE && v == Math.rint(v))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Class labels from a column of numbers that hold them.
+     *
+     * @throws IllegalArgumentException naming the first value that is not a class label (see {@link #firstNonLabel})
+     */
+    public static int[] labels(double[] values) {
+        int bad = firstNonLabel(values);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("the value at index " + bad + " is " + values[bad]
+                    + ", not a class label (a whole number 0, 1, 2, …)");
+        }
+        int[] l = new int[values.length];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = (int) values[i];
+        }
+        return l;
     }
 
     // ------------------------------------------------------------------ the step
@@ -275,11 +323,17 @@ public final class Trainer {
         double[] out = f[layers - 1];
         double[] g = df[layers - 1];
         int d = sizes[layers];
-        double[] max = colA, sum = colB;
+        double[] max = colA, sum = colB, ymax = colC;
+        int[] arg = argmax;
         java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(arg, 0);
         for (int i = 0; i < d; i++) {
             for (int j = 0; j < n; j++) {
-                max[j] = Math.max(max[j], out[i * n + j]);
+                double v = out[i * n + j];
+                if (v > max[j]) {
+                    arg[j] = i;
+                }
+                max[j] = Math.max(max[j], v); // NaN stays NaN, so the loss is NaN too
             }
         }
         java.util.Arrays.fill(sum, 0.0);
@@ -296,18 +350,25 @@ public final class Trainer {
         }
         // sum now becomes Σ_i y_ij, the total target mass of each column (1 for one-hot).
         double total = 0;
-        for (int j = 0; j < n; j++) {
-            sum[j] = 0;
-        }
+        java.util.Arrays.fill(sum, 0.0);
+        java.util.Arrays.fill(ymax, Double.NEGATIVE_INFINITY);
         for (int i = 0; i < d; i++) {
             for (int j = 0; j < n; j++) {
                 double yij = y[i * n + j];
                 sum[j] += yij;
+                ymax[j] = Math.max(ymax[j], yij);
                 if (yij != 0) {
                     total -= yij * (out[i * n + j] - lse[j]);
                 }
             }
         }
+        int right = 0;
+        for (int j = 0; j < n; j++) {
+            // An example whose outputs hold a NaN (lse is NaN) has no prediction: it counts as wrong.
+            right += y[arg[j] * n + j] == ymax[j] && !Double.isNaN(lse[j]) ? 1 : 0;
+        }
+        correct = right;
+        lastBatch = n;
         double inv = this.sum ? 1.0 : 1.0 / n;
         for (int i = 0; i < d; i++) {
             for (int j = 0; j < n; j++) {
@@ -375,6 +436,10 @@ public final class Trainer {
         }
         colA = new double[n];
         colB = new double[n];
+        if (loss == Loss.SOFTMAX_CROSS_ENTROPY) {
+            colC = new double[n];
+            argmax = new int[n];
+        }
         batch = n;
     }
 

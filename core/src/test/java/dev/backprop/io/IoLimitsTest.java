@@ -171,14 +171,14 @@ class IoLimitsTest {
             assertThatThrownBy(() -> Numbers.parse(s)).as(s).isInstanceOf(NumberFormatException.class).hasMessage("is not a number");
         }
         assertThatThrownBy(() -> Numbers.parse("1e400")).hasMessageStartingWith("is too large for a double");
-        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x", "-1e400")))
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x", "-1e400")).column("x"))
                 .hasMessageStartingWith("d.csv:2:1: '-1e400' is too large for a double");
     }
 
     @Test
     void errorMessagesQuoteABoundedPiece() {
         String cell = "z".repeat(1_000_000);
-        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x", cell))).hasMessageContaining("(1000000 characters)")
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x", cell)).column("x")).hasMessageContaining("(1000000 characters)")
                 .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(200));
         String key = "k".repeat(1_000_000);
         assertThatThrownBy(() -> JsonReader.parse("{\"" + key + "\": 1, \"" + key + "\": 2}", "p.json"))

@@ -75,20 +75,63 @@ class IoTest {
 
     @Test
     void csvErrorsNameFileLineAndColumn() {
-        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,y", "1,2", "3,abc")))
+        // A cell that is not a number makes its column text: the error comes when the column is used.
+        Columns notNumber = Csv.parse("d.csv", List.of("x,y", "1,2", "3,abc"));
+        assertThatThrownBy(() -> notNumber.column("y"))
+                .isInstanceOf(DataException.class).hasMessage("d.csv:3:2: 'abc' is not a number (column y)");
+        assertThatThrownBy(() -> notNumber.copyTo("y", 0, new double[2], 0, 2))
                 .isInstanceOf(DataException.class).hasMessage("d.csv:3:2: 'abc' is not a number (column y)");
         assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,y", "1,2,3")))
                 .hasMessage("d.csv:2: row has 3 cells, the header has 2");
         assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,y", "1,2", "", "3,4")))
                 .hasMessage("d.csv:3: empty row");
-        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,y", "1,")))
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,y", "1,")).column("y"))
                 .hasMessage("d.csv:2:2: '' is not a number (column y)");
         assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x,x")))
                 .hasMessage("d.csv:1:2: column 'x' appears twice (first as column 1)");
         assertThatThrownBy(() -> Csv.parse("d.csv", List.of()))
                 .hasMessageContaining("d.csv: empty file");
-        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x", "1.5f")))
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x", "1.5f")).column("x"))
                 .hasMessage("d.csv:2:1: '1.5f' is not a number (column x)");
+    }
+
+    /** An iris-style species column: listed, not numeric, harmless until used; the numbers around it are read. */
+    @Test
+    void csvKeepsATextColumnAsideUntilItIsUsed() {
+        Columns c = Csv.parse("iris.csv", List.of("sepal,species,petal", "5.1,setosa,1.4", "7.0,versicolor,4.7",
+                "6.3,3,6.0"));
+        assertThat(c.names()).containsExactly("sepal", "species", "petal");
+        assertThat(c.rows()).isEqualTo(3);
+        assertThat(c.has("species")).isTrue();
+        assertThat(c.isNumeric("species")).isFalse();
+        assertThat(c.isNumeric("sepal")).isTrue();
+        assertThat(c.isNumeric("nope")).isFalse();
+        assertThat(c.column("sepal")).containsExactly(5.1, 7.0, 6.3);
+        assertThat(c.column("petal")).containsExactly(1.4, 4.7, 6.0);
+        // The first cell that is not a number is the one named, even when later cells are numbers.
+        assertThatThrownBy(() -> c.column("species")).isInstanceOf(DataException.class)
+                .hasMessage("iris.csv:2:2: 'setosa' is not a number (column species)");
+        assertThatThrownBy(() -> c.column("nope")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("columns: sepal, species, petal");
+        // Only text: the rows are still counted.
+        Columns words = Csv.parse("w.csv", List.of("a,b", "x,y", "z,w"));
+        assertThat(words.rows()).isEqualTo(2);
+        assertThat(words.names()).containsExactly("a", "b");
+    }
+
+    /** A text column turned so after many rows (past the arrays' growth) leaves the numeric columns whole. */
+    @Test
+    void csvTextColumnLateInALongFile() {
+        List<String> lines = new java.util.ArrayList<>(List.of("x,label"));
+        for (int i = 0; i < 1000; i++) {
+            lines.add(i + "," + (i == 700 ? "seven hundred" : Integer.toString(i % 3)));
+        }
+        Columns c = Csv.parse("long.csv", lines);
+        assertThat(c.rows()).isEqualTo(1000);
+        double[] x = c.column("x");
+        assertThat(x[999]).isEqualTo(999.0);
+        assertThat(x[0]).isEqualTo(0.0);
+        assertThatThrownBy(() -> c.column("label")).hasMessage("long.csv:702:2: 'seven hundred' is not a number (column label)");
     }
 
     @Test

@@ -162,4 +162,42 @@ class TrainerTest {
         assertThatThrownBy(() -> t.weightGradient(0)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> Trainer.oneHot(new int[] {2}, 2)).hasMessageContaining("outside 0..1");
     }
+
+    /**
+     * With no hidden layer and Ω = I the outputs are the inputs, so which class wins is known:
+     * columns (3,1,0) → 0, (0,5,1) → 1, (2,2,0) → 0 (the first on a tie), (0,0,7) → 2, and a
+     * column with NaN predicts nothing.
+     */
+    @Test
+    void accuracyCountsTheExamplesWhoseLargestOutputIsTheLabel() {
+        Tensor eye = Tensor.matrix(new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
+        Network net = new Network(List.of(eye), List.of(Tensor.column(0, 0, 0)));
+        Trainer t = new Trainer(net, Trainer.Loss.SOFTMAX_CROSS_ENTROPY);
+        assertThat(t.accuracy()).isNaN(); // no batch yet
+        Tensor x = Tensor.matrix(new double[][] {{3, 0, 2, 0, Double.NaN}, {1, 5, 2, 0, 0}, {0, 1, 0, 7, 0}});
+        // Right, right, right (the tie goes to class 0), wrong (2 is predicted, 1 is the label), NaN.
+        t.evaluate(x, Trainer.oneHot(new int[] {0, 1, 0, 1, 0}, 3));
+        assertThat(t.accuracy()).isEqualTo(3.0 / 5);
+        // The same through a step, on another batch size.
+        t.lossAndGradient(new double[] {0, 9, 1, 0, 0, 4}, Trainer.oneHot(new int[] {1, 1}, 3).toArray(), 2);
+        assertThat(t.accuracy()).isEqualTo(0.5);
+        // Soft targets: right when the predicted class is where the target column is largest.
+        t.evaluate(Tensor.matrix(new double[][] {{5}, {0}, {0}}), Tensor.matrix(new double[][] {{0.6}, {0.3}, {0.1}}));
+        assertThat(t.accuracy()).isEqualTo(1.0);
+        assertThat(new Trainer(net, Trainer.Loss.SQUARED_ERROR).accuracy()).isNaN();
+        Trainer squared = new Trainer(net, Trainer.Loss.SQUARED_ERROR);
+        squared.evaluate(x, Trainer.oneHot(new int[] {0, 1, 0, 1, 0}, 3));
+        assertThat(squared.accuracy()).isNaN();
+    }
+
+    @Test
+    void classLabelsAreWholeNumbersFromZero() {
+        assertThat(Trainer.labels(new double[] {0, 2, 1, -0.0, 7})).containsExactly(0, 2, 1, 0, 7);
+        assertThat(Trainer.firstNonLabel(new double[] {0, 1, 2})).isEqualTo(-1);
+        for (double bad : new double[] {2.5, -1, Double.NaN, Double.POSITIVE_INFINITY, 1e10, 1e-300}) {
+            assertThat(Trainer.firstNonLabel(new double[] {0, 1, bad, 2.5})).as("%s", bad).isEqualTo(2);
+        }
+        assertThatThrownBy(() -> Trainer.labels(new double[] {1, 0.5}))
+                .hasMessage("the value at index 1 is 0.5, not a class label (a whole number 0, 1, 2, …)");
+    }
 }
