@@ -91,7 +91,11 @@ class TensorBlocksTest {
         }
     }
 
-    /** Same shape; NaN where the reference has NaN, the same infinity, otherwise 1e-12 relative (absolute below 1). */
+    /**
+     * Same shape; NaN where the reference has NaN, the same infinity, otherwise 1e-14 relative
+     * (absolute below 1). The largest deviation measured over the fixture's 884 finite numbers was
+     * 4.1e-16, about two ulps, so this leaves room for another JVM's exp and log, not for an error.
+     */
     static void assertClose(String what, Tensor got, Tensor want) {
         assertThat(got.shape()).as("%s: shape", what).isEqualTo(want.shape());
         for (int i = 0; i < want.size(); i++) {
@@ -101,7 +105,7 @@ class TensorBlocksTest {
             } else if (Double.isInfinite(w)) {
                 assertThat(v).as("%s[%d]", what, i).isEqualTo(w);
             } else {
-                assertThat(v).as("%s[%d]", what, i).isCloseTo(w, within(1e-12 * Math.max(1, Math.abs(w))));
+                assertThat(v).as("%s[%d]", what, i).isCloseTo(w, within(1e-14 * Math.max(1, Math.abs(w))));
             }
         }
     }
