@@ -63,6 +63,19 @@ public final class Tensor {
         return new Tensor(d, new int[] {m, n});
     }
 
+    /** A mask for {@link TensorVar#where}: 1 where {@code values} is true, 0 elsewhere. */
+    public static Tensor mask(boolean[] values, int... shape) {
+        int[] s = checkShape("mask", shape);
+        if (values.length != count(s)) {
+            throw new IllegalArgumentException("mask: " + values.length + " values do not fill shape " + Shapes.format(s));
+        }
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = values[i] ? 1 : 0;
+        }
+        return new Tensor(d, s);
+    }
+
     /** A tensor of zeros. */
     public static Tensor zeros(int... shape) {
         int[] s = checkShape("zeros", shape);
@@ -294,6 +307,32 @@ public final class Tensor {
     public Tensor mean(int axis, boolean keepDims) {
         int n = shape[Shapes.axis("mean", shape, axis)];
         return sum(axis, keepDims).div(scalar(n));
+    }
+
+    /**
+     * The position of the largest element along an axis, dropping it, as doubles: the first of
+     * tied maxima, and the first NaN if there is one (as {@code torch.argmax} and numpy).
+     */
+    public Tensor argmax(int axis) {
+        int ax = Shapes.axis("argmax", shape, axis);
+        Lanes l = Lanes.of(shape, ax);
+        if (l.n() == 0) {
+            throw new IllegalArgumentException("argmax: axis " + axis + " of shape " + Shapes.format(shape) + " is empty");
+        }
+        double[] out = new double[l.count()];
+        for (int j = 0; j < out.length; j++) {
+            int s = l.start(j), best = 0;
+            double m = data[s];
+            for (int k = 1; k < l.n() && m == m; k++) { // a NaN ends the search
+                double v = data[s + k * l.inner()];
+                if (v > m || v != v) {
+                    best = k;
+                    m = v;
+                }
+            }
+            out[j] = best;
+        }
+        return new Tensor(out, Shapes.reduce(shape, ax, false));
     }
 
     /** This tensor stretched to {@code target} by numpy broadcasting (a copy). */

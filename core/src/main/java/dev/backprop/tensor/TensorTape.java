@@ -17,10 +17,11 @@ import java.util.Set;
  * contribution into the arguments' adjoints. Iterative: a deep network costs memory, never stack.
  *
  * <p>Where the rules come from: elementwise operations take value and local derivative from
- * {@link Op}, structural ones (matmul, transpose, reshape, broadcast, sum) from {@link Structural};
- * this class holds no rule of its own. An elementwise operation broadcasts its operands itself and
- * undoes it by summing gradients back into each operand's shape. Composites ({@code mean},
- * {@code square}, …) are built from these and have no rule of their own.
+ * {@link Op}, structural ones (matmul, reshape, sums, slices, logSoftmax along an axis, …) from
+ * {@link Structural}; this class holds no rule of its own. An elementwise operation broadcasts its
+ * operands itself and undoes it by summing gradients back into each operand's shape. Composites
+ * ({@code mean}, {@code square}, {@code softmax}, the losses, …) are built from these and have no
+ * rule of their own.
  *
  * <pre>{@code
  * TensorTape tape = new TensorTape();
@@ -160,12 +161,13 @@ public final class TensorTape {
     }
 
     /**
-     * A structural step (matrix product, transpose, reshape, broadcast, sum) with parameters
-     * {@code p}: value and gradient from {@link Structural}, the table beside {@link Op}.
+     * A structural step (matrix product, transpose, reshape, broadcast, sum, reductions along an
+     * axis, slices, gathers, joins, selection) with parameters {@code p}: value and gradient from
+     * {@link Structural}, the table beside {@link Op}.
      */
     public TensorVar apply(Structural op, int[] p, TensorVar... args) {
-        if (args.length != op.arity()) {
-            throw new IllegalArgumentException(op.name().toLowerCase() + " takes " + op.arity() + ", got " + args.length);
+        if (!op.accepts(args.length)) {
+            throw new IllegalArgumentException(op.name().toLowerCase() + " " + op.arityText() + ", got " + args.length);
         }
         Tensor[] x = new Tensor[args.length];
         for (int k = 0; k < x.length; k++) {

@@ -5,7 +5,12 @@ import dev.backprop.op.Op;
 
 /**
  * A tensor recorded on a {@link TensorTape}: a handle to one node. Operations record new nodes
- * and return new handles; nothing is changed in place. The methods mirror {@link Tensor}'s.
+ * and return new handles; nothing is changed in place. The methods mirror {@link Tensor}'s, and
+ * add what a classifier needs: reductions and normalisations along an axis ({@link #max(int)},
+ * {@link #logsumexp(int)}, {@link #softmax(int)}, {@link #logSoftmax(int)}), {@link
+ * #slice}, {@link #gather}, {@link #concat}, {@link #where} and three mean losses ({@link
+ * #crossEntropy}, {@link #binaryCrossEntropyWithLogits}, {@link #mse}). Axes may be negative,
+ * counting from the end as in numpy.
  *
  * @param tape  the tape the value lives on
  * @param index its position on the tape
@@ -113,5 +118,133 @@ public record TensorVar(TensorTape tape, int index) {
     public TensorVar mean(int axis, boolean keepDims) {
         TensorVar s = sum(axis, keepDims); // checks the axis, with the operation's name in the message
         return s.div(value().dim(axis));
+    }
+
+    /** Largest element along an axis, dropping it: see {@link #max(int, boolean)}. */
+    public TensorVar max(int axis) { return max(axis, false); }
+
+    /**
+     * Largest element along an axis ({@code torch.amax}), keeping it with length 1 if {@code
+     * keepDims}. Elements tied at the maximum share its gradient equally; NaN wins.
+     */
+    public TensorVar max(int axis, boolean keepDims) {
+        int ax = Shapes.axis("max", shape(), axis);
+        return tape.apply(Structural.AMAX, new int[] {ax, keepDims ? 1 : 0}, this);
+    }
+
+    /** log Σ e^x along an axis, dropping it: see {@link #logsumexp(int, boolean)}. */
+    public TensorVar logsumexp(int axis) { return logsumexp(axis, false); }
+
+    /**
+     * log Σ e^x along an axis, keeping it with length 1 if {@code keepDims}; stable (the largest
+     * element is taken out first), −∞ for a lane of −∞.
+     */
+    public TensorVar logsumexp(int axis, boolean keepDims) {
+        int ax = Shapes.axis("logsumexp", shape(), axis);
+        return tape.apply(Structural.LOGSUMEXP, new int[] {ax, keepDims ? 1 : 0}, this);
+    }
+
+    /** x − logsumexp(x) along an axis, computed as PyTorch does (the lane's maximum subtracted first). */
+    public TensorVar logSoftmax(int axis) {
+        int ax = Shapes.axis("logSoftmax", shape(), axis);
+        return tape.apply(Structural.LOG_SOFTMAX, new int[] {ax}, this);
+    }
+
+    /** e^x / Σ e^x along an axis: a composite, e^(logSoftmax x), so it never overflows. */
+    public TensorVar softmax(int axis) { return logSoftmax(axis).exp(); }
+
+    /**
+     * Position of the largest element along an axis, dropping it, as doubles (first of ties; a NaN
+     * counts as largest). A plain {@link Tensor}: a position has no gradient.
+     */
+    public Tensor argmax(int axis) { return value().argmax(axis); }
+
+    /** Positions {@code [from, to)} along an axis ({@code x[from:to]} on that axis). */
+    public TensorVar slice(int axis, int from, int to) {
+        int ax = Shapes.axis("slice", shape(), axis);
+        return tape.apply(Structural.SLICE, new int[] {ax, from, to}, this);
+    }
+
+    /**
+     * The rows {@code rows[0], rows[1], …} (positions along axis 0), repeats allowed, as {@code
+     * x[rows]} or {@code torch.index_select(x, 0, rows)}; a row taken twice gets both gradients.
+     */
+    public TensorVar gather(int... rows) { return indexSelect(0, rows); }
+
+    /** The positions {@code indices} along an axis, in order, repeats allowed ({@code torch.index_select}). */
+    public TensorVar indexSelect(int axis, int... indices) {
+        int ax = Shapes.axis("gather", shape(), axis);
+        int[] p = new int[indices.length + 1];
+        p[0] = ax;
+        System.arraycopy(indices, 0, p, 1, indices.length);
+        return tape.apply(Structural.GATHER, p, this);
+    }
+
+    /** The parts joined along an axis ({@code torch.cat}); every other axis must agree. */
+    public static TensorVar concat(int axis, TensorVar... parts) {
+        if (parts.length == 0) {
+            throw new IllegalArgumentException("concat: nothing to join");
+        }
+        int ax = Shapes.axis("concat", parts[0].shape(), axis);
+        return parts[0].tape.apply(Structural.CONCAT, new int[] {ax}, parts);
+    }
+
+    /**
+     * {@code a} where {@code mask} is 1, {@code b} where it is 0 ({@code torch.where}), all three
+     * broadcast together; the mask (see {@link Tensor#mask}) is recorded as a constant. Each
+     * branch's gradient is selected, not multiplied by the mask, so a NaN or ∞ in the branch not
+     * taken never reaches the gradient.
+     */
+    public static TensorVar where(Tensor mask, TensorVar a, TensorVar b) {
+        return a.tape.apply(Structural.WHERE, new int[0], a.tape.constant(mask), a, b);
+    }
+
+    /**
+     * Softmax cross-entropy of these logits, shape (N, C), against class labels {@code 0 ≤
+     * labels[i] < C}, averaged over the N rows, as {@code torch.nn.functional.cross_entropy}: the
+     * mean of −logSoftmax(x)[i, labels[i]]. A composite (logSoftmax, flatten, gather, mean).
+     */
+    public TensorVar crossEntropy(int... labels) {
+        int[] s = shape();
+        if (s.length != 2) {
+            throw new IllegalArgumentException("crossEntropy: logits must be a matrix (N, C), got shape " + Shapes.format(s));
+        }
+        if (labels.length != s[0]) {
+            throw new IllegalArgumentException("crossEntropy: " + labels.length + " labels for " + s[0] + " rows of logits " + Shapes.format(s));
+        }
+        int[] picked = new int[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= s[1]) {
+                throw new IllegalArgumentException("crossEntropy: label " + labels[i] + " of row " + i + " is not a class of " + s[1]);
+            }
+            picked[i] = i * s[1] + labels[i];
+        }
+        return logSoftmax(1).reshape(-1).gather(picked).mean().neg();
+    }
+
+    /**
+     * Binary cross-entropy of these logits against targets in [0, 1] of the same shape, averaged,
+     * as {@code torch.nn.functional.binary_cross_entropy_with_logits}: the mean of max(x, 0) − x·y
+     * + log(1 + e^−|x|), written softplus(x) − x·y, which is the same function with one smooth
+     * piece, so its gradient is σ(x) − y everywhere, x = 0 included (a sum of relu and |x| would
+     * take their one-sided derivatives there and give −y).
+     */
+    public TensorVar binaryCrossEntropyWithLogits(TensorVar targets) {
+        sameShape("binaryCrossEntropyWithLogits", targets);
+        return apply(Op.SOFTPLUS).sub(mul(targets)).mean();
+    }
+
+    /** Mean squared error against targets of the same shape: mean((x − y)²). */
+    public TensorVar mse(TensorVar targets) {
+        sameShape("mse", targets);
+        return sub(targets).square().mean();
+    }
+
+    /** Losses refuse to broadcast: (N,) against (N, 1) would silently compare every pair. */
+    private void sameShape(String op, TensorVar targets) {
+        if (!value().sameShape(targets.value())) {
+            throw new IllegalArgumentException(op + ": shapes " + Shapes.format(value().shape) + " and "
+                    + Shapes.format(targets.value().shape) + " differ");
+        }
     }
 }

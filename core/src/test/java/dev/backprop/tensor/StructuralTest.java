@@ -34,20 +34,30 @@ class StructuralTest {
 
     private void check(Structural op, int[] p, int[]... shapes) {
         Tensor[] x = new Tensor[shapes.length];
-        Tensor[] t = new Tensor[shapes.length];
         for (int k = 0; k < shapes.length; k++) {
             x[k] = random(shapes[k]);
-            t[k] = random(shapes[k]);
+        }
+        checkAt(op, p, x);
+    }
+
+    /** ⟨g, J·t⟩ = Σ⟨Jₖᵀ·g, tₖ⟩ at the given arguments, for random tangents and output gradient. */
+    private void checkAt(Structural op, int[] p, Tensor... x) {
+        Tensor[] t = new Tensor[x.length];
+        for (int k = 0; k < x.length; k++) {
+            t[k] = random(x[k].shape());
         }
         Tensor y = op.value(x, p);
         Tensor g = random(y.shape());
         double forward = dot(g, op.jvp(t, x, y, p));
         double reverse = 0;
-        for (int k = 0; k < shapes.length; k++) {
+        for (int k = 0; k < x.length; k++) {
             reverse += dot(op.vjp(k, g, x, y, p), t[k]);
         }
         assertThat(forward).as("%s: ⟨g, J·t⟩ against Σ⟨Jᵀ·g, t⟩", op).isCloseTo(reverse, within(1e-12 * Math.max(1, Math.abs(forward))));
+        checked.add(op);
     }
+
+    private final java.util.Set<Structural> checked = java.util.EnumSet.noneOf(Structural.class);
 
     @Test
     void everyReverseRuleIsTheTransposeOfItsForwardRule() {
@@ -58,6 +68,25 @@ class StructuralTest {
         check(Structural.SUM, new int[0], new int[] {3, 5});
         check(Structural.SUM, new int[] {1, 0}, new int[] {3, 5, 2});
         check(Structural.SUM, new int[] {0, 1}, new int[] {3, 5});
+        check(Structural.AMAX, new int[] {1, 0}, new int[] {3, 5});
+        check(Structural.AMAX, new int[] {1, 1}, new int[] {2, 3, 4});
+        // ties: the JVP averages the tied tangents, the VJP splits g among them, one the other's transpose
+        checkAt(Structural.AMAX, new int[] {0, 0}, Tensor.matrix(new double[][] {{2, 1}, {2, 1}, {-1, 1}}));
+        check(Structural.LOGSUMEXP, new int[] {1, 0}, new int[] {3, 5});
+        check(Structural.LOGSUMEXP, new int[] {0, 1}, new int[] {3, 2, 2});
+        checkAt(Structural.LOGSUMEXP, new int[] {1, 0}, Tensor.matrix(new double[][] {{1000, 1000, Double.NEGATIVE_INFINITY}}));
+        check(Structural.LOG_SOFTMAX, new int[] {1}, new int[] {3, 5});
+        check(Structural.LOG_SOFTMAX, new int[] {0}, new int[] {4, 2, 3});
+        check(Structural.SLICE, new int[] {0, 1, 3}, new int[] {4, 3});
+        check(Structural.SLICE, new int[] {1, 2, 5}, new int[] {2, 5, 3});
+        check(Structural.GATHER, new int[] {0, 2, 0, 2, 2}, new int[] {3, 4});
+        check(Structural.GATHER, new int[] {2, 1, 1}, new int[] {2, 3, 4});
+        check(Structural.CONCAT, new int[] {0}, new int[] {2, 3}, new int[] {1, 3}, new int[] {3, 3});
+        check(Structural.CONCAT, new int[] {1}, new int[] {2, 1, 2}, new int[] {2, 3, 2});
+        checkAt(Structural.WHERE, new int[0], Tensor.mask(new boolean[] {true, false, false, true, true, false}, 2, 3),
+                random(2, 3), random(2, 3));
+        checkAt(Structural.WHERE, new int[0], Tensor.mask(new boolean[] {true, false}, 2, 1), random(2, 3), random(3));
+        assertThat(checked).as("every rule of the table").containsExactlyInAnyOrder(Structural.values());
     }
 
     @Test

@@ -93,6 +93,27 @@ class TensorGradientTest {
         t.add(c("square", Domain.ANY, x -> x.get(0).square(), s(3, 4)));
         t.add(c("used twice", Domain.ANY, x -> x.get(0).mul(x.get(0)).add(x.get(0).sin()), s(2, 2)));
         t.add(c("constant operands", Domain.POSITIVE, x -> x.get(0).add(1.5).mul(2).sub(0.5).div(3).pow(1.5), s(2, 3)));
+        t.add(c("broadcast", Domain.ANY, x -> x.get(0).broadcastTo(2, 3, 4), s(3, 1)));
+        t.add(c("amax axis 1", Domain.ANY, x -> x.get(0).max(1), s(3, 4)));
+        t.add(c("amax axis 0 keepDims", Domain.ANY, x -> x.get(0).max(0, true), s(2, 3, 4)));
+        t.add(c("logsumexp axis 1", Domain.ANY, x -> x.get(0).logsumexp(1), s(3, 4)));
+        t.add(c("logsumexp axis -1 keepDims", Domain.ANY, x -> x.get(0).logsumexp(-1, true), s(2, 3, 4)));
+        t.add(c("log_softmax axis 1", Domain.ANY, x -> x.get(0).logSoftmax(1), s(3, 4)));
+        t.add(c("log_softmax axis 0", Domain.ANY, x -> x.get(0).logSoftmax(0), s(3, 4)));
+        t.add(c("softmax axis 1", Domain.ANY, x -> x.get(0).softmax(1), s(3, 4)));
+        t.add(c("slice", Domain.ANY, x -> x.get(0).slice(0, 1, 3), s(4, 3)));
+        t.add(c("slice axis 1 rank 3", Domain.ANY, x -> x.get(0).slice(1, 0, 2), s(2, 3, 2)));
+        t.add(c("gather", Domain.ANY, x -> x.get(0).gather(2, 0, 2, 2), s(3, 4)));
+        t.add(c("gather axis 1", Domain.ANY, x -> x.get(0).indexSelect(1, 3, 3, 0), s(2, 4)));
+        t.add(c("concat", Domain.ANY, x -> TensorVar.concat(0, x.get(0), x.get(1), x.get(0)), s(2, 3), s(1, 3)));
+        t.add(c("concat axis 1", Domain.ANY, x -> TensorVar.concat(-1, x.get(0), x.get(1)), s(2, 1), s(2, 3)));
+        Tensor mask = Tensor.mask(new boolean[] {true, false, false, true, true, false}, 2, 3);
+        t.add(c("where", Domain.ANY, x -> TensorVar.where(mask, x.get(0), x.get(1)), s(2, 3), s(2, 3)));
+        t.add(c("where broadcast", Domain.ANY,
+                x -> TensorVar.where(Tensor.mask(new boolean[] {false, true}, 2, 1), x.get(0), x.get(1)), s(2, 3), s(3)));
+        t.add(c("cross entropy", Domain.ANY, x -> x.get(0).crossEntropy(2, 0, 3), s(3, 4)));
+        t.add(c("bce with logits", Domain.ANY, x -> x.get(0).binaryCrossEntropyWithLogits(x.get(1).sigmoid()), s(3, 4), s(3, 4)));
+        t.add(c("mse", Domain.ANY, x -> x.get(0).mse(x.get(1)), s(3, 4), s(3, 4)));
         t.add(c("dense layer", Domain.ANY,
                 x -> x.get(1).add(x.get(0).matmul(x.get(2))).relu().square().mean(1, true), s(4, 3), s(4, 1), s(3, 5)));
         return t.stream();
@@ -153,13 +174,16 @@ class TensorGradientTest {
         return Tensor.of(v, shape);
     }
 
-    /** The table covers every primitive of {@link Op}, so a new primitive cannot go untested. */
+    /** The table covers every primitive of {@link Op} and every rule of {@link Structural}, so a new one cannot go untested. */
     @org.junit.jupiter.api.Test
     void tableCoversEveryPrimitive() {
         List<String> names = cases().map(Case::name).toList();
         for (Op op : Op.values()) {
             assertThat(names).as("primitives in the table").contains(op.name().toLowerCase());
         }
-        assertThat(Arrays.asList("matmul", "transpose", "reshape", "sum", "mean", "square")).allMatch(names::contains);
+        for (Structural op : Structural.values()) {
+            assertThat(names).as("structural rules in the table").anyMatch(n -> n.startsWith(op.name().toLowerCase()));
+        }
+        assertThat(Arrays.asList("mean", "square", "softmax axis 1", "cross entropy", "bce with logits", "mse")).allMatch(names::contains);
     }
 }
