@@ -107,6 +107,28 @@ public final class Program {
         return r.tape.toProgram(r.gradient[k]);
     }
 
+    /**
+     * The derivative of the output along {@code direction} (inputs it does not name have 0) as a
+     * program of its own, with the same inputs: the forward-mode sweep recorded step by step. Its
+     * value is the Jacobian-vector product; its gradient is the Hessian times the direction
+     * (reverse over forward). Compiled by the batch engine, it gives both summed over data.
+     *
+     * @throws IllegalArgumentException if {@code direction} names something that is not an input
+     */
+    public Program directionalDerivative(Map<String, Double> direction) {
+        double[] d = new double[inputNames.size()];
+        for (Map.Entry<String, Double> e : direction.entrySet()) {
+            int k = inputNames.indexOf(e.getKey());
+            if (k < 0) {
+                throw new IllegalArgumentException("'" + e.getKey() + "' is not an input (inputs: " + String.join(", ", inputNames) + ")");
+            }
+            d[k] = e.getValue();
+        }
+        Tape tape = new Tape(4 * size());
+        Var t = Recorded.tangent(this, d, tape);
+        return tape.toProgram(t);
+    }
+
     /** The node index of input {@code name}, or -1. */
     public int inputNode(String name) {
         Integer k = inputPosition.get(name);

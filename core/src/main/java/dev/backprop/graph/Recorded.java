@@ -71,6 +71,61 @@ final class Recorded implements Algebra<Var> {
         }
     }
 
+    /**
+     * Records {@code p}'s forward pass and its forward-mode (tangent) sweep along {@code direction}
+     * (one number per input, in input order): the returned node is the output's tangent, the
+     * directional derivative, as {@link Nodes#tangents} computes it (each product a {@link
+     * Op#CONTRIBUTION} step). Its gradient is the Hessian times the direction (reverse over forward).
+     */
+    static Var tangent(Program p, double[] direction, Tape tape) {
+        int out = p.output();
+        double[][] values = p.nodes.values();
+        Var[] node = new Var[out + 1];
+        Var[] t = new Var[out + 1];
+        List<String> inputs = p.inputs();
+        Recorded alg = new Recorded(tape);
+        for (int i = 0; i <= out; i++) {
+            if (p.isConstant(i)) {
+                node[i] = tape.constant(p.constantValue(i));
+            } else if (p.isInput(i)) {
+                node[i] = tape.input(p.name(i), Nodes.get(values, i));
+                double d = direction[inputs.indexOf(p.name(i))];
+                t[i] = d == 0 ? null : tape.constant(d);
+            } else {
+                Var[] args = new Var[p.arity(i)];
+                for (int k = 0; k < args.length; k++) {
+                    args[k] = node[p.argument(i, k)];
+                }
+                node[i] = tape.apply(p.op(i), args);
+                Op op = p.op(i);
+                List<Var> x = List.of(args);
+                Var sum = null;
+                for (int k = 0; k < args.length; k++) {
+                    Var tk = t[p.argument(i, k)];
+                    if (tk == null) {
+                        continue; // a structural zero: nothing to carry
+                    }
+                    Var c = op.quotient(k)
+                            ? tape.apply(Op.QUOTIENT_CONTRIBUTION,
+                                    tape.apply(Op.CONTRIBUTION, tk, op.numerator(k, alg, x, node[i])),
+                                    op.denominator(k, alg, x, node[i]))
+                            : tape.apply(Op.CONTRIBUTION, tk, op.partial(k, alg, x, node[i]));
+                    sum = sum == null ? c : sum.add(c);
+                }
+                t[i] = sum;
+            }
+        }
+        return t[out] == null ? tape.constant(0) : t[out];
+    }
+
+    /** An algebra over {@code tape} alone, for rules built outside a reverse recording. */
+    private Recorded(Tape tape) {
+        this.tape = tape;
+        this.node = new Var[0];
+        this.gradient = new Var[0];
+        this.input = new Var[0];
+    }
+
     /** Records {@code p}'s forward pass at {@code values} and its reverse sweep. */
     static Recorded of(Program p, double[][] values) {
         return new Recorded(p, values);

@@ -129,4 +129,26 @@ class SecondOrderTest {
         assertThat(r.gradient().get("a")).isCloseTo(2 * (0.25 + 2.25 + 4.0), within(1e-12));
         assertThat(r.gradient().get("b")).isCloseTo(2 * (0.5 + 1.5 - 2.0), within(1e-12));
     }
+
+    @Test
+    void theRecordedTangentSweepGivesTheJvpAndItsGradientTheHvp() {
+        Program p = Formula.compile(TOY).program();
+        Random rnd = new Random(21);
+        double[] x = point(p, rnd);
+        double[] v = point(p, rnd);
+        java.util.Map<String, Double> dir = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < v.length; k++) {
+            dir.put(p.inputs().get(k), v[k]);
+        }
+        Program t = p.directionalDerivative(dir);
+        assertThat(t.inputs()).isEqualTo(p.inputs());
+        Evaluation e = p.evaluate(x);
+        Evaluation et = t.evaluate(x);
+        assertThat(et.value()).isEqualTo(e.jvp(v)); // the same products in the same order
+        double[] hv = e.hvp(v);
+        for (int k = 0; k < v.length; k++) {
+            double got = et.gradient().of(p.inputs().get(k));
+            assertThat(got).isCloseTo(hv[k], within(1e-12 * Math.max(1, Math.abs(hv[k]))));
+        }
+    }
 }
