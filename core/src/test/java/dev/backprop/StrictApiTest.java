@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.backprop.batch.BatchProgram;
 import dev.backprop.formula.Derivative;
 import dev.backprop.formula.Formula;
 import dev.backprop.graph.Gradient;
 import dev.backprop.graph.Program;
 import dev.backprop.graph.Tape;
 import dev.backprop.graph.Var;
+import dev.backprop.io.Columns;
 import dev.backprop.tensor.Tensor;
 import dev.backprop.tensor.TensorTape;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -97,5 +100,19 @@ class StrictApiTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("'xx' is not an input of the formula (inputs: a, x)");
         assertThatThrownBy(() -> d.valueAt(Map.of("a", 5.0))).hasMessage("missing value for input 'x'");
+    }
+
+    @Test
+    void aBatchRefusesAScalarValueThatIsNotAScalarInput() {
+        BatchProgram b = BatchProgram.compile(Formula.compile("(a*x - y)^2").program(), List.of("x", "y"));
+        Columns data = new Columns(Map.of("x", new double[] {1, 2}, "y", new double[] {2, 4}));
+        assertThat(b.gradient(data, Map.of("a", 2.0)).sum()).isEqualTo(0.0);
+        assertThatThrownBy(() -> b.gradient(data, Map.of("A", 2.0))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'A' is not a scalar input (scalar inputs: a)");
+        assertThatThrownBy(() -> b.value(data, Map.of("a", 2.0, "b", 1.0)))
+                .hasMessage("'b' is not a scalar input (scalar inputs: a)");
+        assertThatThrownBy(() -> b.pointValues(data, Map.of("a", 2.0, "x", 1.0)))
+                .hasMessage("'x' is bound to a column of the data, so it takes no scalar value");
+        assertThatThrownBy(() -> b.value(data, Map.of())).hasMessage("missing value for scalar input 'a'");
     }
 }

@@ -3,6 +3,7 @@ package dev.backprop.batch;
 import dev.backprop.graph.Gradient;
 import dev.backprop.graph.Program;
 import dev.backprop.io.Columns;
+import dev.backprop.io.Limits;
 import dev.backprop.runtime.Workers;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -179,7 +180,8 @@ public final class BatchProgram {
     /**
      * Sum (and mean) of the output over the N points; no gradient.
      *
-     * @throws IllegalArgumentException naming a missing column or scalar
+     * @throws IllegalArgumentException naming a missing column or scalar, or a name among the
+     *         scalar values that is not a scalar input
      */
     public BatchResult value(Columns data, Map<String, Double> scalarValues) {
         double[] r = run(data, scalarValues, false, null);
@@ -190,7 +192,8 @@ public final class BatchProgram {
     /**
      * Sum, mean, and the gradient of the SUM with respect to every scalar input.
      *
-     * @throws IllegalArgumentException naming a missing column or scalar
+     * @throws IllegalArgumentException naming a missing column or scalar, or a name among the
+     *         scalar values that is not a scalar input
      */
     public BatchResult gradient(Columns data, Map<String, Double> scalarValues) {
         double[] r = run(data, scalarValues, true, null);
@@ -222,7 +225,8 @@ public final class BatchProgram {
     /**
      * The output at each point.
      *
-     * @throws IllegalArgumentException naming a missing column or scalar
+     * @throws IllegalArgumentException naming a missing column or scalar, or a name among the
+     *         scalar values that is not a scalar input
      */
     public double[] pointValues(Columns data, Map<String, Double> scalarValues) {
         double[] values = new double[data.rows()];
@@ -286,16 +290,37 @@ public final class BatchProgram {
         for (int k = 0; k < scalars.size(); k++) {
             Double v = scalarValues.get(scalars.get(k));
             if (v == null) {
+                refuseUnknown(scalarValues); // a misspelt name is the likelier mistake: name it first
                 throw new IllegalArgumentException("missing value for scalar input '" + scalars.get(k) + "'");
             }
             if (scalarUniform[k] >= 0) {
                 uni[scalarUniform[k]] = v;
             }
         }
+        if (scalarValues.size() > scalars.size()) { // every scalar has its value, so some name is not one
+            refuseUnknown(scalarValues);
+        }
         for (Instr.Apply in : code.uniform()) {
             in.runUniform(uni);
         }
         return uni;
+    }
+
+    /**
+     * Refuses a name among {@code scalarValues} that is not a scalar input (a column, or no input
+     * at all), which would otherwise be ignored. Only called on the error paths, so a call costs
+     * no set of names.
+     */
+    private void refuseUnknown(Map<String, Double> scalarValues) {
+        Set<String> known = new HashSet<>(scalars);
+        for (String name : scalarValues.keySet()) {
+            if (!known.contains(name)) {
+                String what = name == null ? "a null name" : Limits.quote(name);
+                throw new IllegalArgumentException(columns.contains(name)
+                        ? what + " is bound to a column of the data, so it takes no scalar value"
+                        : what + " is not a scalar input (scalar inputs: " + Limits.list(scalars) + ")");
+            }
+        }
     }
 
     /** Runs every block; returns the value sum and then each accumulator, reduced in block order. */
