@@ -44,6 +44,15 @@ final class Lexer {
         this.lenient = lenient;
     }
 
+    /** A lexer that starts at token {@code from} of {@code src} (a function body, read again where it is called). */
+    Lexer(String src, Token from) {
+        this(src, false);
+        this.pos = from.start();
+        this.line = from.line();
+        this.lineStart = from.lineStart();
+        this.col = from.column();
+    }
+
     /** The next token without consuming it. */
     Token peek() {
         if (peeked == null) {

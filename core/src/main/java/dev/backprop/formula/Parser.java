@@ -81,6 +81,12 @@ final class Parser {
     private final Lexer lex;
     private final Tape tape;
     private final Map<String, Integer> assignedOnLine;
+    /** The functions defined so far with {@code def}, by name. */
+    private final Map<String, Def> defs;
+    /** In a function body: its arguments' values; null in the program itself. */
+    private final Map<String, Var> arguments;
+    /** In a function body: the function's name, for messages; null in the program itself. */
+    private final String defining;
     private final Map<String, Integer> statementIndex = new HashMap<>();
     private final List<Var> statementValues = new ArrayList<>();
     private final Map<String, Var> inputs = new LinkedHashMap<>();
@@ -103,6 +109,7 @@ final class Parser {
     private int[] counts = new int[16];
     private Op[] functions = new Op[16];
     private Token[] tokens = new Token[16];
+    private Def[] defCalls = new Def[16];
     private int depth;
     private int open;
     private final ArrayList<Var> values = new ArrayList<>();
@@ -112,6 +119,28 @@ final class Parser {
         this.lex = new Lexer(src, false);
         this.tape = new Tape(Math.max(16, src.length() / 2));
         this.assignedOnLine = assignments(src);
+        this.defs = new HashMap<>();
+        this.arguments = null;
+        this.defining = null;
+    }
+
+    /** A parser of one function body, from its first token, with its arguments bound to {@code arguments}. */
+    private Parser(Parser outer, Def d, Map<String, Var> arguments) {
+        this.src = outer.src;
+        this.lex = new Lexer(outer.src, d.body());
+        this.tape = outer.tape;
+        this.assignedOnLine = Map.of();
+        this.defs = outer.defs;
+        this.arguments = arguments;
+        this.defining = d.name();
+    }
+
+    /**
+     * A function defined in the formula: {@code def name(a, b) = body}. A call is the body parsed
+     * again where the call stands, with its arguments bound to the call's values (so the engine
+     * differentiates it like any expression: no rule of its own, every mode and engine at once).
+     */
+    private record Def(String name, List<String> params, Token body) {
     }
 
     static Result parse(String src) {
@@ -160,6 +189,10 @@ final class Parser {
             if (bare != null) {
                 throw lex.error(bare, "only the last line can be a bare expression; give this one a name (name = ...)");
             }
+            if (t.kind() == Kind.NAME && t.text().equals("def") && lex.peekSecond().kind() == Kind.NAME) {
+                definition();
+                continue;
+            }
             String target = null;
             if (t.kind() == Kind.NAME && lex.peekSecond().kind() == Kind.EQUALS) {
                 checkTarget(t);
@@ -188,12 +221,104 @@ final class Parser {
         return finish();
     }
 
+    /**
+     * {@code def name(a, b, …) = body}: checks the header and the body (parsed once here, on a
+     * scratch tape, so its mistakes are reported where they are written), then skips it.
+     */
+    private void definition() {
+        lex.next(); // def
+        Token name = lex.next();
+        String n = name.text();
+        if (n.equals("pi") || n.equals("e")) {
+            throw lex.error(name, "cannot define '" + n + "': it is a constant");
+        }
+        if (Op.ofFunctionName(n) != null) {
+            throw lex.error(name, "cannot redefine " + FormulaException.quote(n) + ": it is a built-in function");
+        }
+        if (defs.containsKey(n)) {
+            throw lex.error(name, FormulaException.quote(n) + " is defined twice");
+        }
+        if (statementIndex.containsKey(n) || inputs.containsKey(n)) {
+            throw lex.error(name, "cannot define " + FormulaException.quote(n) + ": it is already a name in this program");
+        }
+        Token open = lex.next();
+        if (open.kind() != Kind.LPAREN) {
+            throw lex.error(open, "expected '(' after def " + n + " but found " + open.describe());
+        }
+        List<String> params = new ArrayList<>();
+        while (true) {
+            Token p = lex.next();
+            if (p.kind() != Kind.NAME) {
+                throw lex.error(p, "expected an argument name in def " + n + " but found " + p.describe());
+            }
+            if (p.text().equals("pi") || p.text().equals("e") || Op.ofFunctionName(p.text()) != null || defs.containsKey(p.text())) {
+                throw lex.error(p, "cannot use " + FormulaException.quote(p.text()) + " as an argument name: it is a constant or a function");
+            }
+            if (params.contains(p.text())) {
+                throw lex.error(p, "argument " + FormulaException.quote(p.text()) + " of " + n + " is named twice");
+            }
+            params.add(p.text());
+            Token sep = lex.next();
+            if (sep.kind() == Kind.RPAREN) {
+                break;
+            }
+            if (sep.kind() != Kind.COMMA) {
+                throw lex.error(sep, "expected ',' or ')' in def " + n + " but found " + sep.describe());
+            }
+        }
+        Token eq = lex.next();
+        if (eq.kind() != Kind.EQUALS) {
+            throw lex.error(eq, "expected '=' after def " + n + "(" + String.join(", ", params) + ") but found " + eq.describe());
+        }
+        Def d = new Def(n, List.copyOf(params), lex.peek());
+        Tape scratch = new Tape();
+        Map<String, Var> probe = new LinkedHashMap<>();
+        for (String p : params) {
+            probe.put(p, scratch.input(p, 1));
+        }
+        Parser body = new Parser(this, d, probe).onTape(scratch);
+        body.expression();
+        int end = body.lastEnd;
+        while (lex.peek().start() < end && lex.peek().kind() != Kind.EOF) {
+            lex.next();
+        }
+        defs.put(n, d);
+    }
+
+    /** The same body parser, recording on {@code other} (a scratch tape, to check a body once). */
+    private Parser onTape(Tape other) {
+        return new Parser(this, other);
+    }
+
+    private Parser(Parser body, Tape other) {
+        this.src = body.src;
+        this.lex = body.lex;
+        this.tape = other;
+        this.assignedOnLine = Map.of();
+        this.defs = body.defs;
+        this.arguments = body.arguments;
+        this.defining = body.defining;
+    }
+
+    /** A call of a defined function: its body, parsed where the call stands, over the call's values. */
+    private Var expand(Def d, Token at, Var[] args) {
+        if (args.length != d.params().size()) {
+            int want = d.params().size();
+            throw lex.error(at, d.name() + " takes " + want + (want == 1 ? " argument" : " arguments") + ", got " + args.length);
+        }
+        Map<String, Var> bound = new LinkedHashMap<>();
+        for (int k = 0; k < args.length; k++) {
+            bound.put(d.params().get(k), args[k]);
+        }
+        return new Parser(this, d, bound).expression();
+    }
+
     private void checkTarget(Token t) {
         String name = t.text();
         if (name.equals("pi") || name.equals("e")) {
             throw lex.error(t, "cannot assign to '" + name + "': it is a constant");
         }
-        if (Op.ofFunctionName(name) != null) {
+        if (Op.ofFunctionName(name) != null || defs.containsKey(name)) {
             throw lex.error(t, "cannot assign to '" + name + "': it is a function");
         }
         Integer earlier = statementIndex.get(name);
@@ -270,12 +395,22 @@ final class Parser {
                         consume();
                         if (lex.peek().kind() == Kind.LPAREN) {
                             Op f = Op.ofFunctionName(t.text());
-                            if (f == null) {
-                                throw lex.error(t, "unknown function " + FormulaException.quote(t.text()) + " (known: " + KNOWN_FUNCTIONS + ")");
+                            Def d = f == null ? defs.get(t.text()) : null;
+                            if (f == null && d == null) {
+                                if (t.text().equals(defining)) {
+                                    throw lex.error(t, defining + " calls itself: a function defined with def cannot be recursive");
+                                }
+                                throw lex.error(t, "unknown function " + FormulaException.quote(t.text()) + " (known: " + KNOWN_FUNCTIONS
+                                        + (defs.isEmpty() ? "" : "; defined here: " + String.join(", ", new java.util.TreeSet<>(defs.keySet()))) + ")");
                             }
                             consume();
                             push(CALL, f, t);
+                            defCalls[depth - 1] = d;
                             if (lex.peek().kind() == Kind.RPAREN) {
+                                if (d != null) {
+                                    throw lex.error(t, d.name() + " takes " + d.params().size() + " argument"
+                                            + (d.params().size() == 1 ? "" : "s") + ", got 0");
+                                }
                                 throw arityError(f, t, 0);
                             }
                         } else {
@@ -381,11 +516,13 @@ final class Parser {
             counts = Arrays.copyOf(counts, n);
             functions = Arrays.copyOf(functions, n);
             tokens = Arrays.copyOf(tokens, n);
+            defCalls = Arrays.copyOf(defCalls, n);
         }
         kinds[depth] = kind;
         counts[depth] = 0;
         functions[depth] = f;
         tokens[depth] = t;
+        defCalls[depth] = null;
         depth++;
         if (kind >= PAREN) {
             open++;
@@ -417,14 +554,15 @@ final class Parser {
         if (kinds[depth] == CALL) {
             Op f = functions[depth];
             int n = counts[depth] + 1;
-            if (!f.accepts(n)) {
+            if (f != null && !f.accepts(n)) {
                 throw arityError(f, tokens[depth], n);
             }
             Var[] args = new Var[n];
             for (int k = n - 1; k >= 0; k--) {
                 args[k] = pop();
             }
-            values.add(tape.apply(f, args));
+            values.add(f != null ? tape.apply(f, args) : expand(defCalls[depth], tokens[depth], args));
+            defCalls[depth] = null;
         }
         tokens[depth] = null;
         functions[depth] = null;
@@ -452,7 +590,10 @@ final class Parser {
 
     private Var resolve(Token t) {
         String n = t.text();
-        if (Op.ofFunctionName(n) != null) {
+        if (arguments != null && arguments.containsKey(n)) {
+            return arguments.get(n);
+        }
+        if (Op.ofFunctionName(n) != null || defs.containsKey(n)) {
             Token next = lex.peek();
             throw lex.error(next, "expected '(' after " + FormulaException.quote(n) + " but found " + next.describe());
         }
@@ -463,6 +604,10 @@ final class Parser {
         if (n.equals("e")) {
             constants.add(n);
             return tape.constant(Math.E);
+        }
+        if (arguments != null) {
+            throw lex.error(t, FormulaException.quote(n) + " is not an argument of " + defining + " (its arguments: "
+                    + String.join(", ", defs.containsKey(defining) ? defs.get(defining).params() : arguments.keySet()) + ")");
         }
         Integer s = statementIndex.get(n);
         if (s != null) {
