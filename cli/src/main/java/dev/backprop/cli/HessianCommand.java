@@ -63,6 +63,7 @@ final class HessianCommand implements Callable<Integer> {
                 hessian.put(r, row);
             }
             m.put("value", e.value());
+            Text.warnNonFinite(spec.commandLine().getErr(), e.firstNonFinite());
         } else {
             DataSet ds = DataSet.read(data);
             GradCommand.Bound bound = GradCommand.bind(f, ds, at);

@@ -43,6 +43,7 @@ final class HvpCommand implements Callable<Integer> {
         for (int k = 0; k < hv.length; k++) {
             byName.put(inputs.get(k), hv[k]);
         }
+        Text.warnNonFinite(spec.commandLine().getErr(), e.firstNonFinite());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

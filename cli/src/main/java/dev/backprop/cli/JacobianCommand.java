@@ -65,6 +65,7 @@ final class JacobianCommand implements Callable<Integer> {
         int[] nodes = names.stream().mapToInt(f::statementNode).toArray();
         Evaluation e = f.program().evaluate(Inputs.point(f, at));
         double[][] j = e.jacobian(nodes, m);
+        Text.warnNonFinite(spec.commandLine().getErr(), e.firstNonFinite());
         Map<String, Double> values = new LinkedHashMap<>();
         Map<String, Map<String, Double>> jac = new LinkedHashMap<>();
         List<String> inputs = f.inputs();

@@ -38,6 +38,7 @@ final class JvpCommand implements Callable<Integer> {
         double[] direction = direction(f, dir);
         Evaluation e = f.program().evaluate(point);
         double d = e.jvp(direction);
+        Text.warnNonFinite(spec.commandLine().getErr(), e.firstNonFinite());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
