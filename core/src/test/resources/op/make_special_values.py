@@ -13,7 +13,7 @@ import os
 
 import torch
 
-SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 2.0, 3.0, 1e-310, -1e-310, 1e300, -1e300,
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 2.0, 3.0, 1000.0, -1000.0, 1e-300, -1e-300, 1e-310, -1e-310, 1e300, -1e300,
            math.inf, -math.inf, math.nan]
 
 UNARY = {
@@ -39,7 +39,7 @@ TERNARY = {
     "MAX": lambda x: torch.amax(x, 0), "MIN": lambda x: torch.amin(x, 0),
     "LOGSUMEXP": lambda x: torch.logsumexp(x, 0),
 }
-SPECIAL_3 = [0.0, 1.0, -1.0, 2.0, 1e300, math.inf, -math.inf, math.nan]
+SPECIAL_3 = [0.0, 1.0, -1.0, 2.0, 1000.0, -1000.0, 1e300, math.inf, -math.inf, math.nan]
 
 
 def fmt(x):
