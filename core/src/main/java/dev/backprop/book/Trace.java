@@ -22,9 +22,26 @@ import java.util.Optional;
  * @param backward   ∂output/∂step for every step but the output, in reverse order
  * @param gradient   ∂output/∂input for every input, in the formula's input order
  * @param nonFinite  where a NaN or infinity first appeared, forward pass first; empty if nowhere
+ * @param terms      for every step but the output and for every input, by name: the chain rule's
+ *                   terms whose sum is its adjoint, one per step that reads it, in program order
  */
 public record Trace(String outputName, double value, List<Row> forward, List<Row> backward,
-                    Map<String, Double> gradient, Optional<NonFinite> nonFinite) {
+                    Map<String, Double> gradient, Optional<NonFinite> nonFinite, Map<String, List<Term>> terms) {
+
+    /**
+     * One term of the multivariate chain rule: the adjoint of a value receives {@code upstream ·
+     * local} from step {@code from}, which reads it.
+     *
+     * @param from     the step that reads the value
+     * @param local    ∂from/∂value through that step's own expression
+     * @param upstream ∂output/∂from
+     */
+    public record Term(String from, double local, double upstream) {
+        /** upstream · local, as the sweep multiplies them (an exact 0 on either side gives 0). */
+        public double product() {
+            return dev.backprop.op.Op.contribution(upstream, local);
+        }
+    }
 
     /**
      * One line of a table.
@@ -55,6 +72,69 @@ public record Trace(String outputName, double value, List<Row> forward, List<Row
             bad = g.firstNonFinite();
         }
         return new Trace(formula.outputName(), e.value(), Collections.unmodifiableList(forward),
-                Collections.unmodifiableList(backward), g.inputs(), bad);
+                Collections.unmodifiableList(backward), g.inputs(), bad, terms(formula, e, g, steps));
+    }
+
+    /** The chain rule's terms: each step's local derivatives with respect to the steps and inputs it reads. */
+    private static Map<String, List<Term>> terms(Formula formula, Evaluation e, Gradient g, List<Step> steps) {
+        dev.backprop.graph.Program p = formula.program();
+        java.util.BitSet boundary = new java.util.BitSet();
+        Map<Integer, String> nameOf = new java.util.LinkedHashMap<>();
+        for (String in : p.inputs()) {
+            boundary.set(p.inputNode(in));
+            nameOf.put(p.inputNode(in), in);
+        }
+        for (Step s : steps) {
+            boundary.set(s.node());
+            nameOf.putIfAbsent(s.node(), s.name());
+        }
+        Map<String, List<Term>> terms = new java.util.LinkedHashMap<>();
+        for (Step s : steps) {
+            if (s.node() != p.output()) {
+                terms.put(s.name(), new ArrayList<>());
+            }
+        }
+        for (String in : p.inputs()) {
+            terms.put(in, new ArrayList<>());
+        }
+        for (Step t : steps) {
+            if (!p.isOperation(t.node())) {
+                continue; // a step that is an input or a constant reads nothing
+            }
+            Gradient local = e.localGradient(t.node(), boundary);
+            for (int node = boundary.nextSetBit(0); node >= 0 && node < t.node(); node = boundary.nextSetBit(node + 1)) {
+                double d = local.of(node);
+                String name = nameOf.get(node);
+                if (d != 0 && terms.containsKey(name) && reads(p, t.node(), node, boundary)) {
+                    terms.get(name).add(new Term(t.name(), d, g.of(t.node())));
+                }
+            }
+        }
+        terms.replaceAll((k, v) -> List.copyOf(v));
+        return Collections.unmodifiableMap(terms);
+    }
+
+    /** Whether step {@code step}'s own expression reads {@code node} (a path that meets no other boundary node). */
+    private static boolean reads(dev.backprop.graph.Program p, int step, int node, java.util.BitSet boundary) {
+        java.util.ArrayDeque<Integer> work = new java.util.ArrayDeque<>();
+        java.util.BitSet seen = new java.util.BitSet();
+        work.push(step);
+        while (!work.isEmpty()) {
+            int i = work.pop();
+            if (!p.isOperation(i)) {
+                continue;
+            }
+            for (int k = 0; k < p.arity(i); k++) {
+                int a = p.argument(i, k);
+                if (a == node) {
+                    return true;
+                }
+                if (!boundary.get(a) && !seen.get(a)) {
+                    seen.set(a);
+                    work.push(a);
+                }
+            }
+        }
+        return false;
     }
 }

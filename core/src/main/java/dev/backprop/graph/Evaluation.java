@@ -65,6 +65,21 @@ public final class Evaluation {
         return "Evaluation[" + Limits.shortName(program.label(program.output())) + " = " + value() + " at " + Limits.entries(at) + "]";
     }
 
+    /**
+     * The local derivatives of node {@code node} with respect to the nodes of {@code boundary} it
+     * reads directly: the reverse sweep seeded with 1 at {@code node}, stopping at every node of
+     * {@code boundary} below it (they collect but pass nothing on). With the steps of a formula and
+     * its inputs as the boundary, {@code of(s)} is ∂node/∂s through node's own expression only, so
+     * Σ over the steps t that read s of ∂out/∂t · ∂t/∂s is ∂out/∂s: the chain rule, term by term.
+     */
+    public Gradient localGradient(int node, java.util.BitSet boundary) {
+        double[] adj = new double[node + 1];
+        adj[node] = 1;
+        double[] seed = adj.clone();
+        program.nodes.sweep(values, adj, null, boundary);
+        return new Gradient(program.origin, program.nodes, values, adj, program.inputIndices(), seed);
+    }
+
     /** How {@link #jacobian} sweeps: one reverse sweep per output, or one forward sweep per input. */
     public enum Mode {
         /** Reverse when there are fewer outputs than inputs, else forward: the fewer sweeps. */

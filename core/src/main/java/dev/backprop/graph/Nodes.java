@@ -293,10 +293,21 @@ final class Nodes {
      * @return the node where {@code watch} stopped the sweep, or -1
      */
     int sweep(double[][] v, double[] adj, Watch watch) {
-        for (int i = adj.length - 1; i >= 0; i--) {
+        return sweep(v, adj, watch, null);
+    }
+
+    /**
+     * {@link #sweep(double[][], double[], Watch)} that stops at the nodes of {@code boundary}
+     * below the top: they collect their adjoints but pass nothing on. Seeded with 1 at a step and
+     * bounded by the other steps and the inputs, it gives the step's local derivatives with
+     * respect to what it reads directly: the terms of the chain rule as the book writes it.
+     */
+    int sweep(double[][] v, double[] adj, Watch watch, java.util.BitSet boundary) {
+        int top = adj.length - 1;
+        for (int i = top; i >= 0; i--) {
             double g = adj[i];
             byte c = code(i);
-            if (g == 0 || c < 0) {
+            if (g == 0 || c < 0 || (boundary != null && i != top && boundary.get(i))) {
                 continue;
             }
             Op op = Op.ofOrdinal(c);
