@@ -10,19 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop check}: backprop against central differences and the closed form. */
-@Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Check backpropagation against central finite differences and against the",
+@Command(name = "check",
+        description = {"Check backprop against finite differences and the closed form.",
+                "Check backpropagation against central finite differences and against the",
                 "closed-form derivative, with numpy's allclose rule |a − b| ≤ atol + rtol·|b|.",
                 "Exit code 1 when any derivative disagrees."})
 final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+    @Mixin
+    HelpOption help;
 
     @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
     String formula;

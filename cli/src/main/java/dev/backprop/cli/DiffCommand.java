@@ -7,19 +7,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop diff}: the closed-form derivative, as a formula you can evaluate. */
-@Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Print the closed-form derivative of a formula with respect to one input. The",
+@Command(name = "diff",
+        description = {"The closed-form derivative of a formula, as a formula.",
+                "Print the closed-form derivative of a formula with respect to one input. The",
                 "result is itself a formula (the steps it needs, then the derivative), so it can be",
                 "fed back to grad, trace or check."})
 final class DiffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+    @Mixin
+    HelpOption help;
 
     @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
     String formula;

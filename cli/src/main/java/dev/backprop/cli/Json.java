@@ -4,9 +4,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Minimal JSON output. Doubles print with {@link Double#toString}, which round-trips exactly;
- * NaN and infinities, which JSON cannot express, print as {@code null} (stderr says where they came
- * from).
+ * Minimal JSON output. Doubles print with {@link Double#toString}, which round-trips exactly.
+ * NaN and the infinities, which strict JSON cannot express, print as {@code NaN}, {@code Infinity}
+ * and {@code -Infinity}, as Python's {@code json} module writes and reads them (and JavaScript's
+ * {@code JSON5}, Jackson with {@code ALLOW_NON_NUMERIC_NUMBERS}, numpy via Python): a non-finite
+ * result is a result, and {@code null} would lose which one it was.
  */
 final class Json {
     private Json() {
@@ -23,7 +25,8 @@ final class Json {
         if (v == null) {
             sb.append("null");
         } else if (v instanceof Double d) {
-            sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
+            sb.append(Double.isNaN(d) ? "NaN" : d == Double.POSITIVE_INFINITY ? "Infinity"
+                    : d == Double.NEGATIVE_INFINITY ? "-Infinity" : Double.toString(d));
         } else if (v instanceof Number || v instanceof Boolean) {
             sb.append(v);
         } else if (v instanceof CharSequence s) {

@@ -25,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop train}: the ReLU network of notebook 7.2 fitted to a CSV of inputs and targets. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains a ReLU network (K hidden layers of D units, He initialisation) by",
+        description = {"Train a ReLU network on columns of data.",
+                "Trains a ReLU network (K hidden layers of D units, He initialisation) by",
                 "least squares on columns of the data, with gradients from the explicit",
                 "backward pass. --seed seeds both the initialisation and the shuffling.",
                 "Exit codes: 0 done, 1 the loss stopped being finite, 2 bad input (before",
@@ -87,13 +88,13 @@ final class TrainCommand implements Callable<Integer> {
                 return Training.exitCode(code, training.save(params, r, title, curve, err));
             }
             o.println("Trained a ReLU network, " + inputs.size() + " → " + layers + " × " + width + " → " + targets.size()
-                    + " (" + r.params().length + " parameters), on " + columns.rows() + " rows of " + data);
-            o.println("least squares, " + training.optimizerName() + ", " + (schedule.steps() > 0 ? schedule.steps() + " steps"
-                    : schedule.epochs() + " epochs") + (schedule.batchSize() == 0 ? ", every row each step"
+                    + " (" + Text.count(r.params().length, "parameter") + "), on " + Text.count(columns.rows(), "row") + " of " + data);
+            o.println("least squares, " + training.optimizerName() + ", " + (schedule.steps() > 0 ? Text.count(schedule.steps(), "step")
+                    : Text.count(schedule.epochs(), "epoch")) + (schedule.batchSize() == 0 ? ", every row each step"
                     : ", mini-batches of " + schedule.batchSize()));
             o.println("loss: " + Text.num(r.initialLoss(), training.digits) + " → " + Text.num(r.loss(), training.digits)
                     + " (mean per row " + Text.num(r.loss() / columns.rows(), training.digits) + ")");
-            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
+            o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
             o.flush();
             Training.Saved saved = training.save(params, r, title, curve, err);
             if (saved.out()) {
@@ -130,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
     private void requireMemory(int rows) {
         long activations = NetworkMemory.times(NetworkMemory.times(rows, width), (long) layers * 8 * 4);
         NetworkMemory.require(inputs.size(), width, layers, targets.size(), 80, activations,
-                ", trained on " + rows + " rows,");
+                ", trained on " + Text.count(rows, "row") + ",");
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
