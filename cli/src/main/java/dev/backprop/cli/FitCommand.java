@@ -40,8 +40,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class FitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    HelpOption help;
+    /** Only --help: picocli would take a formula starting with -h or -V for those options (-h1*w). */
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
+    boolean help;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FORMULA",
             description = "The loss at one point: text, @path or - (standard input), e.g. \"(a*sin(b*x) - y)^2\".")

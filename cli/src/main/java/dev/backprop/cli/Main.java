@@ -88,7 +88,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         String named = commandName(rest);
         if (rest.size() == 2 && rest.get(1).equals("-h") && named != null && rest.get(0).equals(named)) {
-            // A formula command has no -h (HelpOption: "-h" may be a formula); alone, it asks for help.
+            // A formula command has no -h ("-h" may be a formula: GradCommand.help); alone, it asks for help.
             rest.set(1, "--help");
         }
         for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
