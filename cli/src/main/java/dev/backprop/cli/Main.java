@@ -22,10 +22,9 @@ import picocli.CommandLine.Command;
  * The {@code backprop} command. Exit codes: 0 success, 1 a check failed, 2 bad input, 3 an
  * internal error (a bug: please report it with the output of {@code --debug}).
  *
- * <p>Subcommands are added to picocli only when needed: picocli builds a command's model by
- * reflection, and building all eleven took about half of a one-shot {@code grad}'s run. A
- * command line naming a command gets that command alone; help, a mistyped command or none at all
- * get every one.
+ * <p>Picocli builds a command's model by reflection, and building all eleven took about half
+ * of a one-shot {@code grad}'s run; so a command line that starts with a command gets that
+ * command's model alone, and only help, a mistyped command or none at all get the whole tree.
  */
 @Command(name = "backprop", mixinStandardHelpOptions = true, version = "backprop 0.1.0",
         description = "Backpropagation (reverse-mode automatic differentiation), step by step.",
@@ -85,23 +84,22 @@ public final class Main implements Runnable {
             }
         }
         boolean showTrace = debug;
-        CommandLine cl = new CommandLine(new Main());
         String named = commandName(rest);
         if (rest.size() == 2 && rest.get(1).equals("-h") && named != null && rest.get(0).equals(named)) {
             // A formula command has no -h ("-h" may be a formula: GradCommand.help); alone, it asks for help.
             rest.set(1, "--help");
         }
-        for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
-            if (named == null || named.equals("help") || named.equals(c.getKey())) {
-                CommandLine sub = new CommandLine(c.getValue().get());
-                // A formula may start with '-' ("-log(p)"): an argument picocli does not know as an
-                // option is then the formula. A mistyped option that lands there is caught below.
-                if (sub.getCommandSpec().positionalParameters().stream().anyMatch(p -> p.paramLabel().equals(FORMULA))) {
-                    sub.setUnmatchedOptionsArePositionalParams(true);
-                    // Else "-h1*w" would be -h (help) clustered with "1*w".
-                    sub.setPosixClusteredShortOptionsAllowed(false);
-                }
-                cl.addSubcommand(c.getKey(), sub);
+        CommandLine cl;
+        if (named != null && !named.equals("help") && rest.get(0).equals(named)) {
+            // The command alone, named as picocli would name it under backprop: its model is all
+            // that is built.
+            cl = command(named);
+            cl.setCommandName("backprop " + named);
+            rest.remove(0);
+        } else {
+            cl = new CommandLine(new Main());
+            for (String name : COMMANDS.keySet()) {
+                cl.addSubcommand(name, command(name));
             }
         }
         cl.setExpandAtFiles(false); // FORMULA may be @path: ours to read, not picocli's argument file
@@ -164,6 +162,19 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The command called {@code name}, set up for the arguments users give it. */
+    private static CommandLine command(String name) {
+        CommandLine c = new CommandLine(COMMANDS.get(name).get());
+        // A formula may start with '-' ("-log(p)"): an argument picocli does not know as an
+        // option is then the formula. A mistyped option that lands there is caught in run.
+        if (isFormulaCommand(c)) {
+            c.setUnmatchedOptionsArePositionalParams(true);
+            // Else "-h1*w" would be -h (help) clustered with "1*w".
+            c.setPosixClusteredShortOptionsAllowed(false);
+        }
+        return c;
     }
 
     /**
@@ -234,7 +245,7 @@ public final class Main implements Runnable {
                 return "FORMULA is one argument, " + Limits.quote(formula) + ", and " + Limits.quote(unmatched.get(0))
                         + " is another; quote a formula that has spaces, as in \"x - y\"";
             }
-            if (c.getParent() == null && !unmatched.isEmpty()) {
+            if (c.getCommandSpec().userObject() instanceof Main && !unmatched.isEmpty()) {
                 String typed = unmatched.get(0);
                 return "unknown command " + Limits.quote(typed)
                         + Suggest.nearest(typed, COMMANDS.keySet()).map(s -> "; did you mean '" + s + "'?").orElse("");
