@@ -45,9 +45,10 @@ if "%stale%"=="1" (
   set "cdsold=1"
 )
 
-rem The archive is recorded after each build (written aside, then renamed: whole or absent) and
-rem used while newer than the jar and of its recorded size: a truncated archive crashes the JVM
-rem instead of being ignored. A failed recording is not retried until the jar changes.
+rem The archive (static: see ./backprop) is recorded after each build, written aside and renamed
+rem (whole or absent), and used while newer than the jar and of its recorded size: a truncated
+rem archive crashes the JVM instead of being ignored. A failed recording is not retried until the
+rem jar changes.
 rem BACKPROP_CDS=0 turns this off.
 set "cdsopts="
 if not "%BACKPROP_CDS%"=="0" (
@@ -60,7 +61,9 @@ if not "%BACKPROP_CDS%"=="0" (
   if defined want if "!want!"=="!have!" set "cdsopts=-XX:SharedArchiveFile=%cds% -Xlog:cds*=off"
   if not defined cdsopts if not exist "%cds%.failed" (
     set "tmp=%cds%.tmp-!RANDOM!"
-    java -XX:ArchiveClassesAtExit="!tmp!" -Xlog:cds*=off --add-modules jdk.incubator.vector -cp "%jar%" dev.backprop.cli.CdsTraining <nul >nul 2>nul
+    java -XX:DumpLoadedClassList="!tmp!.classes" -Xlog:cds*=off -XX:TieredStopAtLevel=1 -cp "%jar%" dev.backprop.cli.CdsTraining <nul >nul 2>nul
+    if exist "!tmp!.classes" java -Xshare:dump -XX:SharedClassListFile="!tmp!.classes" -XX:SharedArchiveFile="!tmp!" -Xlog:cds*=off -cp "%jar%" <nul >nul 2>nul
+    del /f "!tmp!.classes" >nul 2>nul
     if exist "!tmp!" (
       for %%F in ("!tmp!") do set "size=%%~zF"
       move /y "!tmp!" "%cds%" >nul && (echo !size!)>"%cds%.size" && set "cdsopts=-XX:SharedArchiveFile=%cds% -Xlog:cds*=off"

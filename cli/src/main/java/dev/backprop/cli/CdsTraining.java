@@ -4,12 +4,12 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 
 /**
- * The workload the {@code ./backprop} launcher runs once, under
- * {@code -XX:ArchiveClassesAtExit}, to record a class-data-sharing archive for later starts: the
- * classes a one-shot command loads (ours, and the JDK's for reflection, lambdas and string
- * concatenation) are then mapped from the archive, already parsed and verified, instead of being
- * loaded from the jar. Picocli's classes cannot be archived (Java 5 class files), so the archive
- * holds the rest. Output is discarded.
+ * The workload the {@code ./backprop} launcher runs once per build, under
+ * {@code -XX:DumpLoadedClassList}, to list the classes a command loads; a class-data-sharing
+ * archive of them ({@code -Xshare:dump}) is then mapped at every start, the classes already
+ * parsed and verified, instead of being loaded from the jar and the JDK's modules one by one.
+ * It is a static archive because JDK 17 stores picocli's Java 5 class files only in those.
+ * Output is discarded.
  */
 public final class CdsTraining {
     private CdsTraining() {
@@ -28,6 +28,10 @@ public final class CdsTraining {
                 {"toy"},
                 {"help", "formulas"},
                 {"grad", "x +", "--at", "x=1"},
+                {"grad", "x", "--at", "x=1", "--dgits", "3"},
+                {"deep", "--no-check"},
+                {"init", "--n", "10"},
+                {"fit", "--demo", "--steps", "2"},
         };
         for (String[] c : commands) {
             Main.run(c, none, none);
