@@ -46,9 +46,8 @@ if "%stale%"=="1" (
 )
 
 rem The archive (static: see ./backprop) is recorded after each build, written aside and renamed
-rem (whole or absent), and used while newer than the jar and of its recorded size: a truncated
-rem archive crashes the JVM instead of being ignored. A failed recording is not retried until the
-rem jar changes.
+rem (whole or absent), and used while newer than the jar and of its recorded size (a damaged one
+rem is recorded again). A failed recording is not retried until the jar changes.
 rem BACKPROP_CDS=0 turns this off.
 set "cdsopts="
 if not "%BACKPROP_CDS%"=="0" (
@@ -66,6 +65,7 @@ if not "%BACKPROP_CDS%"=="0" (
     del /f "!tmp!.classes" >nul 2>nul
     if exist "!tmp!" (
       for %%F in ("!tmp!") do set "size=%%~zF"
+      del /f "%cds%" >nul 2>nul
       move /y "!tmp!" "%cds%" >nul && (echo !size!)>"%cds%.size" && set "cdsopts=-XX:SharedArchiveFile=%cds% -Xlog:cds*=off"
     ) else (
       type nul > "%cds%.failed"

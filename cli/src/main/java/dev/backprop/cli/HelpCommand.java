@@ -25,6 +25,8 @@ final class HelpCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..1", paramLabel = "TOPIC", description = "A command, or 'formulas'.")
     String topic;
+    @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Override
     public Integer call() {

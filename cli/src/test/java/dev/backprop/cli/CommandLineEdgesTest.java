@@ -161,6 +161,7 @@ class CommandLineEdgesTest {
         assertThat(run("help", "grad").out()).isEqualTo(run("grad", "--help").out());
         assertThat(run("help").out()).isEqualTo(run("--help").out());
         assertBad(run("help", "formula"), "no help on 'formula'; did you mean 'formulas'?");
+        assertThat(run("help", "--help").out()).startsWith("Usage: backprop help [-h] [TOPIC]");
     }
 
     // ------------------------------------------------------------ --digits
