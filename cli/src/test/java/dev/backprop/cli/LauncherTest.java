@@ -234,10 +234,18 @@ class LauncherTest {
         assertThat(Files.readString(size).strip()).isEqualTo(Long.toString(Files.size(jsa)));
 
         Path log = dir.resolve("classes.log");
-        String[] used = runLauncher(launcher, Map.of("BACKPROP_JAVA_OPTS", "-Xlog:class+load:file=" + log), "grad", "x", "--at", "x=1", "--json");
+        String[] used = runLauncher(launcher, Map.of("BACKPROP_JAVA_OPTS", "-Xlog:class+load,module+load:file=" + log),
+                "grad", "x", "--at", "x=1", "--json");
         assertThat(used[1].strip()).isEqualTo(want);
         assertThat(Files.readString(log)).containsPattern("dev\\.backprop\\.cli\\.Main source: shared objects file")
-                .containsPattern("picocli\\.CommandLine source: shared objects file");
+                .containsPattern("picocli\\.CommandLine source: shared objects file")
+                // A one-shot command loads nothing it does not need: no charts, no AWT, no Vector API.
+                .doesNotContain("org.knowm.xchart").doesNotContain("java.awt.").doesNotContain("jdk.incubator.vector");
+        // A long-running command keeps the Vector API (and the same option does log its module).
+        String[] fit = runLauncher(launcher, Map.of("BACKPROP_JAVA_OPTS", "-Xlog:module+load:file=" + log),
+                "fit", "--demo", "--steps", "1", "--json");
+        assertThat(fit[0]).as(fit[1]).isEqualTo("0");
+        assertThat(Files.readString(log)).contains("[module,load] jdk.incubator.vector");
 
         // Truncated: java would ignore it (and start slowly until the next build); the launcher sees
         // the size and records it again.
