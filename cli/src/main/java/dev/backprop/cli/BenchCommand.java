@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop bench}: the toy-model batch benchmark, so a user can check speed on their machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Times the toy model's loss (β3 + ω3·cos(β2 + ω2·exp(β1 + ω1·sin(β0 + ω0·x))) − y)² summed over "
+        description = {"Speed on this machine: the toy model's loss and gradient over N points.",
+                "Times the toy model's loss (β3 + ω3·cos(β2 + ω2·exp(β1 + ω1·sin(β0 + ω0·x))) − y)² summed over "
                 + "N points (x, y uniform in [−2, 2]), alone and with its gradient with respect to the eight "
                 + "parameters, after a warm-up; prints nanoseconds per point (median of repeats)."})
 final class BenchCommand implements Callable<Integer> {
@@ -48,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
             m.put("simd", r.simd());
             out.println(Json.of(m));
         } else {
-            out.println("toy-model loss over " + r.n() + " points, " + r.threads() + " thread" + (r.threads() == 1 ? "" : "s")
+            out.println("toy-model loss over " + Text.count(r.n(), "point") + ", " + Text.count(r.threads(), "thread")
                     + ", SIMD " + (r.simd() ? "on" : plain ? "off" : "off (start java with --add-modules jdk.incubator.vector)"));
             out.printf(java.util.Locale.ROOT, "loss alone:       %8.2f ns/point%n", r.lossNsPerPoint());
             out.printf(java.util.Locale.ROOT, "loss + gradient:  %8.2f ns/point  (%.2f× the loss)%n", r.gradientNsPerPoint(),

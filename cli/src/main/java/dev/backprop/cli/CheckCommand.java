@@ -17,13 +17,17 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop check}: backprop against central differences and the closed form. */
-@Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Check backpropagation against central finite differences and against the",
+@Command(name = "check",
+        description = {"Check backprop against finite differences and the closed form.",
+                "Check backpropagation against central finite differences and against the",
                 "closed-form derivative, with numpy's allclose rule |a − b| ≤ atol + rtol·|b|.",
                 "Exit code 1 when any derivative disagrees."})
 final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+    /** Only --help: picocli would take a formula starting with -h or -V for those options (-h1*w). */
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
+    boolean help;
 
     @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
     String formula;

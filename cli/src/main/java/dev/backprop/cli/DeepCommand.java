@@ -16,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop deep}: notebook 7.2, backpropagation through a deep ReLU network. */
 @Command(name = "deep", mixinStandardHelpOptions = true,
-        description = {"Notebook 7.2: a ReLU network of K hidden layers of D units, parameters drawn as the",
+        description = {"Notebook 7.2: backpropagation through a deep ReLU network.",
+                "A ReLU network of K hidden layers of D units, parameters drawn as the",
                 "notebook does (np.random.seed, then normal draws), one input x and target y. Prints the",
                 "forward pass (f_k, h_k), the backward pass (∂ℓ/∂f_k), the parameter gradients and the",
                 "notebook's finite-difference check of every bias and weight (step 1e-6, allclose)."})
@@ -36,7 +37,8 @@ final class DeepCommand implements Callable<Integer> {
     double y;
     @Option(names = "--no-check", description = "Skip the finite-difference check (it costs about K²·D⁴ forward passes).")
     boolean noCheck;
-    @Option(names = "--digits", defaultValue = "3", description = "Decimals (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--digits", defaultValue = "3", converter = Digits.class,
+            description = "Decimals (0 to 17; default: ${DEFAULT-VALUE}).")
     int digits;
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
@@ -51,6 +53,9 @@ final class DeepCommand implements Callable<Integer> {
         }
         // The parameters, their gradients and the draw's transient copy (the check works a layer at a time).
         NetworkMemory.require(1, width, layers, 1, 24, noCheck ? 0 : NetworkMemory.times((long) width * width, 5 * 8), "");
+        if (!noCheck) {
+            warnSlowCheck(spec.commandLine().getErr());
+        }
         BackpropExperiment.Result r = BackpropExperiment.run(seed, layers, width, x, y, !noCheck);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -76,8 +81,8 @@ final class DeepCommand implements Callable<Integer> {
             out.println(Json.of(m));
             return 0;
         }
-        out.println("Notebook 7.2: a ReLU network with K = " + layers + " hidden layers of D = " + width
-                + " units, parameters from np.random.seed(" + seed + ")");
+        out.println("Notebook 7.2: a ReLU network with K = " + Text.count(layers, "hidden layer") + " of D = "
+                + Text.count(width, "unit") + ", parameters from np.random.seed(" + seed + ")");
         out.println("input x = " + x + ", target y = " + y);
         out.println();
         out.println("Output f_K = " + Text.num(r.output(), digits));
@@ -99,10 +104,10 @@ final class DeepCommand implements Callable<Integer> {
         out.println("Parameter gradients: ∂ℓ/∂β_k = ∂ℓ/∂f_k, ∂ℓ/∂Ω_k = ∂ℓ/∂f_k·h_kᵀ");
         for (int k = 0; k <= layers; k++) {
             out.println("  ∂ℓ/∂β" + k + " = " + vector(r.dlDbias().get(k)));
-            double[][] w = r.dlDweight().get(k).toMatrix();
-            for (int i = 0; i < w.length; i++) {
-                String label = i == 0 ? "  ∂ℓ/∂Ω" + k + " = " : " ".repeat(("  ∂ℓ/∂Ω" + k + " = ").length());
-                out.println(label + vector(Tensor.vector(w[i])));
+            String label = "  ∂ℓ/∂Ω" + k + " = ";
+            List<String> rows = matrix(r.dlDweight().get(k).toMatrix());
+            for (int i = 0; i < rows.size(); i++) {
+                out.println((i == 0 ? label : " ".repeat(label.length())) + rows.get(i));
             }
         }
         out.println("  ∂ℓ/∂x = " + vector(r.dlDinput()));
@@ -126,6 +131,56 @@ final class DeepCommand implements Callable<Integer> {
             l.add(t.toArray());
         }
         return l;
+    }
+
+    /**
+     * Seconds per (parameter × parameter) of the check: it runs two forward passes per parameter,
+     * each costing about one multiply-add per parameter. Measured at 15–25 ns on a busy 2-core
+     * machine (K = 10–20, D = 30–80); the lower figure keeps the warning for runs that are slow.
+     */
+    private static final double CHECK_SECONDS_PER_UNIT = 1e-8;
+
+    /** Says on stderr, before it starts, that the finite-difference check will take a while. */
+    private void warnSlowCheck(PrintWriter err) {
+        slowCheckWarning(layers, width).ifPresent(w -> {
+            err.println("backprop: " + w);
+            err.flush();
+        });
+    }
+
+    /** The warning for a check of K layers of D units expected to take more than a few seconds; else empty. */
+    static java.util.Optional<String> slowCheckWarning(int layers, int width) {
+        long p = NetworkMemory.parameters(1, width, layers, 1);
+        double seconds = p < 0 ? Double.POSITIVE_INFINITY : (double) p * p * CHECK_SECONDS_PER_UNIT;
+        if (seconds <= 3) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("the finite-difference check runs two forward passes for each of the "
+                + (p < 0 ? "too many parameters" : Text.count(p, "parameter")) + "; expect "
+                + (seconds < 3600 ? "about " + Text.count(Math.round(seconds), "second") : "hours")
+                + " or more (--no-check skips it)");
+    }
+
+    /** The rows of a matrix, each number right-aligned in its column: "[ 0.123, -4.560]". */
+    private List<String> matrix(double[][] m) {
+        int cols = m.length == 0 ? 0 : m[0].length;
+        String[][] cells = new String[m.length][cols];
+        int width = 0;
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < cols; j++) {
+                cells[i][j] = Text.num(m[i][j], digits);
+                width = Math.max(width, cells[i][j].length());
+            }
+        }
+        List<String> rows = new ArrayList<>();
+        for (String[] row : cells) {
+            List<String> padded = new ArrayList<>();
+            for (String c : row) {
+                padded.add(" ".repeat(width - c.length()) + c);
+            }
+            rows.add("[" + String.join(", ", padded) + "]");
+        }
+        return rows;
     }
 
     private String vector(Tensor t) {

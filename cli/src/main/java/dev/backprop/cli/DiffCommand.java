@@ -14,13 +14,17 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop diff}: the closed-form derivative, as a formula you can evaluate. */
-@Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Print the closed-form derivative of a formula with respect to one input (--wrt x), or a",
+@Command(name = "diff",
+        description = {"The closed-form derivative of a formula, as a formula.",
+                "Print the closed-form derivative of a formula with respect to one input (--wrt x), or a",
                 "second derivative (--wrt x,x or the mixed --wrt x,y). The result is itself a formula (the",
                 "steps it needs, then the derivative), so it can be fed back to grad, trace or check."})
 final class DiffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+    /** Only --help: picocli would take a formula starting with -h or -V for those options (-h1*w). */
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
+    boolean help;
 
     @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
     String formula;

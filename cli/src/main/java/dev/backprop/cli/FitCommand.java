@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop fit}: a formula's parameters fitted to a CSV of data, or the toy-model demo. */
-@Command(name = "fit", mixinStandardHelpOptions = true,
-        description = {"Fits the parameters named in --init so that FORMULA, summed over the rows",
+@Command(name = "fit",
+        description = {"Fit a formula's parameters to data (or --demo: the toy model).",
+                "Fits the parameters named in --init so that FORMULA, summed over the rows",
                 "of --data, is as small as possible. Every other input of the formula is a",
                 "column of the data. --demo fits the toy model of notebook 7.1 to generated",
                 "data, with no files.",
@@ -39,6 +40,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class FitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+    /** Only --help: picocli would take a formula starting with -h or -V for those options (-h1*w). */
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
+    boolean help;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FORMULA",
             description = "The loss at one point: text, @path or - (standard input), e.g. \"(a*sin(b*x) - y)^2\".")
@@ -108,13 +112,14 @@ final class FitCommand implements Callable<Integer> {
         var schedule = training.schedule(1000);
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        warnUnusedColumns(err, f, fit.columns(), columns.names());
         Training.Bar bar = new Training.Bar();
         return Training.run(stop -> fit.fit(start, optimizer, schedule, bar, stop), r -> {
             bar.finish();
             Training.noteRefusedNewtonSteps(optimizer, r.steps(), err);
             int code = Training.report(r, err);
             String[] xy = training.plot == null ? null : curveColumns(fit.columns(), columns);
-            String title = "Fitting " + String.join(", ", fit.parameters()) + " to " + columns.rows() + " points";
+            String title = "Fitting " + String.join(", ", fit.parameters()) + " to " + Text.count(columns.rows(), "point");
             java.util.function.Consumer<Path> curve = xy == null ? null : file -> curvePlot(file, fit, xy, columns, r.paramMap());
             if (training.json) {
                 o.println(Json.of(training.json(Training.outFile(r.paramMap(), r), r, training.plots(curve != null))));
@@ -122,7 +127,7 @@ final class FitCommand implements Callable<Integer> {
                 return Training.exitCode(code, training.save(Training.outFile(r.paramMap(), r), r, title, curve, err));
             }
             o.println("Fitted " + String.join(", ", fit.parameters()) + " to minimise the formula summed over "
-                    + columns.rows() + " points of " + data + ",");
+                    + Text.count(columns.rows(), "point") + " of " + data + ",");
             o.println("with " + describe(schedule) + ".");
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"parameter", "initial", "fitted"});
@@ -131,7 +136,7 @@ final class FitCommand implements Callable<Integer> {
             }
             rows.add(new String[] {"loss", Text.num(r.initialLoss(), training.digits), Text.num(r.loss(), training.digits)});
             Text.table(o, "  ", rows);
-            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
+            o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
             o.flush();
             Training.Saved saved = training.save(Training.outFile(r.paramMap(), r), r, title, curve, err);
             printFiles(o, saved);
@@ -178,7 +183,7 @@ final class FitCommand implements Callable<Integer> {
                     Text.num(r.loss(), training.digits)});
             Text.table(o, "  ", rows);
             o.println();
-            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + Training.stopName(r) + ")") + "; the loss fell "
+            o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")") + "; the loss fell "
                     + Text.num(r.initialLoss() / r.loss(), 1) + "-fold, to " + Text.num(r.loss() / d.trueLoss(), 2)
                     + " × the true parameters' loss (the noise floor).");
             o.println("The toy model is not identifiable: β1 and ω2 act only through ω2·exp(β1 + …), and sin and cos");
@@ -190,10 +195,33 @@ final class FitCommand implements Callable<Integer> {
         });
     }
 
+    /**
+     * A data column the formula does not read is usually the target of a model given where its
+     * loss was meant: fitting {@code a*sin(b*x)} to columns x and y minimises the model itself.
+     */
+    private void warnUnusedColumns(PrintWriter err, Formula f, List<String> used, List<String> all) {
+        List<String> unused = new ArrayList<>();
+        for (String c : all) {
+            if (!used.contains(c)) {
+                unused.add(Limits.quote(c));
+            }
+        }
+        if (unused.isEmpty()) {
+            return;
+        }
+        String target = unused.size() == 1 ? unused.get(0).substring(1, unused.get(0).length() - 1) : "y";
+        String src = f.source().strip();
+        String model = src.length() <= 60 && src.chars().noneMatch(c -> c == '\n' || c == ';' || c == '=') ? src : "MODEL";
+        err.println("backprop: warning: " + (unused.size() == 1 ? "column " : "columns ") + String.join(", ", unused)
+                + " of " + data + (unused.size() == 1 ? " is" : " are") + " not used by the formula; fit minimises the "
+                + "formula itself, so it should be a loss such as (" + model + " - " + target + ")^2");
+        err.flush();
+    }
+
     private String describe(dev.backprop.fit.Schedule s) {
         String name = training.optimizerName();
         String lr = Text.shortest(training.learningRate(0.01));
-        String what = s.steps() > 0 ? s.steps() + " steps" : s.epochs() + " epochs";
+        String what = s.steps() > 0 ? Text.count(s.steps(), "step") : Text.count(s.epochs(), "epoch");
         String batch = s.batchSize() == 0 ? "every point each step" : "mini-batches of " + s.batchSize() + " (seed " + s.seed() + ")";
         return name + " (α = " + lr + "), " + what + ", " + batch;
     }

@@ -26,14 +26,18 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code backprop grad}: a formula's value and partial derivatives at a point or, with
  * {@code --data}, summed over the rows of a data set.
  */
-@Command(name = "grad", mixinStandardHelpOptions = true,
-        description = {"The value of a formula and its partial derivatives at a point, by backpropagation.",
+@Command(name = "grad",
+        description = {"A formula's value and gradient, at a point or summed over data.",
+                "The value of a formula and its partial derivatives at a point, by backpropagation.",
                 "With --data: the value summed over the rows of a data set (inputs named like a column take "
                         + "the column; the others take --at values) and the gradient of the sum with respect "
                         + "to the --at inputs."})
 final class GradCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+    /** Only --help: picocli would take a formula starting with -h or -V for those options (-h1*w). */
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
+    boolean help;
 
     @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
     String formula;
@@ -46,8 +50,16 @@ final class GradCommand implements Callable<Integer> {
     @Option(names = "--wrt", paramLabel = "NAME[,NAME...]",
             description = "Differentiate with respect to these inputs (default: all; with --data: all --at inputs).")
     List<String> wrt;
+    @Option(names = "--digits", converter = Digits.class,
+            description = "Decimals (0 to 17; default: every digit, as --json gives them).")
+    Integer digits;
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
+
+    /** A number as --digits asks: every digit by default (shortest exact), else that many decimals. */
+    private String num(double v) {
+        return digits == null ? Double.toString(v) : Text.num(v, digits);
+    }
 
     @Override
     public Integer call() {
@@ -71,8 +83,8 @@ final class GradCommand implements Callable<Integer> {
             out.println(Json.of(m));
         } else {
             String o = f.outputName();
-            out.println(o + " = " + e.value());
-            grad.forEach((k, v) -> out.println("∂" + o + "/∂" + k + " = " + v));
+            out.println(o + " = " + num(e.value()));
+            grad.forEach((k, v) -> out.println("∂" + o + "/∂" + k + " = " + num(v)));
         }
         // An infinite intermediate derivative that a zero local derivative stops (sqrt(relu(x)) at
         // x < 0: ∞·0 passes 0) leaves every reported number finite: then there is nothing to warn of.
@@ -102,9 +114,9 @@ final class GradCommand implements Callable<Integer> {
             m.put("gradient", grad);
             out.println(Json.of(m));
         } else {
-            out.println("Σ" + o + " = " + r.sum() + "   (sum over " + r.n() + " rows of " + ds.origin + ")");
-            out.println("mean " + o + " = " + r.mean());
-            grad.forEach((k, v) -> out.println("∂Σ" + o + "/∂" + k + " = " + v));
+            out.println("Σ" + o + " = " + num(r.sum()) + "   (sum over " + Text.count(r.n(), "row") + " of " + ds.origin + ")");
+            out.println("mean " + o + " = " + num(r.mean()));
+            grad.forEach((k, v) -> out.println("∂Σ" + o + "/∂" + k + " = " + num(v)));
         }
         boolean finite = Double.isFinite(r.sum()) && grad.values().stream().allMatch(Double::isFinite);
         if (!finite) {

@@ -21,12 +21,16 @@ import picocli.CommandLine.Model.CommandSpec;
  * sum over rows. The Hessian is the reverse sweep recorded as a program and swept again (reverse
  * over reverse); over data each row of it is that recording run by the batch engine.
  */
-@Command(name = "hessian", mixinStandardHelpOptions = true,
-        description = {"The value, gradient and Hessian (all second partial derivatives) of a formula at a point.",
+@Command(name = "hessian",
+        description = {"A formula's value, gradient and Hessian, at a point or summed over data.",
+                "The value, gradient and Hessian (all second partial derivatives) of a formula at a point.",
                 "With --data: of the sum over the rows of a data set, with respect to the --at inputs."})
 final class HessianCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+    /** Only --help: picocli would take a formula starting with -h or -V for those options (-h1*w). */
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
+    boolean help;
 
     @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
     String formula;

@@ -14,12 +14,16 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop hvp}: the Hessian times a vector, without forming the Hessian. */
-@Command(name = "hvp", mixinStandardHelpOptions = true,
-        description = {"The Hessian of a formula times a direction (a Hessian-vector product), with the value and",
+@Command(name = "hvp",
+        description = {"A formula's Hessian times a vector, with its value and gradient.",
+                "The Hessian of a formula times a direction (a Hessian-vector product), with the value and",
                 "gradient: the reverse sweep recorded as a program, then swept once more."})
 final class HvpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+    /** Only --help: picocli would take a formula starting with -h or -V for those options (-h1*w). */
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
+    boolean help;
 
     @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
     String formula;

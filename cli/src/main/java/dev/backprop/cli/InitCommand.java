@@ -15,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop init}: notebook 7.3, how the initial weight variance scales signals with depth. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Notebook 7.3: weights drawn from N(0, σ²) with zero biases. Forward: the standard",
+        description = {"Notebook 7.3: how the initial weights scale signals with depth.",
+                "Weights drawn from N(0, σ²) with zero biases. Forward: the standard",
                 "deviation of the activations h_k of n random inputs, per layer. Backward: the standard",
                 "deviation of ∂ℓ/∂f_k over 100 examples, per layer. σ² = 2/D (He) keeps both stable;",
                 "larger explodes, smaller vanishes."})
@@ -33,7 +34,8 @@ final class InitCommand implements Callable<Integer> {
     int n;
     @Option(names = "--plot", paramLabel = "FILE", description = "Draw the deviations per layer (log scale) for this σ², He's 2/D and a smaller σ², to FILE (.png or .svg).")
     Path plot;
-    @Option(names = "--digits", defaultValue = "3", description = "Decimals (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--digits", defaultValue = "3", converter = Digits.class,
+            description = "Decimals (0 to 17; default: ${DEFAULT-VALUE}).")
     int digits;
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
@@ -55,7 +57,7 @@ final class InitCommand implements Callable<Integer> {
         long activations = NetworkMemory.times(NetworkMemory.times(n, width), 2L * (layers + 1) * 8);
         long pooled = NetworkMemory.times(NetworkMemory.times(layers, width), 8L * InitExperiment.DEFAULT_EXAMPLES);
         NetworkMemory.require(1, width, layers, 1, 24,
-                activations < 0 || pooled < 0 ? -1 : activations + pooled, ", with " + n + " inputs,");
+                activations < 0 || pooled < 0 ? -1 : activations + pooled, ", with " + Text.count(n, "input") + ",");
         InitExperiment.Result r = InitExperiment.run(layers, width, sigma2, n);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -68,17 +70,17 @@ final class InitCommand implements Callable<Integer> {
             m.put("backward_std", back);
             out.println(Json.of(m));
         } else {
-            out.println("Notebook 7.3: K = " + layers + " layers of D = " + width + " units, weights ~ N(0, σ² = "
+            out.println("Notebook 7.3: K = " + Text.count(layers, "layer") + " of D = " + Text.count(width, "unit") + ", weights ~ N(0, σ² = "
                     + Text.shortest(sigma2) + "), biases 0 (He initialisation would be σ² = 2/D = " + Text.num(2.0 / width, digits) + ")");
             out.println();
-            out.println("Forward: standard deviation of h_k over " + n + " inputs");
+            out.println("Forward: standard deviation of h_k over " + Text.count(n, "input"));
             List<String[]> rows = new ArrayList<>();
             for (int k = 1; k <= layers; k++) {
                 rows.add(new String[] {"layer " + k, Text.num(r.forwardStd(k), digits)});
             }
             Text.table(out, "  ", rows);
             out.println();
-            out.println("Backward: standard deviation of ∂ℓ/∂f_k over " + r.examples() + " examples");
+            out.println("Backward: standard deviation of ∂ℓ/∂f_k over " + Text.count(r.examples(), "example"));
             rows = new ArrayList<>();
             for (int k = layers - 1; k >= 1; k--) {
                 rows.add(new String[] {"layer " + k, Text.num(r.backwardStd(k), digits)});

@@ -93,10 +93,10 @@ final class Inputs {
             String text = s.substring(eq + 1).trim();
             double v;
             try {
-                v = Numbers.parse(text);
+                v = Numbers.parseArgument(text);
             } catch (NumberFormatException e) {
                 throw new BadInput(option + " " + Limits.quote(name) + ": " + Limits.quote(text) + " " + e.getMessage()
-                        + " (numbers are written as in a CSV cell: 2, -0.5, 1e-3, nan, inf, -inf)");
+                        + " (numbers are written as in a CSV cell: 2, -0.5, 1e-3, nan, inf, -inf; or pi, e)");
             }
             putOnce(m, Map.of(name, v), option);
         }

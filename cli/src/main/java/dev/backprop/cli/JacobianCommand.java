@@ -16,12 +16,16 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop jacobian}: the derivatives of several statements at once, by forward or reverse mode. */
-@Command(name = "jacobian", mixinStandardHelpOptions = true,
-        description = {"The Jacobian of several statements of a program (rows) with respect to its inputs (columns).",
+@Command(name = "jacobian",
+        description = {"The Jacobian of several statements, by forward or reverse mode.",
+                "The Jacobian of several statements of a program (rows) with respect to its inputs (columns).",
                 "Reverse mode takes one sweep per output, forward mode one per input; auto picks the fewer."})
 final class JacobianCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+    /** Only --help: picocli would take a formula starting with -h or -V for those options (-h1*w). */
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
+    boolean help;
 
     @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
     String formula;

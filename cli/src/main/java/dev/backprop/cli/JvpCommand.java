@@ -14,12 +14,16 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop jvp}: the directional derivative by forward mode, one sweep with a tangent beside every value. */
-@Command(name = "jvp", mixinStandardHelpOptions = true,
-        description = {"The derivative of a formula along a direction (a Jacobian-vector product), by forward mode:",
+@Command(name = "jvp",
+        description = {"A formula's derivative along a direction, by forward mode.",
+                "The derivative of a formula along a direction (a Jacobian-vector product), by forward mode:",
                 "one sweep from the inputs to the output, carrying a tangent beside every value."})
 final class JvpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+    /** Only --help: picocli would take a formula starting with -h or -V for those options (-h1*w). */
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
+    boolean help;
 
     @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
     String formula;

@@ -52,7 +52,7 @@ final class NetworkMemory {
         long total = bytes < 0 || otherBytes < 0 ? -1 : bytes + otherBytes < 0 ? -1 : bytes + otherBytes;
         try {
             Limits.requireHeap(total, "--layers " + layers + " --width " + width + ": a network of "
-                    + (params < 0 ? "more than 9.2e18" : Long.toString(params)) + " parameters" + context);
+                    + (params < 0 ? "more than 9.2e18 parameters" : Text.count(params, "parameter")) + context);
         } catch (DataException e) {
             throw new BadInput(e.getMessage());
         }

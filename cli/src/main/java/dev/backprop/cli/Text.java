@@ -28,13 +28,23 @@ final class Text {
         return String.format(Locale.ROOT, "%." + digits + "e", v);
     }
 
-    /** The shortest exact decimal for a setting: 1, 0.0625, 1e-05. */
+    /** The shortest exact decimal for a setting: 1, 0.0625, 1e-5, 2.5e-10. */
     static String shortest(double v) {
         double a = Math.abs(v);
         if (Double.isFinite(v) && (a == 0 || (a >= 1e-4 && a < 1e7))) {
             return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
         }
-        return Double.toString(v).replace("E", "e");
+        return Double.toString(v).replace(".0E", "E").replace("E", "e");
+    }
+
+    /**
+     * A count and its noun, singular or plural as the count asks, with thousands separated:
+     * {@code 1 row}, {@code 2 rows}, {@code 1,000,000 rows}. The plural adds "s" (or "es" after s,
+     * x, ch, sh).
+     */
+    static String count(long n, String singular) {
+        String plural = singular.matches(".*(s|x|ch|sh)") ? singular + "es" : singular + "s";
+        return String.format(Locale.ROOT, "%,d", n) + " " + (n == 1 ? singular : plural);
     }
 
     /** Prints rows as aligned columns; the first column left-aligned, the others right-aligned. */
@@ -64,12 +74,26 @@ final class Text {
 
     /** Step 1 and Step 2 of the book: the forward and backward tables. */
     static void passes(PrintWriter out, Trace t, int digits) {
+        passes(out, t, digits, List.of());
+    }
+
+    /**
+     * Step 1 and Step 2, with the statements in {@code unused} (which the output does not depend
+     * on) marked as such, and a line saying what that means.
+     */
+    static void passes(PrintWriter out, Trace t, int digits, List<String> unused) {
         out.println("Step 1: forward pass (every intermediate stored)");
         List<String[]> rows = new ArrayList<>();
         for (Trace.Row r : t.forward()) {
-            rows.add(new String[] {r.name() + " = " + r.expression(), num(r.number(), digits)});
+            String mark = unused.contains(r.name()) ? "(unused)" : "";
+            rows.add(unused.isEmpty() ? new String[] {r.name() + " = " + r.expression(), num(r.number(), digits)}
+                    : new String[] {r.name() + " = " + r.expression(), num(r.number(), digits), mark});
         }
         table(out, "  ", rows);
+        if (!unused.isEmpty()) {
+            out.println("  (unused): " + t.outputName() + " does not depend on "
+                    + (unused.size() == 1 ? "this statement" : "these statements") + "; its derivative is 0");
+        }
         out.println();
         out.println("Step 2: backward pass (chain rule in reverse)");
         rows = new ArrayList<>();

@@ -15,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop toy}: notebook 7.1, end to end. */
 @Command(name = "toy", mixinStandardHelpOptions = true,
-        description = {"Notebook 7.1: the toy model f = β3 + ω3·cos(β2 + ω2·exp(β1 + ω1·sin(β0 + ω0·x))),",
+        description = {"Notebook 7.1: the toy model's derivatives, step by step.",
+                "The toy model f = β3 + ω3·cos(β2 + ω2·exp(β1 + ω1·sin(β0 + ω0·x))),",
                 "loss ℓ = (f − y)², differentiated by backpropagation step by step, with each parameter's",
                 "derivative beside the closed form and the notebook's finite difference (step 1e-5)."})
 final class ToyCommand implements Callable<Integer> {
@@ -42,7 +43,8 @@ final class ToyCommand implements Callable<Integer> {
     double omega2;
     @Option(names = "--omega3", defaultValue = "3.0", description = "ω3 (default: ${DEFAULT-VALUE}).")
     double omega3;
-    @Option(names = "--digits", defaultValue = "3", description = "Decimals in tables (default: ${DEFAULT-VALUE}, as the book).")
+    @Option(names = "--digits", defaultValue = "3", converter = Digits.class,
+            description = "Decimals in tables (0 to 17; default: ${DEFAULT-VALUE}, as the book).")
     int digits;
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;

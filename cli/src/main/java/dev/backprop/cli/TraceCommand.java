@@ -14,19 +14,25 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop trace}: the forward and backward passes of any formula, as the book prints them. */
-@Command(name = "trace", mixinStandardHelpOptions = true,
-        description = {"Show backpropagation step by step: the forward pass (each step's name, operation",
-                "and value), the backward pass (∂output/∂step, in reverse) and the gradient."})
+@Command(name = "trace",
+        description = {"A formula's forward and backward passes, step by step.",
+                "The forward pass (each step's name, operation and value), the backward pass",
+                "(∂output/∂step, in reverse) and the gradient. A statement the output does not",
+                "use is marked (unused)."})
 final class TraceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+    /** Only --help: picocli would take a formula starting with -h or -V for those options (-h1*w). */
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
+    boolean help;
 
     @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
     String formula;
     @Option(names = "--at", paramLabel = "NAME=VALUE[,NAME=VALUE...]", required = true,
             description = "Values of the inputs; may repeat.")
     List<String> at;
-    @Option(names = "--digits", defaultValue = "3", description = "Decimals in tables (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--digits", defaultValue = "3", converter = Digits.class,
+            description = "Decimals in tables (0 to 17; default: ${DEFAULT-VALUE}).")
     int digits;
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
@@ -42,11 +48,12 @@ final class TraceCommand implements Callable<Integer> {
             m.put("forward", values(t.forward()));
             m.put("backward", values(t.backward()));
             m.put("gradient", t.gradient());
+            m.put("unused", f.unused());
             out.println(Json.of(m));
         } else {
             out.println(t.outputName() + " = " + Text.num(t.value(), digits));
             out.println();
-            Text.passes(out, t, digits);
+            Text.passes(out, t, digits, f.unused());
             out.println();
             out.println("Gradient with respect to the inputs");
             Text.gradient(out, t.outputName(), t.gradient(), digits);

@@ -32,7 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * from He initialisation or from a saved network ({@code --init @net.json}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains a ReLU network (K hidden layers of D units, He initialisation) on",
+        description = {"Train a ReLU network on columns of data, or a classifier.",
+                "Trains a ReLU network (K hidden layers of D units, He initialisation) on",
                 "columns of the data, with gradients from the fast training path: by least",
                 "squares (--loss squared), or as a classifier (--loss xent: softmax",
                 "cross-entropy against one --targets column of class labels 0, 1, 2, …; one",
@@ -145,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
                 o.println("loss: " + Text.num(r.initialLoss(), training.digits) + " → " + Text.num(r.loss(), training.digits)
                         + " (mean per row " + Text.num(r.loss() / n, training.digits) + ")");
             }
-            o.println(r.steps() + " steps" + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
+            o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
             o.flush();
             Training.Saved saved = training.save(file, r, title, curve, err);
             if (saved.out()) {
@@ -327,7 +328,7 @@ final class TrainCommand implements Callable<Integer> {
         long activations = NetworkMemory.times(NetworkMemory.times(rows, Math.max(d, outputs)), (long) (k + 1) * 8 * 4);
         // A classifier's outputs come from its largest label: say so, since no option sets them.
         NetworkMemory.require(inputs.size(), Math.max(d, 1), k, outputs, 80, activations,
-                (xent ? " with one output for each of " + outputs + " classes" : "") + ", trained on " + rows + " rows,");
+                (xent ? " with one output for each of " + outputs + " classes" : "") + ", trained on " + Text.count(rows, "row") + ",");
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

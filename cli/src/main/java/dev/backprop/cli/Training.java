@@ -61,7 +61,8 @@ final class Training {
             description = "Write the fitted parameters as JSON (also after divergence, Ctrl-C or SIGTERM). "
                     + "A symlink is followed; /dev/null discards; an input, folder or FIFO is refused.")
     Path out;
-    @Option(names = "--digits", defaultValue = "4", description = "Decimals (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--digits", defaultValue = "4", converter = Digits.class,
+            description = "Decimals (0 to 17; default: ${DEFAULT-VALUE}).")
     int digits;
     @Option(names = "--json", description = "Machine-readable output: {\"params\", \"loss\", \"steps\", \"initial_loss\", \"stop\", …}.")
     boolean json;
@@ -337,7 +338,7 @@ final class Training {
             return DIVERGED;
         }
         if (r.stop() instanceof StopReason.Interrupted i) {
-            err.println("backprop: interrupted after " + i.steps() + " steps; kept the parameters reached");
+            err.println("backprop: interrupted after " + Text.count(i.steps(), "step") + "; kept the parameters reached");
             return INTERRUPTED;
         }
         return 0;

@@ -83,7 +83,7 @@ class BadInputCliTest {
         // An --n too large for the heap is refused the same way, and sizes that fit still run.
         Result n = quickly("init", "--n", "2000000000");
         assertBad(n, "--layers 5 --width 8: a network of");
-        assertThat(n.err()).contains("with 2000000000 inputs");
+        assertThat(n.err()).contains("with 2,000,000,000 inputs");
         assertThat(quickly("deep", "--width", "40", "--no-check", "--json").code()).isZero();
         assertThat(quickly("init", "--width", "40", "--json").code()).isZero();
     }

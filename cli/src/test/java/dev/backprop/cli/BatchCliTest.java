@@ -99,7 +99,7 @@ class BatchCliTest {
     void humanOutputShowsSumMeanRowsAndGradient() {
         Result r = run("grad", CliTest.TOY, "--data", resource("toy.csv").toString(), "--at", AT);
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("Σl = 4124.77993227").contains("1234 rows").contains("mean l = 3.34260934544")
+        assertThat(r.out()).contains("Σl = 4124.77993227").contains("1,234 rows").contains("mean l = 3.34260934544")
                 .contains("∂Σl/∂omega0 = 8379.3226139");
     }
 
@@ -167,7 +167,7 @@ class BatchCliTest {
         assertThat(j.out()).startsWith("{\"n\": 3000, \"loss_ns_per_point\": ");
         Result h = run("bench", "--n", "2000", "--threads", "1", "--plain");
         assertThat(h.code()).as(h.err()).isZero();
-        assertThat(h.out()).contains("2000 points, 1 thread, SIMD off").contains("ns/point");
+        assertThat(h.out()).contains("2,000 points, 1 thread, SIMD off").contains("ns/point");
         assertBad(run("bench", "--n", "0"), "--n must be at least 1");
     }
 }

@@ -63,6 +63,9 @@ class LauncherTest {
         Map<String, String> env = pb.environment();
         env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator + env.get("PATH"));
         env.remove("BACKPROP_JAVA_OPTS");
+        // No class-data archive: recording one first (it fails on this jar's directory class path,
+        // once) would delay java's start past the signal on a busy machine. cdsArchive tests it.
+        env.put("BACKPROP_CDS", "0");
         return pb.start();
     }
 
@@ -148,6 +151,150 @@ class LauncherTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("\"value\": 2.0").contains("\"β\": 4.0");
+    }
+
+    /**
+     * The launcher beside a self-contained jar (our classes, core's and picocli's), as a build
+     * makes it: class-data sharing needs jars, not the directories of the test's class path.
+     */
+    Path launcherWithJar() throws IOException {
+        Path script = Path.of("").toAbsolutePath().getParent().resolve("backprop");
+        Path copy = dir.resolve("cds/backprop");
+        Files.createDirectories(copy.getParent().resolve("cli/target"));
+        Files.copy(script, copy, StandardCopyOption.COPY_ATTRIBUTES);
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
+        java.util.Set<String> seen = new java.util.HashSet<>(List.of("META-INF/", "META-INF/MANIFEST.MF"));
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy.resolveSibling("cli/target/backprop.jar")), m)) {
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                Path p = Path.of(entry);
+                String name = p.getFileName().toString();
+                if (Files.isDirectory(p) && !name.equals("test-classes")) {
+                    try (var files = Files.walk(p)) {
+                        for (Path f : files.filter(Files::isRegularFile).toList()) {
+                            add(out, seen, p.relativize(f).toString().replace(File.separatorChar, '/'), Files.readAllBytes(f));
+                        }
+                    }
+                } else if (name.startsWith("picocli") || name.startsWith("backprop-core")) {
+                    try (var jar = new java.util.jar.JarFile(p.toFile())) {
+                        for (var e : java.util.Collections.list(jar.entries())) {
+                            if (!e.isDirectory()) {
+                                add(out, seen, e.getName(), jar.getInputStream(e).readAllBytes());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return copy;
+    }
+
+    private static void add(JarOutputStream out, java.util.Set<String> seen, String name, byte[] bytes) throws IOException {
+        if (name.endsWith("module-info.class") || name.startsWith("META-INF/versions/") || !seen.add(name)) {
+            return;
+        }
+        out.putNextEntry(new java.util.jar.JarEntry(name));
+        out.write(bytes);
+        out.closeEntry();
+    }
+
+    /** Runs the launcher to completion; output and error together. */
+    static String[] runLauncher(Path launcher, Map<String, String> extraEnv, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", launcher.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(launcher.getParent().toFile());
+        pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator + pb.environment().get("PATH"));
+        pb.environment().remove("BACKPROP_JAVA_OPTS");
+        pb.environment().remove("BACKPROP_CDS");
+        pb.environment().putAll(extraEnv);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new String[] {Integer.toString(p.exitValue()), out};
+    }
+
+    /**
+     * The class-data archive: recorded on the first run, then used (our classes and picocli's come
+     * from it); a missing, truncated, foreign or stale archive never breaks a run, and is recorded
+     * again where that helps.
+     */
+    @Test
+    void cdsArchiveIsRecordedUsedAndNeverBreaksARun() throws Exception {
+        Path launcher = launcherWithJar();
+        Path target = launcher.resolveSibling("cli/target");
+        Path jsa = target.resolve("backprop.jsa");
+        Path size = target.resolve("backprop.jsa.size");
+        String want = "{\"value\": 1.0, \"gradient\": {\"x\": 1.0}}";
+
+        String[] first = runLauncher(launcher, Map.of(), "grad", "x", "--at", "x=1", "--json");
+        assertThat(first[0]).as(first[1]).isEqualTo("0");
+        assertThat(first[1].strip()).isEqualTo(want);
+        assertThat(jsa).isRegularFile();
+        assertThat(Files.readString(size).strip()).isEqualTo(Long.toString(Files.size(jsa)));
+
+        Path log = dir.resolve("classes.log");
+        String[] used = runLauncher(launcher, Map.of("BACKPROP_JAVA_OPTS", "-Xlog:class+load,module+load:file=" + log),
+                "grad", "x", "--at", "x=1", "--json");
+        assertThat(used[1].strip()).isEqualTo(want);
+        assertThat(Files.readString(log)).containsPattern("dev\\.backprop\\.cli\\.Main source: shared objects file")
+                .containsPattern("picocli\\.CommandLine source: shared objects file")
+                // A one-shot command loads nothing it does not need: no charts, no AWT, no Vector API.
+                .doesNotContain("org.knowm.xchart").doesNotContain("java.awt.").doesNotContain("jdk.incubator.vector");
+        // A long-running command keeps the Vector API (and the same option does log its module).
+        String[] fit = runLauncher(launcher, Map.of("BACKPROP_JAVA_OPTS", "-Xlog:module+load:file=" + log),
+                "fit", "--demo", "--steps", "1", "--json");
+        assertThat(fit[0]).as(fit[1]).isEqualTo("0");
+        assertThat(Files.readString(log)).contains("[module,load] jdk.incubator.vector");
+
+        // Truncated: java would ignore it (and start slowly until the next build); the launcher sees
+        // the size and records it again.
+        byte[] whole = Files.readAllBytes(jsa);
+        jsa.toFile().setWritable(true);
+        Files.write(jsa, java.util.Arrays.copyOf(whole, whole.length / 3));
+        String[] truncated = runLauncher(launcher, Map.of(), "grad", "x", "--at", "x=1", "--json");
+        assertThat(truncated[0]).as(truncated[1]).isEqualTo("0");
+        assertThat(truncated[1].strip()).isEqualTo(want);
+        assertThat(Files.size(jsa)).isEqualTo(Long.parseLong(Files.readString(size).strip()));
+
+        // Not an archive at all, of the recorded size: java ignores it, silently.
+        jsa.toFile().setWritable(true);
+        byte[] junk = new byte[whole.length];
+        new java.util.Random(1).nextBytes(junk);
+        Files.write(jsa, junk);
+        Files.writeString(size, junk.length + "\n");
+        String[] garbage = runLauncher(launcher, Map.of(), "grad", "x", "--at", "x=1", "--json");
+        assertThat(garbage[0]).as(garbage[1]).isEqualTo("0");
+        assertThat(garbage[1].strip()).isEqualTo(want);
+
+        // Missing, and older than the jar: recorded again.
+        Files.delete(jsa);
+        String[] missing = runLauncher(launcher, Map.of(), "trace", "x*y", "--at", "x=2,y=3");
+        assertThat(missing[0]).as(missing[1]).isEqualTo("0");
+        assertThat(missing[1]).contains("∂value/∂x  3.000");
+        assertThat(jsa).isRegularFile();
+        // Older than the jar (as after a build): recorded again.
+        Path jar = target.resolve("backprop.jar");
+        Files.setLastModifiedTime(jsa, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 10_000));
+        String[] stale = runLauncher(launcher, Map.of(), "grad", "x", "--at", "x=1", "--json");
+        assertThat(stale[1].strip()).isEqualTo(want);
+        assertThat(Files.getLastModifiedTime(jsa)).isGreaterThan(Files.getLastModifiedTime(jar));
+
+        try (var files = Files.list(launcher.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("hs_err"));
+        }
+        try (var files = Files.list(target)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".tmp-"));
+        }
+    }
+
+    @Test
+    void withoutCdsNoArchiveIsRecorded() throws Exception {
+        Path launcher = launcherWithJar();
+        String[] r = runLauncher(launcher, Map.of("BACKPROP_CDS", "0"), "grad", "-log(p)", "--at", "p=0.5", "--json");
+        assertThat(r[0]).as(r[1]).isEqualTo("0");
+        assertThat(r[1]).startsWith("{\"value\": " + Math.log(2));
+        assertThat(launcher.resolveSibling("cli/target/backprop.jsa")).doesNotExist();
     }
 
     /** The run printed its results, said why it stopped (without the JVM's warning) and saved --out. */

@@ -30,8 +30,10 @@ import java.util.Set;
  * in order of first use. Statement names stay on the program's nodes, so a trace prints them.
  * A statement {@code a = b} makes {@code a} another name for {@code b}'s value: no step is
  * recorded, and the node keeps the name {@code b}. (If the output is such a name for an earlier
- * value, statements after that value cannot affect it and are not part of the program.)
- * A newline always ends a statement, even inside parentheses.
+ * value and statements follow that value, the program ends with a copy of it, so those statements
+ * stay in the program: every statement is a step, used by the output or not; see
+ * {@link #unused()}.) A newline ends a statement, except inside parentheses, where an expression
+ * may continue on the next line.
  */
 public final class Formula {
     private final String source;
@@ -88,6 +90,31 @@ public final class Formula {
                         + "that column: rename it (e.g. " + c + "_)");
             }
         }
+    }
+
+    /**
+     * The statements the output does not depend on, in order: they are computed and traced, and
+     * their inputs are inputs, but nothing they compute reaches the output (their derivatives are
+     * 0). Usually a mistake, or a step kept for a look at its value.
+     */
+    public List<String> unused() {
+        List<Parser.Statement> st = result.statements();
+        boolean[] used = new boolean[st.size()];
+        used[st.size() - 1] = true;
+        for (int k = st.size() - 1; k >= 0; k--) {
+            if (used[k]) {
+                for (int d : st.get(k).deps()) {
+                    used[d] = true;
+                }
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < st.size() - 1; k++) {
+            if (!used[k]) {
+                names.add(st.get(k).name());
+            }
+        }
+        return Collections.unmodifiableList(names);
     }
 
     /** The last statement's name, or {@code value} when the last line is a bare expression. */

@@ -25,21 +25,30 @@ import java.util.StringJoiner;
  *
  * <p>Grammar, loosest first: {@code + -} (left), {@code * /} (left), unary {@code - +}, then
  * {@code ^} / {@code **} (right; its exponent may itself start with a unary minus, as in Python, so
- * {@code -x^2 = -(x^2)} and {@code 2^-1 = 0.5}). Statements end at a newline or {@code ;}; a
- * newline inside parentheses also ends the statement (reported as a missing {@code ')'}).
+ * {@code -x^2 = -(x^2)} and {@code 2^-1 = 0.5}). Statements end at a newline or {@code ;}; inside
+ * parentheses a newline is only space (the {@link Lexer} skips it), so an expression may continue
+ * on the next line.
  */
 final class Parser {
 
     /** A parsed statement: {@code name} is null for a bare last expression. */
     record Statement(String name, int start, int end, int node, int line, int[] deps) {
 
-        /** The expression as written, with every run of whitespace turned into one space. */
+        /**
+         * The expression as written, with every run of whitespace turned into one space and the
+         * comments of lines it continues over left out.
+         */
         String text(String src) {
             StringBuilder sb = new StringBuilder(end - start);
             boolean space = false;
             for (int i = start; i < end; i++) {
                 char c = src.charAt(i);
-                if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                if (c == '#') {
+                    while (i + 1 < end && src.charAt(i + 1) != '\n') {
+                        i++;
+                    }
+                    space = true;
+                } else if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
                     space = true;
                 } else {
                     if (space) {
@@ -102,7 +111,9 @@ final class Parser {
     private int currentDepCount;
     private int[] listedBy = new int[16];
     private final Set<String> constants = new LinkedHashSet<>();
+    private int lastStart;
     private int lastEnd;
+    private Kind lastKind;
 
     // The operator stack, as parallel arrays: kind, argument count (calls), function, token.
     private int[] kinds = new int[16];
@@ -331,6 +342,16 @@ final class Parser {
         Var out = statementValues.get(statementValues.size() - 1);
         Statement last = statements.get(statements.size() - 1);
         boolean bare = statements.size() == 1 && last.name() == null;
+        if (out.index() < tape.size() - 1) {
+            // The output names an earlier value (l = x^2; u = 2*z; l), and a program ends at its
+            // output: a copy of the value (times 1, exact for every double) ends it instead, so
+            // the statements in between stay in the program, their inputs inputs.
+            out = tape.apply(Op.MUL, out, tape.constant(1));
+            String name = last.name() != null ? last.name() : "value";
+            if (last.name() != null || !statementIndex.containsKey(name)) {
+                out.named(name);
+            }
+        }
         int o = out.index();
         Set<String> names = new HashSet<>(inputs.keySet());
         names.addAll(statementIndex.keySet());
@@ -459,7 +480,7 @@ final class Parser {
                     default:
                         if (t.endsStatement()) {
                             if (open > 0) {
-                                throw lex.error(t, "expected ')' but found " + t.describe());
+                                throw lex.error(t, "expected ')' but found " + t.describe() + unclosed(t));
                             }
                             while (depth > 0) {
                                 reduce();
@@ -473,7 +494,10 @@ final class Parser {
     }
 
     private void consume() {
-        lastEnd = lex.next().end();
+        Token t = lex.next();
+        lastStart = t.start();
+        lastEnd = t.end();
+        lastKind = t.kind();
     }
 
     private FormulaException expectedOperator(Token t) {
@@ -488,7 +512,41 @@ final class Parser {
                 break;
             }
         }
-        return lex.error(t, "expected " + what + " but found " + t.describe());
+        String hint = "";
+        if (lastKind == Kind.NUMBER && t.start() == lastEnd && (t.kind() == Kind.NAME || t.kind() == Kind.LPAREN)) {
+            // 2x, 2(x + 1): the book's juxtaposition, which a formula spells with '*'.
+            String product = src.substring(lastStart, lastEnd) + "*" + (t.kind() == Kind.NAME ? t.text() : "(…)");
+            hint = "; for a product write " + FormulaException.quote(product);
+        } else if (t.continued()) {
+            // "name =" on the line after an unclosed '(' is a new statement, not a continuation.
+            for (int i = depth - 1; i >= 0; i--) {
+                if (kinds[i] >= PAREN) {
+                    if (t.kind() == Kind.NAME && lex.peekSecond().kind() == Kind.EQUALS) {
+                        String paren = kinds[i] == CALL ? tokens[i].text() + "(" : "(";
+                        return lex.error(tokens[i], "'" + paren + "' is not closed (line " + t.line() + " starts a new statement)");
+                    }
+                    break;
+                }
+            }
+            hint = unclosed(t);
+        }
+        return lex.error(t, "expected " + what + " but found " + t.describe() + hint);
+    }
+
+    /**
+     * Where the innermost open parenthesis was opened, when that is on an earlier line than
+     * {@code t}: the usual cause of an error after a line break inside parentheses.
+     */
+    private String unclosed(Token t) {
+        for (int i = depth - 1; i >= 0; i--) {
+            if (kinds[i] >= PAREN) {
+                Token o = tokens[i];
+                return o.line() == t.line() ? ""
+                        : " (is a ')' missing? the '" + (kinds[i] == CALL ? o.text() + "(" : "(") + "' on line " + o.line()
+                        + ", column " + o.column() + " is still open)";
+            }
+        }
+        return "";
     }
 
     private FormulaException arityError(Op f, Token at, int got) {

@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * Minimal JSON output, the counterpart of {@link JsonReader}: maps (insertion order kept), lists,
  * {@code double[]} and {@code int[]} arrays, strings, numbers, booleans and null. Doubles print with
- * {@link Double#toString}, which round-trips exactly; NaN and infinities, which JSON cannot express,
- * print as {@code null}.
+ * {@link Double#toString}, which round-trips exactly; NaN and the infinities, which strict JSON
+ * cannot express, print as {@code NaN}, {@code Infinity} and {@code -Infinity}, as Python's
+ * {@code json} module writes and reads them (and {@link JsonReader} reads them): a non-finite
+ * result is a result, and {@code null} would lose which one it was.
  */
 public final class JsonWriter {
     private JsonWriter() {
@@ -28,7 +30,8 @@ public final class JsonWriter {
         if (v == null) {
             sb.append("null");
         } else if (v instanceof Double d) {
-            sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
+            sb.append(Double.isNaN(d) ? "NaN" : d == Double.POSITIVE_INFINITY ? "Infinity"
+                    : d == Double.NEGATIVE_INFINITY ? "-Infinity" : Double.toString(d));
         } else if (v instanceof Float f) {
             write(sb, (double) f);
         } else if (v instanceof Number || v instanceof Boolean) {

@@ -55,7 +55,7 @@ public final class Limits {
     }
 
     private static String megabytes(long bytes) {
-        return bytes < 0 ? "more than 8 EB" : (bytes + (1 << 20) - 1) / (1 << 20) + " MB";
+        return bytes < 0 ? "more than 8 EB" : String.format(java.util.Locale.ROOT, "%,d MB", (bytes + (1 << 20) - 1) / (1 << 20));
     }
 
     private static long suggestGigabytes(long bytes) {

@@ -43,6 +43,31 @@ public final class Numbers {
     }
 
     /**
+     * Parses a number typed on the command line: {@link #parse} and also the constants that a
+     * formula knows, {@code pi} (or {@code π}) and {@code e}, with an optional sign. Data files do
+     * not take them: a cell reading {@code e} is more likely a stray letter than 2.718….
+     *
+     * @throws NumberFormatException as {@link #parse} does
+     */
+    public static double parseArgument(String s) {
+        boolean neg = s.startsWith("-");
+        String body = neg || s.startsWith("+") ? s.substring(1) : s;
+        double c;
+        switch (body.toLowerCase(Locale.ROOT)) {
+            case "pi":
+            case "π":
+                c = Math.PI;
+                break;
+            case "e":
+                c = Math.E;
+                break;
+            default:
+                return parse(s);
+        }
+        return neg ? -c : c;
+    }
+
+    /**
      * A decimal, scanned by hand because a regular expression took most of the time of reading a
      * large file: [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?.
      */

@@ -122,6 +122,79 @@ class FormulaParserTest {
         assertThat(Formula.compile("_a1 = x; _a1").inputs()).containsExactly("x");
     }
 
+    /** What the tool prints and the book typesets reads as the ASCII it stands for, to the last bit. */
+    @ParameterizedTest(name = "{0} is {1}")
+    @CsvSource(delimiter = '|', value = {
+            "x·y + x⋅y - x×y          | x*y + x*y - x*y",
+            "x ÷ y − y                | x / y - y",
+            "−x² + x³ − y⁻¹           | -x^2 + x^3 - y^-1",
+            "x¹⁰ + 2⁰ + y⁴⁵⁶⁷⁸⁹ * 0    | x^10 + 2^0 + y^456789 * 0",
+            "2·π·x + sin(π/y)         | 2*pi*x + sin(pi/y)",
+            "(x + y)²                 | (x + y)^2",
+            "x²^y                     | x^2^y"})
+    void typesetOperatorsMeanTheirAsciiForms(String typeset, String ascii) {
+        Formula a = Formula.compile(typeset);
+        Formula b = Formula.compile(ascii);
+        assertThat(a.inputs()).isEqualTo(b.inputs());
+        for (double[] p : new double[][] {{1.5, 0.7}, {-2, 3}, {0.25, -1.5}}) {
+            var ea = a.program().evaluate(p);
+            var eb = b.program().evaluate(p);
+            assertThat(Double.valueOf(ea.value())).isEqualTo(Double.valueOf(eb.value())); // NaN equals NaN here
+            assertThat(ea.gradient().inputs()).isEqualTo(eb.gradient().inputs());
+        }
+        assertThat(eval("x²", 3)).isEqualTo(9);
+        assertThat(eval("x⁻¹", 4)).isEqualTo(0.25);
+        assertThat(eval("π", new double[0])).isEqualTo(Math.PI);
+    }
+
+    @Test
+    void typesetErrorsPointAtWhatWasWritten() {
+        assertError("x⁻ + 1", 1, 2, "'⁻' must be followed by superscript digits, as in x⁻¹");
+        assertError("² + x", 1, 1, "expected an expression but found '²'");
+        assertError("x ·· y", 1, 4, "expected an expression but found '·'");
+        assertError("π = 3", 1, 1, "cannot assign to 'pi': it is a constant");
+        // A name merely starting with π is a name.
+        assertThat(Formula.compile("πr*2").inputs()).containsExactly("πr");
+    }
+
+    @Test
+    void aByteOrderMarkAtTheStartIsIgnoredAndColumnsCountAfterIt() {
+        assertThat(eval("\uFEFFx*2", 3)).isEqualTo(6);
+        assertError("\uFEFFx $", 1, 3, "unexpected character '$'");
+        assertThat(error("\uFEFFx $").sourceLine()).isEqualTo("x $");
+    }
+
+    @Test
+    void insideParenthesesAnExpressionContinuesOnTheNextLine() {
+        Formula f = Formula.compile("l = (beta0 + omega0*x   # a comment, then more\n     - y)^2\nm = max(l,\n  2)\nm");
+        assertThat(f.inputs()).containsExactly("beta0", "omega0", "x", "y");
+        assertThat(f.program().evaluate(1.0, 2.0, 3.0, 4.0).value()).isEqualTo(9.0);
+        assertThat(f.steps()).extracting(Step::name).containsExactly("l", "m", "value");
+        assertThat(f.steps().get(0).expression()).isEqualTo("(beta0 + omega0*x - y)^2");
+        // Outside parentheses a line break still ends the statement.
+        assertError("a = x\n+ 1\nb = 2", 2, 1, "only the last line can be a bare expression; give this one a name (name = ...)");
+        assertError("a = x +\n1", 1, 8, "expected an expression but found end of line");
+        // An error on a continued line carries on counting lines and columns.
+        assertError("a = (x +\n  y $)", 2, 5, "unexpected character '$'");
+    }
+
+    @Test
+    void aStatementTheOutputDoesNotUseStaysAStatement() {
+        for (String src : new String[] {"l = x^2; u = 2*z; l", "l = x^2; u = 2*z; out = l", "l = x^2; u = 2*z; v = 3*l"}) {
+            Formula f = Formula.compile(src);
+            assertThat(f.inputs()).as(src).containsExactly("x", "z");
+            assertThat(f.unused()).as(src).containsExactly("u");
+            var e = f.program().evaluate(3.0, 5.0);
+            assertThat(e.gradient().inputs()).as(src).containsEntry("z", 0.0);
+            assertThat(f.steps()).as(src).extracting(Step::name).contains("u");
+            assertThat(e.value(f.steps().get(1).node())).as(src).isEqualTo(10.0);
+        }
+        assertThat(Formula.compile("l = x^2; u = 2*z; l").program().evaluate(3.0, 5.0).value()).isEqualTo(9.0);
+        assertThat(Formula.compile("a = x; b = a*2; c = b + 1; d = y; d").unused()).containsExactly("a", "b", "c");
+        assertThat(Formula.compile("a = x; b = a*2; b").unused()).isEmpty();
+        assertThat(Formula.compile("x*2").unused()).isEmpty();
+    }
+
     @Test
     void commentsBlankLinesAndSemicolons() {
         Formula f = Formula.compile("# the model\n\na = x + 1   # one more\n;; b = a*2;\n\n# done\n");
@@ -177,16 +250,24 @@ class FormulaParserTest {
     void expectedButFound() {
         assertError("(x + 1", 1, 7, "expected ')' but found end of input");
         assertError("l = (f3 - y", 1, 12, "expected ')' but found end of input");
-        assertError("a = (x\nb = 2", 1, 7, "expected ')' but found end of line");
-        assertError("a = (x # comment\nb = 2", 1, 8, "expected ')' but found end of line");
+        // Inside parentheses a line break is space: a missing ')' shows on a later line.
+        assertError("a = (x\nb = 2", 1, 5, "'(' is not closed (line 2 starts a new statement)");
+        assertError("a = (x # comment\nb = 2", 1, 5, "'(' is not closed (line 2 starts a new statement)");
+        assertError("a = sin(x\n\nb = 2", 1, 5, "'sin(' is not closed (line 3 starts a new statement)");
+        assertError("a = (x\n  y", 2, 3, "expected an operator or ')' but found 'y' (is a ')' missing? the '(' on line 1, "
+                + "column 5 is still open)");
+        assertError("a = max(x,\n  y", 2, 4, "expected ')' but found end of input (is a ')' missing? the 'max(' on line 1, "
+                + "column 5 is still open)");
         assertError("a = sin(x; b = 2", 1, 10, "expected ')' but found ';'");
         assertError("a = 2 *", 1, 8, "expected an expression but found end of input");
         assertError("a = 1\nb = a +\nc = 2", 2, 8, "expected an expression but found end of line");
         assertError("a = ", 1, 5, "expected an expression but found end of input");
         assertError("a = )", 1, 5, "expected an expression but found ')'");
         assertError("x y", 1, 3, "expected an operator or end of line but found 'y'");
-        assertError("2x", 1, 2, "expected an operator or end of line but found 'x'");
-        assertError("2e", 1, 2, "expected an operator or end of line but found 'e'");
+        assertError("2x", 1, 2, "expected an operator or end of line but found 'x'; for a product write '2*x'");
+        assertError("2e", 1, 2, "expected an operator or end of line but found 'e'; for a product write '2*e'");
+        assertError("y = 1.5e-3(x + 1)", 1, 11, "expected an operator or end of line but found '('; for a product write '1.5e-3*(…)'");
+        assertError("y = 2 x", 1, 7, "expected an operator or end of line but found 'x'");
         assertError("(x y)", 1, 4, "expected an operator or ')' but found 'y'");
         assertError("max(x y)", 1, 7, "expected an operator, ',' or ')' but found 'y'");
         assertError("x, y", 1, 2, "expected an operator or end of line but found ','");
@@ -254,14 +335,14 @@ class FormulaParserTest {
     @Test
     void errorShowsTheLineAndACaret() {
         FormulaException e = error("a = 1\nl = (f3 - y\nz = 2");
-        assertThat(e.getMessage()).isEqualTo("2:12: expected ')' but found end of line");
+        assertThat(e.getMessage()).isEqualTo("2:5: '(' is not closed (line 3 starts a new statement)");
         assertThat(e.sourceLine()).isEqualTo("l = (f3 - y");
-        assertThat(e.caret()).isEqualTo("           ^");
+        assertThat(e.caret()).isEqualTo("    ^");
         FormulaException tabbed = error("\tb = 1 $");
         assertThat(tabbed.column()).isEqualTo(8);
         assertThat(tabbed.caret()).isEqualTo("\t      ^");
-        FormulaException crlf = error("a = 1\r\nb = (\r\n");
-        assertThat(crlf.sourceLine()).isEqualTo("b = (");
+        FormulaException crlf = error("a = 1\r\nb = 2 +\r\n");
+        assertThat(crlf.sourceLine()).isEqualTo("b = 2 +");
     }
 
     @Test

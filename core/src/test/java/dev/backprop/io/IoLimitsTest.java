@@ -176,6 +176,21 @@ class IoLimitsTest {
     }
 
     @Test
+    void argumentsAlsoTakeTheConstantsCellsDoNot() {
+        assertThat(Numbers.parseArgument("pi")).isEqualTo(Math.PI);
+        assertThat(Numbers.parseArgument("-PI")).isEqualTo(-Math.PI);
+        assertThat(Numbers.parseArgument("π")).isEqualTo(Math.PI);
+        assertThat(Numbers.parseArgument("+e")).isEqualTo(Math.E);
+        assertThat(Numbers.parseArgument("-inf")).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(Numbers.parseArgument("2.5")).isEqualTo(2.5);
+        assertThatThrownBy(() -> Numbers.parseArgument("1e400")).hasMessageStartingWith("is too large for a double");
+        for (String s : List.of("pie", "2pi", "ee", "--pi", "tau")) {
+            assertThatThrownBy(() -> Numbers.parseArgument(s)).as(s).hasMessage("is not a number");
+        }
+        assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x", "e"))).hasMessageStartingWith("d.csv:2:1: 'e' is not a number");
+    }
+
+    @Test
     void errorMessagesQuoteABoundedPiece() {
         String cell = "z".repeat(1_000_000);
         assertThatThrownBy(() -> Csv.parse("d.csv", List.of("x", cell)).column("x")).hasMessageContaining("(1000000 characters)")
