@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop bench}: the toy-model batch benchmark, so a user can check speed on their machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Speed on this machine: the toy model's loss and gradient over N points.",
+        description = {"Speed on this machine: the toy loss and gradient over N points.",
                 "Times the toy model's loss (β3 + ω3·cos(β2 + ω2·exp(β1 + ω1·sin(β0 + ω0·x))) − y)² summed over "
                 + "N points (x, y uniform in [−2, 2]), alone and with its gradient with respect to the eight "
                 + "parameters, after a warm-up; prints nanoseconds per point (median of repeats)."})

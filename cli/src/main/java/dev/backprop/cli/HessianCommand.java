@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * over reverse); over data each row of it is that recording run by the batch engine.
  */
 @Command(name = "hessian",
-        description = {"A formula's value, gradient and Hessian, at a point or summed over data.",
+        description = {"A formula's value, gradient and Hessian, at a point or over data.",
                 "The value, gradient and Hessian (all second partial derivatives) of a formula at a point.",
                 "With --data: of the sum over the rows of a data set, with respect to the --at inputs."})
 final class HessianCommand implements Callable<Integer> {

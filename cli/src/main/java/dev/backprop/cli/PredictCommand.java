@@ -24,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code backprop predict}: a saved network's predictions for every row of a data set. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Runs a network saved by train --out on every row of --data (the columns it",
+        description = {"Predict with a network saved by train --out, row by row.",
+                "Runs a network saved by train --out on every row of --data (the columns it",
                 "was trained on, by name) and writes its predictions as CSV: a regression",
                 "network's outputs, named after its targets; a classifier's predicted class,",
                 "named after its label column, then each class's softmax probability",

@@ -132,16 +132,16 @@ final class TrainCommand implements Callable<Integer> {
             }
             int n = columns.rows();
             o.println("Trained a ReLU network, " + shape(t.network())
-                    + " (" + r.params().length + " parameters), on " + n + " rows of " + data
+                    + " (" + Text.count(r.params().length, "parameter") + "), on " + Text.count(n, "row") + " of " + data
                     + (start == null ? "" : ", starting from " + init.substring(1)));
             o.println((xent ? "softmax cross-entropy against " + classes + " classes of " + Limits.quote(targets.get(0))
                     : "least squares") + ", " + training.optimizerName() + ", "
-                    + (schedule.steps() > 0 ? schedule.steps() + " steps" : schedule.epochs() + " epochs")
+                    + (schedule.steps() > 0 ? Text.count(schedule.steps(), "step") : Text.count(schedule.epochs(), "epoch"))
                     + (schedule.batchSize() == 0 ? ", every row each step" : ", mini-batches of " + schedule.batchSize()));
             if (xent) {
                 o.println("loss (mean per row): " + Text.num(r.initialLoss(), training.digits) + " → " + Text.num(r.loss(), training.digits));
                 o.println("accuracy: " + Text.num(t.initialAccuracy(), training.digits) + " → " + Text.num(t.accuracy(), training.digits)
-                        + " (" + Math.round(t.accuracy() * n) + " of " + n + " rows classified right)");
+                        + " (" + Math.round(t.accuracy() * n) + " of " + Text.count(n, "row") + " classified right)");
             } else {
                 o.println("loss: " + Text.num(r.initialLoss(), training.digits) + " → " + Text.num(r.loss(), training.digits)
                         + " (mean per row " + Text.num(r.loss() / n, training.digits) + ")");
@@ -328,7 +328,7 @@ final class TrainCommand implements Callable<Integer> {
         long activations = NetworkMemory.times(NetworkMemory.times(rows, Math.max(d, outputs)), (long) (k + 1) * 8 * 4);
         // A classifier's outputs come from its largest label: say so, since no option sets them.
         NetworkMemory.require(inputs.size(), Math.max(d, 1), k, outputs, 80, activations,
-                (xent ? " with one output for each of " + outputs + " classes" : "") + ", trained on " + Text.count(rows, "row") + ",");
+                (xent ? " with one output for each of " + Text.count(outputs, "class") : "") + ", trained on " + Text.count(rows, "row") + ",");
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

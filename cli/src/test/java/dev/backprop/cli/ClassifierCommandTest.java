@@ -232,7 +232,7 @@ class ClassifierCommandTest {
         assertBadInput(run("train", "--data", data.toString(), "--targets", "label"), "train needs --inputs and --targets");
         // The outputs come from the largest label; a label too large for the heap is refused before anything is allocated.
         assertBadInput(xent(csv("huge.csv", "x,label\n1,0\n2,1000000000\n")),
-                "a network of 17000000321 parameters with one output for each of 1000000001 classes, trained on 2 rows, would need");
+                "a network of 17,000,000,321 parameters with one output for each of 1,000,000,001 classes, trained on 2 rows, would need");
     }
 
     /** --classes larger than the data shows gives that many outputs: a class absent from this file still has one. */

@@ -130,7 +130,8 @@ class CommandLineEdgesTest {
         List<String> lines = r.out().lines().toList();
         int start = lines.indexOf("Commands:");
         assertThat(start).isPositive();
-        for (String name : List.of("toy", "grad", "trace", "check", "diff", "deep", "init", "bench", "fit", "train", "help")) {
+        for (String name : List.of("toy", "grad", "trace", "check", "diff", "deep", "init", "bench", "fit", "train",
+                "predict", "hessian", "jvp", "hvp", "jacobian", "help")) {
             String line = lines.stream().skip(start + 1).filter(l -> l.startsWith("  " + name + " ")).findFirst().orElseThrow();
             String summary = line.substring(2 + name.length()).strip();
             assertThat(summary).as(name).endsWith(".").doesNotContain("  ");
@@ -150,10 +151,11 @@ class CommandLineEdgesTest {
         assertThat(r.code()).as(r.err()).isZero();
         for (Op op : Op.values()) {
             if (Op.ofFunctionName(op.symbol()) == op) {
-                String call = op.symbol() + (op.arity() == 1 ? "(x)" : "(a, b)");
-                assertThat(r.out()).as(op.name()).contains(call);
+                String shown = op.symbol() + (op.unary() ? "(x)" : op.accepts(3) ? "(a, b, …)" : "(a, b)");
+                String call = op.symbol() + (op.unary() ? "(x)" : "(a, b)");
+                assertThat(r.out()).as(op.name()).contains(shown);
                 // What help shows is what the parser accepts.
-                Result g = run("grad", call, "--at", op.arity() == 1 ? "x=0.5" : "a=0.5,b=0.25");
+                Result g = run("grad", call, "--at", op.unary() ? "x=0.5" : "a=0.5,b=0.25");
                 assertThat(g.code()).as(call + ": " + g.err()).isZero();
             }
         }
