@@ -28,6 +28,14 @@ import java.util.Arrays;
  * against finite differences. Where a rule multiplies a gradient or a tangent by a local
  * derivative it goes through {@link Op#contribution}, the strong zero every engine shares.
  *
+ * <p>Each rule also writes its VJP a second time, recorded: {@link #vjp(int, TensorVar,
+ * TensorVar[], TensorVar, int[])} builds the same Jᵀ·g out of tape operations (transposes and
+ * products for {@link #MATMUL}, {@link #SUM_TO} for {@link #BROADCAST}, a join with zeros for
+ * {@link #SLICE}, {@link #SCATTER_ADD} for {@link #GATHER}, …), so that a recorded reverse sweep
+ * can be differentiated again; {@link #SUM_TO} and {@link #SCATTER_ADD} are in the table because
+ * they are the transposes that needs. The numeric form stays for the speed of the plain sweep;
+ * {@code StructuralTest} holds every rule's recorded form to its numeric one.
+ *
  * <p>This table lives in {@code tensor}, not beside {@code Op}, because its rules are tensor
  * algorithms (the packed {@link Gemm} above all) that the dependency-free {@code op} package
  * must not reach.

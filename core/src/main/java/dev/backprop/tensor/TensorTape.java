@@ -37,6 +37,13 @@ import java.util.Set;
  * g.of(w);   // ∂loss/∂w, shape (2, 2)
  * }</pre>
  *
+ * <p>Gradients of gradients: {@link #gradient(TensorVar, boolean) gradient(output, true)} records
+ * the reverse sweep itself on this tape (PyTorch's {@code create_graph=True}), so each gradient is
+ * a {@link TensorVar} ({@link TensorGradients#var}) to compute with and differentiate again: a
+ * Hessian-vector product is the gradient of Σ ∇f ⊙ v, a gradient penalty the gradient of a
+ * function of ∇ₓf. For that each node keeps which rule made it and its parameters, beside the
+ * prepared numeric rule the plain sweep calls.
+ *
  * <p>Not thread-safe: use one tape per thread. Values ({@link Tensor}) are immutable and can be
  * shared freely.
  */
