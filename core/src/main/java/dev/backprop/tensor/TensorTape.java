@@ -349,9 +349,14 @@ public final class TensorTape {
      */
     private TensorVar elementwiseVjp(Op op, int k, TensorVar g, TensorVar[] x, TensorVar y, Algebra<TensorVar> alg) {
         List<TensorVar> xs = List.of(x);
-        TensorVar d = op.quotient(k)
-                ? apply(Op.QUOTIENT_CONTRIBUTION, apply(Op.CONTRIBUTION, g, op.numerator(k, alg, xs, y)), op.denominator(k, alg, xs, y))
-                : apply(Op.CONTRIBUTION, g, op.partial(k, alg, xs, y));
+        TensorVar d;
+        if (op.quotient(k)) {
+            d = apply(Op.QUOTIENT_CONTRIBUTION, apply(Op.CONTRIBUTION, g, op.numerator(k, alg, xs, y)), op.denominator(k, alg, xs, y));
+        } else {
+            TensorVar partial = op.partial(k, alg, xs, y);
+            // contribution(g, 1) is g (a −0 aside), and so is its derivative: no product to record for a sum's operands
+            d = partial == alg.constant(1) ? g : apply(Op.CONTRIBUTION, g, partial);
+        }
         int[] shape = value(x[k]).shape;
         return Arrays.equals(value(d).shape, shape) ? d : sumTo(d, shape);
     }
