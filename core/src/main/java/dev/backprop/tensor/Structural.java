@@ -427,14 +427,14 @@ public enum Structural {
      */
     SCATTER_ADD(1) {
         public Tensor value(Tensor[] x, int[] p) {
-            int ax = axis("scatterAdd", x[0], p, 2);
+            int ax = axis("scatter_add", x[0], p, 2);
             if (x[0].shape[ax] != p.length - 2) {
-                throw new IllegalArgumentException("scatterAdd: " + (p.length - 2) + " positions for " + x[0].shape[ax]
+                throw new IllegalArgumentException("scatter_add: " + (p.length - 2) + " positions for " + x[0].shape[ax]
                         + " slices along axis " + ax + " of shape " + Shapes.format(x[0].shape));
             }
             for (int r = 2; r < p.length; r++) {
                 if (p[r] < 0 || p[r] >= p[1]) {
-                    throw new IllegalArgumentException("scatterAdd: position " + p[r] + " is out of range for length " + p[1]);
+                    throw new IllegalArgumentException("scatter_add: position " + p[r] + " is out of range for length " + p[1]);
                 }
             }
             int[] s = x[0].shape.clone();

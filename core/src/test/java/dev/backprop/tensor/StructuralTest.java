@@ -121,6 +121,17 @@ class StructuralTest {
     }
 
     @Test
+    void aScatterRefusesPositionsThatDoNotFit() {
+        Tensor[] x = {Tensor.zeros(2, 3)};
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Structural.SCATTER_ADD.value(x, new int[] {0, 4, 1}))
+                .hasMessage("scatter_add: 1 positions for 2 slices along axis 0 of shape (2, 3)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Structural.SCATTER_ADD.value(x, new int[] {0, 4, 1, 4}))
+                .hasMessage("scatter_add: position 4 is out of range for length 4");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Structural.SCATTER_ADD.value(x, new int[] {2, 4}))
+                .hasMessage("scatter_add: axis 2 is out of range for shape (2, 3)");
+    }
+
+    @Test
     void theTapeRecordsStructureThroughTheTable() {
         TensorTape tape = new TensorTape();
         TensorVar a = tape.input("a", Tensor.of(new double[] {1, 2, 3}, 3, 1));
