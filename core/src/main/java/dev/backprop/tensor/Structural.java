@@ -28,6 +28,14 @@ import java.util.Arrays;
  * against finite differences. Where a rule multiplies a gradient or a tangent by a local
  * derivative it goes through {@link Op#contribution}, the strong zero every engine shares.
  *
+ * <p>Each rule also writes its VJP a second time, recorded: {@link #vjp(int, TensorVar,
+ * TensorVar[], TensorVar, int[])} builds the same Jᵀ·g out of tape operations (transposes and
+ * products for {@link #MATMUL}, {@link #SUM_TO} for {@link #BROADCAST}, a join with zeros for
+ * {@link #SLICE}, {@link #SCATTER_ADD} for {@link #GATHER}, …), so that a recorded reverse sweep
+ * can be differentiated again; {@link #SUM_TO} and {@link #SCATTER_ADD} are in the table because
+ * they are the transposes that needs. The numeric form stays for the speed of the plain sweep;
+ * {@code StructuralTest} holds every rule's recorded form to its numeric one.
+ *
  * <p>This table lives in {@code tensor}, not beside {@code Op}, because its rules are tensor
  * algorithms (the packed {@link Gemm} above all) that the dependency-free {@code op} package
  * must not reach.
@@ -51,6 +59,10 @@ public enum Structural {
             Tensor e = t[1] == null ? null : x[0].matmul(t[1]);
             return d == null ? e : e == null ? d : d.add(e);
         }
+
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            return arg == 0 ? g.matmul(x[1].transpose()) : x[0].transpose().matmul(g);
+        }
     },
     /** Matrix transpose; its VJP and JVP transpose again. */
     TRANSPOSE(1) {
@@ -64,6 +76,10 @@ public enum Structural {
 
         public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, int[] p) {
             return t[0].transpose();
+        }
+
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            return g.transpose();
         }
     },
     /** The same elements in shape {@code p}; the gradient is reshaped back. */
@@ -79,8 +95,12 @@ public enum Structural {
         public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, int[] p) {
             return t[0].reshape(y.shape);
         }
+
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            return g.reshape(x[0].shape());
+        }
     },
-    /** Copies along new or size-1 axes up to shape {@code p} (numpy rules); the gradient sums them back. */
+    /** Copies along new or size-1 axes up to shape {@code p} (numpy rules); the gradient sums them back ({@link #SUM_TO}). */
     BROADCAST(1) {
         public Tensor value(Tensor[] x, int[] p) {
             return x[0].broadcastTo(p);
@@ -92,6 +112,32 @@ public enum Structural {
 
         public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, int[] p) {
             return t[0].broadcastTo(y.shape);
+        }
+
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            return g.sumTo(x[0].shape());
+        }
+    },
+    /**
+     * Sums down to shape {@code p}, the inverse of broadcasting (every axis broadcasting would add
+     * or stretch from 1 is summed): how an elementwise step's gradient returns to a broadcast
+     * operand, recorded. Its gradient is {@link #BROADCAST} back.
+     */
+    SUM_TO(1) {
+        public Tensor value(Tensor[] x, int[] p) {
+            return x[0].sumTo(p);
+        }
+
+        public Tensor vjp(int arg, Tensor g, Tensor[] x, Tensor y, int[] p) {
+            return g.broadcastTo(x[0].shape);
+        }
+
+        public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, int[] p) {
+            return t[0].sumTo(y.shape);
+        }
+
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            return g.broadcastTo(x[0].shape());
         }
     },
     /**
@@ -113,6 +159,10 @@ public enum Structural {
 
         public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, int[] p) {
             return value(t, p);
+        }
+
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            return (p.length == 0 ? g : kept(g, x[0], p[0])).broadcastTo(x[0].shape());
         }
     },
     /**
@@ -160,6 +210,13 @@ public enum Structural {
             }
             return new Tensor(out, y.shape);
         }
+
+        /** The shares are a constant: piecewise constant in x, so no derivative passes through them (as in PyTorch). */
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            Tensor v = x[0].value();
+            Tensor share = new Tensor(maxShares(v, y.value(), Lanes.of(v.shape, p[0])), v.shape);
+            return g.tape().apply(Op.CONTRIBUTION, kept(g, x[0], p[0]), g.tape().constant(share));
+        }
     },
     /**
      * log Σ e^x along axis {@code p[0]}, the axis kept as size 1 when {@code p[1] == 1}: {@code
@@ -203,6 +260,13 @@ public enum Structural {
                 }
             }
             return new Tensor(out, y.shape);
+        }
+
+        /** {@code Op.LOGSUMEXP}'s expression rule e^(x − y) over whole tensors, y broadcast along the lanes. */
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            TensorVar yk = kept(y, x[0], p[0]);
+            TensorVar softmax = Op.LOGSUMEXP.partial(0, g.tape().algebra(), java.util.List.of(x[0]), yk);
+            return g.tape().apply(Op.CONTRIBUTION, kept(g, x[0], p[0]), softmax);
         }
     },
     /**
@@ -266,6 +330,11 @@ public enum Structural {
             }
             return new Tensor(out, y.shape);
         }
+
+        /** g − Σg·e^y, through y itself, so its own derivative flows back through this step. */
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            return g.sub(g.tape().apply(Op.CONTRIBUTION, g.sum(p[0], true), y.exp()));
+        }
     },
     /**
      * Positions {@code [p[1], p[2])} along axis {@code p[0]}, 0 ≤ p[1] ≤ p[2] ≤ the axis' length;
@@ -295,6 +364,23 @@ public enum Structural {
         public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, int[] p) {
             return value(t, p);
         }
+
+        /** g between constant zeros ({@link #CONCAT}), whose gradient slices it back out. */
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            int[] s = x[0].shape();
+            java.util.List<TensorVar> parts = new java.util.ArrayList<>();
+            if (p[1] > 0) {
+                s[p[0]] = p[1];
+                parts.add(g.tape().constant(Tensor.zeros(s)));
+            }
+            parts.add(g);
+            int after = x[0].value().shape[p[0]] - p[2];
+            if (after > 0) {
+                s[p[0]] = after;
+                parts.add(g.tape().constant(Tensor.zeros(s)));
+            }
+            return parts.size() == 1 ? g : TensorVar.concat(p[0], parts.toArray(new TensorVar[0]));
+        }
     },
     /**
      * The positions {@code p[1], p[2], …} along axis {@code p[0]}, in that order, repeats allowed
@@ -322,16 +408,55 @@ public enum Structural {
         }
 
         public Tensor vjp(int arg, Tensor g, Tensor[] x, Tensor y, int[] p) {
-            double[] d = new double[x[0].data.length];
-            Lanes from = Lanes.of(g.shape, p[0]), to = Lanes.of(x[0].shape, p[0]);
-            for (int r = 1; r < p.length; r++) {
-                from.copy(g.data, r - 1, to, d, p[r], 1, true);
-            }
-            return new Tensor(d, x[0].shape);
+            return SCATTER_ADD.value(new Tensor[] {g}, scatter(p, x[0].shape[p[0]]));
         }
 
         public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, int[] p) {
             return value(t, p);
+        }
+
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            return g.tape().apply(SCATTER_ADD, scatter(p, x[0].value().shape[p[0]]), g);
+        }
+    },
+    /**
+     * The transpose of {@link #GATHER}: a tensor of length {@code p[1]} along axis {@code p[0]},
+     * zero but for slice k of the argument added at position {@code p[k + 2]} ({@code
+     * torch.index_add} into zeros), so a position named twice receives both. It is how a gather's
+     * gradient is recorded; its own gradient is that gather.
+     */
+    SCATTER_ADD(1) {
+        public Tensor value(Tensor[] x, int[] p) {
+            int ax = axis("scatter_add", x[0], p, 2);
+            if (x[0].shape[ax] != p.length - 2) {
+                throw new IllegalArgumentException("scatter_add: " + (p.length - 2) + " positions for " + x[0].shape[ax]
+                        + " slices along axis " + ax + " of shape " + Shapes.format(x[0].shape));
+            }
+            for (int r = 2; r < p.length; r++) {
+                if (p[r] < 0 || p[r] >= p[1]) {
+                    throw new IllegalArgumentException("scatter_add: position " + p[r] + " is out of range for length " + p[1]);
+                }
+            }
+            int[] s = x[0].shape.clone();
+            s[ax] = p[1];
+            double[] out = new double[Tensor.count(s)];
+            Lanes from = Lanes.of(x[0].shape, ax), to = Lanes.of(s, ax);
+            for (int r = 2; r < p.length; r++) {
+                from.copy(x[0].data, r - 2, to, out, p[r], 1, true);
+            }
+            return new Tensor(out, s);
+        }
+
+        public Tensor vjp(int arg, Tensor g, Tensor[] x, Tensor y, int[] p) {
+            return GATHER.value(new Tensor[] {g}, gather(p));
+        }
+
+        public Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, int[] p) {
+            return value(t, p);
+        }
+
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            return g.tape().apply(GATHER, gather(p), g);
         }
     },
     /**
@@ -383,6 +508,14 @@ public enum Structural {
             }
             return value(tt, p);
         }
+
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            int at = 0;
+            for (int k = 0; k < arg; k++) {
+                at += x[k].value().shape[p[0]];
+            }
+            return g.slice(p[0], at, at + x[arg].value().shape[p[0]]);
+        }
     },
     /**
      * {@code mask ? a : b} elementwise over the arguments (mask, a, b), all three broadcast to one
@@ -429,6 +562,17 @@ public enum Structural {
             }
             return new Tensor(out, y.shape);
         }
+
+        /** Selected by this step itself, with a constant 0 for the branch not taken. */
+        public TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p) {
+            TensorTape tape = g.tape();
+            if (arg == 0) {
+                return tape.constant(Tensor.zeros(x[0].shape()));
+            }
+            TensorVar zero = tape.constant(0);
+            TensorVar picked = arg == 1 ? tape.apply(WHERE, p, x[0], g, zero) : tape.apply(WHERE, p, x[0], zero, g);
+            return picked.sumTo(x[arg].shape());
+        }
     };
 
     private final int minArity;
@@ -468,6 +612,14 @@ public enum Structural {
     /** J·t: the tangent of the value for tangents {@code t} of the arguments (null: zero tangent). */
     public abstract Tensor jvp(Tensor[] t, Tensor[] x, Tensor y, int[] p);
 
+    /**
+     * {@link #vjp(int, Tensor, Tensor[], Tensor, int[])} recorded: the same Jᵀ·g written in
+     * operations of the tape that {@code g}, the arguments {@code x} and the step's node {@code y}
+     * live on, so it can be differentiated again (double backward). It gives the numeric form's
+     * numbers; {@code StructuralTest} holds every rule to that.
+     */
+    public abstract TensorVar vjp(int arg, TensorVar g, TensorVar[] x, TensorVar y, int[] p);
+
     /** Checks that {@code p} holds at least {@code count} parameters, the first an axis of {@code x}, and returns it. */
     private static int axis(String op, Tensor x, int[] p, int count) {
         if (p.length < count) {
@@ -477,6 +629,29 @@ public enum Structural {
             throw new IllegalArgumentException(op + ": axis " + p[0] + " is out of range for shape " + Shapes.format(x.shape));
         }
         return p[0];
+    }
+
+    /** {@code v}, of {@code x} reduced along {@code axis}, with that axis back as length 1 so it broadcasts along the lanes. */
+    private static TensorVar kept(TensorVar v, TensorVar x, int axis) {
+        int[] s = Shapes.reduce(x.value().shape, axis, true);
+        return Arrays.equals(v.value().shape, s) ? v : v.reshape(s);
+    }
+
+    /** {@link #SCATTER_ADD}'s parameters for the transpose of a gather with parameters {@code p} from an axis of length {@code n}. */
+    private static int[] scatter(int[] p, int n) {
+        int[] q = new int[p.length + 1];
+        q[0] = p[0];
+        q[1] = n;
+        System.arraycopy(p, 1, q, 2, p.length - 1);
+        return q;
+    }
+
+    /** {@link #GATHER}'s parameters for the transpose of a scatter with parameters {@code p}. */
+    private static int[] gather(int[] p) {
+        int[] q = new int[p.length - 1];
+        q[0] = p[0];
+        System.arraycopy(p, 2, q, 1, p.length - 2);
+        return q;
     }
 
     /** The lanes along {@code axis}, which must not be empty (a maximum of nothing has no value). */

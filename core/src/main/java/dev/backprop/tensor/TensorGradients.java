@@ -11,10 +11,17 @@ import java.util.Map;
 public final class TensorGradients {
     private final TensorTape tape;
     private final Tensor[] adjoint;
+    /** The same gradients as nodes of the tape, when the sweep was recorded; else null. */
+    private final TensorVar[] recorded;
 
     TensorGradients(TensorTape tape, Tensor[] adjoint) {
+        this(tape, adjoint, null);
+    }
+
+    TensorGradients(TensorTape tape, Tensor[] adjoint, TensorVar[] recorded) {
         this.tape = tape;
         this.adjoint = adjoint;
+        this.recorded = recorded;
     }
 
     /**
@@ -27,6 +34,24 @@ public final class TensorGradients {
         }
         Tensor a = v.index() < adjoint.length ? adjoint[v.index()] : null;
         return a != null ? a : Tensor.zeros(v.value().shape);
+    }
+
+    /**
+     * ∂output/∂v as a node of the tape, to compute with and differentiate again: available when
+     * the gradients were taken with {@link TensorTape#gradient(TensorVar, boolean) createGraph}.
+     * Where the output does not depend on v, a constant of zeros in v's shape.
+     *
+     * @throws IllegalStateException if the gradients were taken without {@code createGraph}
+     */
+    public TensorVar var(TensorVar v) {
+        if (v.tape() != tape) {
+            throw new IllegalArgumentException("that tensor was recorded on another tape");
+        }
+        if (recorded == null) {
+            throw new IllegalStateException("these gradients are numbers only: take them with gradient(output, true) to differentiate them again");
+        }
+        TensorVar a = v.index() < recorded.length ? recorded[v.index()] : null;
+        return a != null ? a : tape.constant(Tensor.zeros(v.value().shape));
     }
 
     /**

@@ -1,9 +1,13 @@
 package dev.backprop.tensor;
 
+import dev.backprop.op.Algebra;
 import dev.backprop.op.Op;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,6 +37,13 @@ import java.util.Set;
  * g.of(w);   // ∂loss/∂w, shape (2, 2)
  * }</pre>
  *
+ * <p>Gradients of gradients: {@link #gradient(TensorVar, boolean) gradient(output, true)} records
+ * the reverse sweep itself on this tape (PyTorch's {@code create_graph=True}), so each gradient is
+ * a {@link TensorVar} ({@link TensorGradients#var}) to compute with and differentiate again: a
+ * Hessian-vector product is the gradient of Σ ∇f ⊙ v, a gradient penalty the gradient of a
+ * function of ∇ₓf. For that each node keeps which rule made it and its parameters, beside the
+ * prepared numeric rule the plain sweep calls.
+ *
  * <p>Not thread-safe: use one tape per thread. Values ({@link Tensor}) are immutable and can be
  * shared freely.
  */
@@ -44,7 +55,17 @@ public final class TensorTape {
         Tensor grad(int arg, Tensor g);
     }
 
-    private record Node(Tensor value, int[] args, Rule rule, boolean tracked, String name) {
+    /**
+     * One recorded step: its value, its arguments, and what it was, an elementwise {@code op} or a
+     * {@code structural} step with its {@code params} (both null for a leaf). The numeric reverse
+     * sweep calls the {@code rule} prepared when the step ran (it holds what the step already
+     * computed, such as the broadcast positions); the recorded sweep of {@link #gradient(TensorVar,
+     * boolean)} reads the op and its parameters instead.
+     */
+    private record Node(Tensor value, int[] args, Rule rule, boolean tracked, String name, Op op, Structural structural, int[] params) {
+        Node named(String name) {
+            return new Node(value, args, rule, tracked, name, op, structural, params);
+        }
     }
 
     private final List<Node> nodes = new ArrayList<>();
@@ -66,7 +87,7 @@ public final class TensorTape {
         if (name != null && !inputNames.add(name)) {
             throw new IllegalArgumentException("this tape already has an input called " + dev.backprop.io.Limits.quote(name));
         }
-        return add(new Node(value, new int[0], null, true, name));
+        return add(new Node(value, new int[0], null, true, name, null, null, null));
     }
 
     /** A leaf whose gradient is wanted, unnamed. */
@@ -76,7 +97,7 @@ public final class TensorTape {
 
     /** A leaf no gradient flows into (data, targets, fixed numbers). */
     public TensorVar constant(Tensor value) {
-        return add(new Node(value, new int[0], null, false, null));
+        return add(new Node(value, new int[0], null, false, null, null, null, null));
     }
 
     /** A rank-0 constant. */
@@ -94,7 +115,7 @@ public final class TensorTape {
                 d[i] = op.vjp(0, g.data[i], x.data[i], 0, y.data[i]);
             }
             return new Tensor(d, x.shape);
-        }, a);
+        }, op, null, null, a);
     }
 
     /**
@@ -110,7 +131,7 @@ public final class TensorTape {
         }
         Broadcast bc = Broadcast.of(op.name().toLowerCase(), x.shape, z.shape);
         Tensor y = bc.apply(op, x.data, z.data);
-        return record(y, (arg, g) -> bc.partial(op, arg, x.data, z.data, y.data, g.data), a, b);
+        return record(y, (arg, g) -> bc.partial(op, arg, x.data, z.data, y.data, g.data), op, null, null, a, b);
     }
 
     /**
@@ -157,7 +178,7 @@ public final class TensorTape {
                 d[i] = op.vjp(arg, g.data[i], xs, y[i]);
             }
             return new Tensor(d, outShape).sumTo(in[arg].shape);
-        }, args);
+        }, op, null, null, args);
     }
 
     /**
@@ -175,7 +196,7 @@ public final class TensorTape {
         }
         int[] params = p.clone();
         Tensor y = op.value(x, params);
-        return record(y, (arg, g) -> op.vjp(arg, g, x, y, params), args);
+        return record(y, (arg, g) -> op.vjp(arg, g, x, y, params), null, op, params, args);
     }
 
     /** Matrix product. */
@@ -198,6 +219,11 @@ public final class TensorTape {
         return apply(Structural.BROADCAST, shape, a);
     }
 
+    /** Sums down to {@code shape}, the inverse of broadcasting (numpy rules). */
+    public TensorVar sumTo(TensorVar a, int... shape) {
+        return apply(Structural.SUM_TO, shape, a);
+    }
+
     /** Sum of all elements (rank 0). */
     public TensorVar sum(TensorVar a) {
         return apply(Structural.SUM, NONE, a);
@@ -214,8 +240,7 @@ public final class TensorTape {
     /** Gives a node a name (for traces and messages); returns it unchanged. */
     public TensorVar name(TensorVar v, String name) {
         int i = own(v);
-        Node n = nodes.get(i);
-        nodes.set(i, new Node(n.value, n.args, n.rule, n.tracked, name));
+        nodes.set(i, nodes.get(i).named(name));
         return v;
     }
 
@@ -255,6 +280,112 @@ public final class TensorTape {
         return new TensorGradients(this, adj);
     }
 
+    /**
+     * ∂output/∂(every node recorded before it), as {@link #gradient(TensorVar)} gives it, or with
+     * {@code createGraph} as tensors recorded on this tape (PyTorch's {@code create_graph=True}):
+     * {@link TensorGradients#var} then hands out each gradient as a {@link TensorVar} that can be
+     * used in further computation and differentiated again with {@code gradient}, for a gradient
+     * penalty such as ‖∇ₓf‖², a Hessian-vector product (the gradient of Σ ∇f ⊙ v) or a third
+     * derivative.
+     *
+     * <p>The recorded sweep is the numeric one written in tape operations, so {@link
+     * TensorGradients#of} gives the same numbers: an elementwise step passes back {@link
+     * Op#CONTRIBUTION}(g, ∂y/∂x) summed to the operand's shape ({@link Structural#SUM_TO}), its
+     * local derivative built by {@link Op}'s own expression rule on this tape (a quotient rule as
+     * {@link Op#QUOTIENT_CONTRIBUTION} of the contribution over the denominator), so strong zeros
+     * hold as in the numeric sweep and at every order; a structural step passes back the recorded
+     * form of its rule, {@link Structural#vjp(int, TensorVar, TensorVar[], TensorVar, int[])}.
+     * What is piecewise constant (a maximum's tie shares, where's mask) is recorded as a constant
+     * and has no derivative, as in PyTorch. The recording costs a few nodes per step on this tape,
+     * which keeps growing: use a fresh tape for each evaluation.
+     *
+     * @throws IllegalArgumentException if {@code output} holds more than one number
+     */
+    public TensorGradients gradient(TensorVar output, boolean createGraph) {
+        if (!createGraph) {
+            return gradient(output);
+        }
+        int o = own(output);
+        Tensor y = nodes.get(o).value;
+        if (y.size() != 1) {
+            throw new IllegalArgumentException("gradient: the output must hold one number, got shape " + Shapes.format(y.shape));
+        }
+        Algebra<TensorVar> alg = new Recording();
+        TensorVar[] adj = new TensorVar[o + 1];
+        adj[o] = constant(Tensor.full(1, y.shape));
+        // The list grows as the sweep records; positions at or below o are the forward steps, untouched.
+        for (int i = o; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (adj[i] == null || n.rule == null) {
+                continue;
+            }
+            TensorVar[] x = new TensorVar[n.args.length];
+            for (int k = 0; k < x.length; k++) {
+                x[k] = new TensorVar(this, n.args[k]);
+            }
+            TensorVar node = new TensorVar(this, i);
+            for (int k = 0; k < x.length; k++) {
+                int arg = n.args[k];
+                if (!nodes.get(arg).tracked) {
+                    continue;
+                }
+                TensorVar d = n.structural != null
+                        ? n.structural.vjp(k, adj[i], x, node, n.params)
+                        : elementwiseVjp(n.op, k, adj[i], x, node, alg);
+                adj[arg] = adj[arg] == null ? d : adj[arg].add(d);
+            }
+        }
+        Tensor[] values = new Tensor[adj.length];
+        for (int i = 0; i < adj.length; i++) {
+            values[i] = adj[i] == null ? null : adj[i].value();
+        }
+        return new TensorGradients(this, values, adj);
+    }
+
+    /**
+     * What an elementwise step y = op(x…) passes back to operand {@code k} for the adjoint {@code
+     * g}, recorded: {@link Op#vjp}'s product over the expression rule, then summed over the axes
+     * the operand was broadcast along.
+     */
+    private TensorVar elementwiseVjp(Op op, int k, TensorVar g, TensorVar[] x, TensorVar y, Algebra<TensorVar> alg) {
+        List<TensorVar> xs = List.of(x);
+        TensorVar d;
+        if (op.quotient(k)) {
+            d = apply(Op.QUOTIENT_CONTRIBUTION, apply(Op.CONTRIBUTION, g, op.numerator(k, alg, xs, y)), op.denominator(k, alg, xs, y));
+        } else {
+            TensorVar partial = op.partial(k, alg, xs, y);
+            // contribution(g, 1) is g (a −0 aside), and so is its derivative: no product to record for a sum's operands
+            d = partial == alg.constant(1) ? g : apply(Op.CONTRIBUTION, g, partial);
+        }
+        int[] shape = value(x[k]).shape;
+        return Arrays.equals(value(d).shape, shape) ? d : sumTo(d, shape);
+    }
+
+    /** The expressions of {@link Op}'s rules built on this tape: constants rank 0, broadcasting does the rest. */
+    Algebra<TensorVar> algebra() {
+        return new Recording();
+    }
+
+    /** {@link Algebra} over this tape's nodes; a constant is recorded once per number. */
+    private final class Recording implements Algebra<TensorVar> {
+        private final Map<Long, TensorVar> constants = new HashMap<>();
+
+        @Override
+        public TensorVar constant(double value) {
+            return constants.computeIfAbsent(Double.doubleToRawLongBits(value), v -> TensorTape.this.constant(value));
+        }
+
+        @Override
+        public TensorVar apply(Op op, TensorVar a, TensorVar b) {
+            return b == null || op.unary() ? TensorTape.this.apply(op, a) : TensorTape.this.apply(op, a, b);
+        }
+
+        @Override
+        public TensorVar apply(Op op, List<TensorVar> args) {
+            return TensorTape.this.apply(op, args.toArray(new TensorVar[0]));
+        }
+    }
+
     Tensor value(TensorVar v) {
         return nodes.get(own(v)).value;
     }
@@ -263,7 +394,7 @@ public final class TensorTape {
         return nodes.get(own(v)).name;
     }
 
-    private TensorVar record(Tensor y, Rule rule, TensorVar... args) {
+    private TensorVar record(Tensor y, Rule rule, Op op, Structural structural, int[] params, TensorVar... args) {
         int[] idx = new int[args.length];
         boolean tracked = false;
         for (int k = 0; k < args.length; k++) {
@@ -271,7 +402,7 @@ public final class TensorTape {
             tracked |= nodes.get(idx[k]).tracked;
         }
         // A node no gradient can reach through keeps no rule, so its arguments' values can be freed.
-        return add(new Node(y, idx, tracked ? rule : null, tracked, null));
+        return add(new Node(y, idx, tracked ? rule : null, tracked, null, op, structural, params));
     }
 
     private TensorVar add(Node n) {

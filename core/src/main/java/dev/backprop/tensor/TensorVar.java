@@ -80,6 +80,9 @@ public record TensorVar(TensorTape tape, int index) {
     /** Copies along new or size-1 axes up to {@code shape} (numpy rules). */
     public TensorVar broadcastTo(int... shape) { return tape.broadcastTo(this, shape); }
 
+    /** Sums down to {@code shape}, the inverse of broadcasting (numpy rules). */
+    public TensorVar sumTo(int... shape) { return tape.sumTo(this, shape); }
+
     /** {@code this ⊙ this}: a composite, no rule of its own. */
     public TensorVar square() { return mul(this); }
 

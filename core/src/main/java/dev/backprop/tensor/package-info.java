@@ -10,7 +10,9 @@
  * cross-entropy and squared-error losses, their structural rules in
  * {@link dev.backprop.tensor.Structural}) and returns
  * {@link dev.backprop.tensor.TensorGradients} of a scalar result with respect to every recorded
- * tensor in one iterative reverse sweep. Every matrix product, forward and backward, is one call
+ * tensor in one iterative reverse sweep, or, with {@code createGraph}, that sweep recorded on the
+ * same tape, so gradients can be differentiated again (Hessian-vector products, gradient
+ * penalties). Every matrix product, forward and backward, is one call
  * to {@link dev.backprop.tensor.Gemm}, a packed, cache-blocked, multi-threaded float64 GEMM with a
  * SIMD micro-kernel when {@code jdk.incubator.vector} is available and a plain-Java one otherwise.
  */

@@ -94,6 +94,8 @@ class TensorGradientTest {
         t.add(c("used twice", Domain.ANY, x -> x.get(0).mul(x.get(0)).add(x.get(0).sin()), s(2, 2)));
         t.add(c("constant operands", Domain.POSITIVE, x -> x.get(0).add(1.5).mul(2).sub(0.5).div(3).pow(1.5), s(2, 3)));
         t.add(c("broadcast", Domain.ANY, x -> x.get(0).broadcastTo(2, 3, 4), s(3, 1)));
+        t.add(c("sum_to", Domain.ANY, x -> x.get(0).sumTo(3, 1), s(2, 3, 4)));
+        t.add(c("sum_to scalar", Domain.ANY, x -> x.get(0).sumTo(), s(2, 3)));
         t.add(c("amax axis 1", Domain.ANY, x -> x.get(0).max(1), s(3, 4)));
         t.add(c("amax axis 0 keepDims", Domain.ANY, x -> x.get(0).max(0, true), s(2, 3, 4)));
         t.add(c("logsumexp axis 1", Domain.ANY, x -> x.get(0).logsumexp(1), s(3, 4)));
@@ -105,6 +107,8 @@ class TensorGradientTest {
         t.add(c("slice axis 1 rank 3", Domain.ANY, x -> x.get(0).slice(1, 0, 2), s(2, 3, 2)));
         t.add(c("gather", Domain.ANY, x -> x.get(0).gather(2, 0, 2, 2), s(3, 4)));
         t.add(c("gather axis 1", Domain.ANY, x -> x.get(0).indexSelect(1, 3, 3, 0), s(2, 4)));
+        t.add(c("scatter_add", Domain.ANY, x -> x.get(0).tape().apply(Structural.SCATTER_ADD, new int[] {0, 3, 2, 0, 2, 2}, x.get(0)), s(4, 3)));
+        t.add(c("scatter_add axis 1", Domain.ANY, x -> x.get(0).tape().apply(Structural.SCATTER_ADD, new int[] {1, 4, 3}, x.get(0)), s(2, 1, 3)));
         t.add(c("concat", Domain.ANY, x -> TensorVar.concat(0, x.get(0), x.get(1), x.get(0)), s(2, 3), s(1, 3)));
         t.add(c("concat axis 1", Domain.ANY, x -> TensorVar.concat(-1, x.get(0), x.get(1)), s(2, 1), s(2, 3)));
         Tensor mask = Tensor.mask(new boolean[] {true, false, false, true, true, false}, 2, 3);
