@@ -6,6 +6,7 @@ import dev.backprop.graph.Program;
 import dev.backprop.graph.Tape;
 import dev.backprop.graph.Var;
 import dev.backprop.op.Op;
+import dev.backprop.op.Rule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -78,6 +79,8 @@ final class Parser {
     }
 
     private final String src;
+    /** The functions a call may name: the built-in primitives and the user's custom functions. */
+    private final Functions registry;
     private final Lexer lex;
     private final Tape tape;
     private final Map<String, Integer> assignedOnLine;
@@ -101,21 +104,22 @@ final class Parser {
     // The operator stack, as parallel arrays: kind, argument count (calls), function, token.
     private int[] kinds = new int[16];
     private int[] counts = new int[16];
-    private Op[] functions = new Op[16];
+    private Rule[] functions = new Rule[16];
     private Token[] tokens = new Token[16];
     private int depth;
     private int open;
     private final ArrayList<Var> values = new ArrayList<>();
 
-    private Parser(String src) {
+    private Parser(String src, Functions registry) {
         this.src = src;
+        this.registry = registry;
         this.lex = new Lexer(src, false);
         this.tape = new Tape(Math.max(16, src.length() / 2));
         this.assignedOnLine = assignments(src);
     }
 
-    static Result parse(String src) {
-        return new Parser(src).program();
+    static Result parse(String src, Functions registry) {
+        return new Parser(src, registry).program();
     }
 
     /**
@@ -193,7 +197,7 @@ final class Parser {
         if (name.equals("pi") || name.equals("e")) {
             throw lex.error(t, "cannot assign to '" + name + "': it is a constant");
         }
-        if (Op.ofFunctionName(name) != null) {
+        if (registry.lookup(name) != null) {
             throw lex.error(t, "cannot assign to '" + name + "': it is a function");
         }
         Integer earlier = statementIndex.get(name);
@@ -269,9 +273,9 @@ final class Parser {
                     case NAME:
                         consume();
                         if (lex.peek().kind() == Kind.LPAREN) {
-                            Op f = Op.ofFunctionName(t.text());
+                            Rule f = registry.lookup(t.text());
                             if (f == null) {
-                                throw lex.error(t, "unknown function " + FormulaException.quote(t.text()) + " (known: " + KNOWN_FUNCTIONS + ")");
+                                throw lex.error(t, "unknown function " + FormulaException.quote(t.text()) + " (known: " + registry.known() + ")");
                             }
                             consume();
                             push(CALL, f, t);
@@ -356,7 +360,7 @@ final class Parser {
         return lex.error(t, "expected " + what + " but found " + t.describe());
     }
 
-    private FormulaException arityError(Op f, Token at, int got) {
+    private FormulaException arityError(Rule f, Token at, int got) {
         return lex.error(at, f.symbol() + " " + f.arityText() + ", got " + got);
     }
 
@@ -374,7 +378,7 @@ final class Parser {
         push(code, null, t);
     }
 
-    private void push(int kind, Op f, Token t) {
+    private void push(int kind, Rule f, Token t) {
         if (depth == kinds.length) {
             int n = depth * 2;
             kinds = Arrays.copyOf(kinds, n);
@@ -415,7 +419,7 @@ final class Parser {
         depth--;
         open--;
         if (kinds[depth] == CALL) {
-            Op f = functions[depth];
+            Rule f = functions[depth];
             int n = counts[depth] + 1;
             if (!f.accepts(n)) {
                 throw arityError(f, tokens[depth], n);
@@ -452,7 +456,7 @@ final class Parser {
 
     private Var resolve(Token t) {
         String n = t.text();
-        if (Op.ofFunctionName(n) != null) {
+        if (registry.lookup(n) != null) {
             Token next = lex.peek();
             throw lex.error(next, "expected '(' after " + FormulaException.quote(n) + " but found " + next.describe());
         }
