@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Custom functions in every engine and mode, held to the same mathematics written out as a plain
- * formula (whose own engines are held to PyTorch by {@code EnginesAgreeTest} and {@code OpTest}):
+ * formula (whose own engines are held to PyTorch by {@code EnginesAgreeTest} and {@code OpTest}),
+ * and to PyTorch itself ({@code custom/make_reference.py}):
  * swish of one argument and g(u, v, w) = u·v² + sin(w·u) of three, each registered twice, with
  * numeric partials (Java lambdas) and with formula partials.
  */
@@ -97,6 +98,32 @@ class CustomFunctionTest {
             Map<String, Double> pg = p.gradient().inputs();
             for (String n : custom.inputs()) {
                 close(g.get(n), pg.get(n), "d/d" + n + " at " + at);
+            }
+        }
+    }
+
+    /** The same numbers from PyTorch, the functions written out there: the plain formula is not our only witness. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("registries")
+    void valuesGradientsAndHessiansEqualPyTorchs(String kind, Functions fs) {
+        Formula custom = Formula.compile(SOURCE, fs);
+        List<TorchReference> rows = TorchReference.named("test");
+        assertThat(rows).hasSize(POINTS.size());
+        for (TorchReference t : rows) {
+            assertThat(custom.inputs()).containsExactlyElementsOf(t.point().keySet());
+            Evaluation e = custom.program().evaluate(t.point());
+            close(e.value(), t.value(), "value at " + t.point());
+            Map<String, Double> g = e.gradient().inputs();
+            for (String n : custom.inputs()) {
+                close(g.get(n), t.gradient().get(n), "d/d" + n + " at " + t.point());
+            }
+            if (fs == FORMULAS) {
+                double[][] h = e.hessian();
+                for (int r = 0; r < h.length; r++) {
+                    for (int c = 0; c < h.length; c++) {
+                        close(h[r][c], t.hessian()[r][c], "H[" + r + "][" + c + "] at " + t.point());
+                    }
+                }
             }
         }
     }
