@@ -27,7 +27,9 @@ import java.util.Map;
  * is {@link Op}'s own expression rule built over refs by this class (an {@link Algebra}), so no
  * rule is written twice; an adjoint flowing into a block slot is a {@link MulAdd}, into a uniform
  * a {@link Dot} summed over the block into an accumulator, which the program's scalar sweep then
- * carries the rest of the way (see {@link BatchProgram#gradient}).
+ * carries the rest of the way (see {@link BatchProgram#gradient}). A {@link CustomFunction}'s
+ * local derivative is its own expression rule, or, for numeric partials, an {@link Apply} of the
+ * partial's own function; custom functions run by {@link Apply}'s plain loop.
  *
  * <p>Then the passes, in order: {@link Passes#fuseAffine}, {@link Passes#fuseDots}, {@link
  * Passes#pairSinCos} (once for the value-only forward pass, once across the gradient's two),
