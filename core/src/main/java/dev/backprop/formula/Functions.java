@@ -48,12 +48,16 @@ public final class Functions {
     /**
      * These functions and {@code f}.
      *
-     * @throws IllegalArgumentException if {@code f}'s name (or one of its partials' functions') is
-     *         not a name a formula can call ({@code sw ish}), is a built-in function or constant, or
-     *         is already registered
+     * @throws IllegalArgumentException if {@code f}'s name, a parameter's (which names a partial's
+     *         function) or a partial's function's is not a plain name ({@code sw ish}), or a name is
+     *         a built-in function or constant or is already registered
      */
     public Functions with(CustomFunction f) {
         Objects.requireNonNull(f, "f");
+        checkName(f.name(), "function");
+        for (String p : f.parameters()) {
+            checkName(p, "parameter of " + f.name());
+        }
         Map<String, CustomFunction> m = new LinkedHashMap<>(byName);
         List<CustomFunction> all = new ArrayList<>(f.partialFunctions());
         all.add(0, f);

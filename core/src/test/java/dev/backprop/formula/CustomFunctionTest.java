@@ -232,6 +232,27 @@ class CustomFunctionTest {
         close(r.gradient().get("a"), da, "batch d/da vs scalar engine");
     }
 
+    /** The functions are called from both threads at once: they hold no state, so blocks agree with one thread's. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("registries")
+    void theBatchEngineRunsThemOnSeveralThreads(String kind, Functions fs) {
+        Random r = new Random(11);
+        double[] x = new double[50_000];
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextGaussian();
+            y[i] = r.nextGaussian();
+        }
+        Columns data = new Columns(Map.of("x", x, "y", y));
+        Map<String, Double> scalars = Map.of("a", 0.7, "b", -0.4);
+        BatchProgram p = BatchProgram.compile(Formula.compile(SOURCE, fs).program(), List.of("x", "y")).withSimd(false);
+        BatchResult one = p.withThreads(1).gradient(data, scalars);
+        BatchResult two = p.withThreads(2).gradient(data, scalars);
+        close(two.sum(), one.sum(), "sum on two threads");
+        close(two.gradient().get("a"), one.gradient().get("a"), "d/da on two threads");
+        close(two.gradient().get("b"), one.gradient().get("b"), "d/db on two threads");
+    }
+
     @Test
     void theBatchEngineRunsSecondDerivativesOfFormulaPartialsOverData() {
         Columns data = data();
@@ -385,6 +406,9 @@ class CustomFunctionTest {
                 .hasMessage("'my-f' cannot be the name of a function: use letters, digits and _, starting with a letter or _");
         assertThatThrownBy(() -> Functions.builtIn().with(CustomFunction.of("pi", 1, x -> 0, (k, x, y) -> 0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("pi cannot be the name of a function: it is a constant");
+        assertThatThrownBy(() -> Functions.builtIn().with(CustomFunction.of("f", List.of("z 1"), x -> 0, (k, x, y) -> 0)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("'z 1' cannot be the name of a parameter of f: use letters");
         assertThatThrownBy(() -> CustomFunction.of("f", 0, x -> 0, (k, x, y) -> 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("a custom function takes at least 1 argument; f was given 0");
         assertThatThrownBy(() -> CustomFunction.of("f", List.of("a", "a"), x -> 0, (k, x, y) -> 0))
