@@ -1,6 +1,7 @@
 package dev.backprop.batch;
 
 import dev.backprop.op.Op;
+import dev.backprop.op.Rule;
 import java.util.List;
 
 /**
@@ -22,9 +23,10 @@ sealed interface Instr {
     /**
      * {@code dst = op(args…)}, values from {@link Op}: one or two arguments through the kernel's
      * loops ({@link #a()}, and {@link #b()} null for a unary primitive), more ({@code max(a, b, c)})
-     * by a plain loop over the points.
+     * by a plain loop over the points. {@code op} may also be a custom function (or a numeric
+     * partial's function), which always runs by the plain loop.
      */
-    record Apply(Op op, Ref dst, List<Ref> args) implements Instr {
+    record Apply(Rule op, Ref dst, List<Ref> args) implements Instr {
         public Apply {
             args = List.copyOf(args);
         }
@@ -45,9 +47,9 @@ sealed interface Instr {
         }
 
         public void run(Frame f) {
-            if (args.size() <= 2) {
+            if (args.size() <= 2 && op instanceof Op primitive) {
                 Ref b = b();
-                f.kernel.apply(op, dst.array(f), a().array(f), a().scalar(f),
+                f.kernel.apply(primitive, dst.array(f), a().array(f), a().scalar(f),
                         b != null ? b.array(f) : null, b != null ? b.scalar(f) : 0, f.m);
                 return;
             }
@@ -64,8 +66,8 @@ sealed interface Instr {
 
         /** The same on uniforms, once per call. */
         void runUniform(double[] uni) {
-            if (args.size() <= 2) {
-                uni[dst.index()] = op.apply(uni[a().index()], args.size() == 2 ? uni[b().index()] : 0);
+            if (args.size() <= 2 && op instanceof Op primitive) {
+                uni[dst.index()] = primitive.apply(uni[a().index()], args.size() == 2 ? uni[b().index()] : 0);
                 return;
             }
             double[] x = new double[args.size()];
@@ -80,7 +82,8 @@ sealed interface Instr {
         }
 
         public String listing() {
-            StringBuilder sb = new StringBuilder("apply " + op.name().toLowerCase() + " dst=" + dst);
+            String name = op instanceof Op primitive ? primitive.name().toLowerCase() : op.symbol();
+            StringBuilder sb = new StringBuilder("apply " + name + " dst=" + dst);
             for (int k = 0; k < args.size(); k++) {
                 sb.append(' ').append(k < 2 ? (char) ('a' + k) + "=" : "arg" + k + "=").append(args.get(k));
             }

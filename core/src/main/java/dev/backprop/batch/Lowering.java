@@ -7,7 +7,9 @@ import dev.backprop.batch.Instr.DotDiv;
 import dev.backprop.batch.Instr.MulAdd;
 import dev.backprop.graph.Program;
 import dev.backprop.op.Algebra;
+import dev.backprop.op.CustomFunction;
 import dev.backprop.op.Op;
+import dev.backprop.op.Rule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,7 +27,9 @@ import java.util.Map;
  * is {@link Op}'s own expression rule built over refs by this class (an {@link Algebra}), so no
  * rule is written twice; an adjoint flowing into a block slot is a {@link MulAdd}, into a uniform
  * a {@link Dot} summed over the block into an accumulator, which the program's scalar sweep then
- * carries the rest of the way (see {@link BatchProgram#gradient}).
+ * carries the rest of the way (see {@link BatchProgram#gradient}). A {@link CustomFunction}'s
+ * local derivative is its own expression rule, or, for numeric partials, an {@link Apply} of the
+ * partial's own function; custom functions run by {@link Apply}'s plain loop.
  *
  * <p>Then the passes, in order: {@link Passes#fuseAffine}, {@link Passes#fuseDots}, {@link
  * Passes#pairSinCos} (once for the value-only forward pass, once across the gradient's two),
@@ -96,7 +100,7 @@ final class Lowering implements Algebra<Ref> {
                     dep[i] = true;
                 }
             } else {
-                Op op = program.op(i);
+                Rule op = program.rule(i);
                 List<Ref> args = new ArrayList<>();
                 for (int k = 0; k < program.arity(i); k++) {
                     int a = program.argument(i, k);
@@ -136,7 +140,7 @@ final class Lowering implements Algebra<Ref> {
             if (adj[i] == null || !program.isOperation(i)) {
                 continue;
             }
-            Op op = program.op(i);
+            Rule op = program.rule(i);
             List<Ref> x = new ArrayList<>();
             for (int k = 0; k < program.arity(i); k++) {
                 x.add(ref[program.argument(i, k)]);
@@ -245,17 +249,24 @@ final class Lowering implements Algebra<Ref> {
         return emit(op, args, backward, true);
     }
 
+    /** A custom function in a derivative rule (a numeric partial's function, or one a formula partial calls). */
+    @Override
+    public Ref call(CustomFunction f, List<Ref> args) {
+        return emit(f, args, backward, true);
+    }
+
     /**
      * {@code op(args…)}: folded into a constant when its arguments are constants, a uniform
      * instruction when they are uniforms, else a block instruction appended to {@code code}.
      * Simplifying (for derivative rules) drops exact identities only: {@code pow(a, 1) = a} and
      * {@code 1·x = x}; never {@code 0·x}, which is not 0 where x is infinite.
      */
-    private Ref emit(Op op, List<Ref> args, List<Instr> code, boolean simplify) {
+    private Ref emit(Rule op, List<Ref> args, List<Instr> code, boolean simplify) {
         boolean uniformArgs = args.stream().noneMatch(Ref::block);
         if (uniformArgs && args.stream().allMatch(this::isConstant)) {
             double[] x = args.stream().mapToDouble(this::value).toArray();
-            return constant(x.length <= 2 ? op.apply(x[0], x.length > 1 ? x[1] : 0) : op.value(x));
+            return constant(x.length <= 2 && op instanceof Op primitive
+                    ? primitive.apply(x[0], x.length > 1 ? x[1] : 0) : op.value(x));
         }
         Ref a = args.get(0);
         Ref b = args.size() > 1 ? args.get(1) : null;

@@ -26,11 +26,11 @@ public final class Derivative {
     private final List<String> pointNames;
     private final Set<String> pointNameSet;
 
-    Derivative(String wrt, String name, String text, List<String> pointNames) {
+    Derivative(String wrt, String name, String text, List<String> pointNames, Functions functions) {
         this.wrt = wrt;
         this.name = name;
         this.text = text;
-        this.formula = Formula.compile(text);
+        this.formula = Formula.compile(text, functions);
         this.pointNames = List.copyOf(pointNames);
         this.pointNameSet = Set.copyOf(pointNames);
     }
@@ -50,7 +50,7 @@ public final class Derivative {
         return text;
     }
 
-    /** {@link #text()} compiled; its output is the derivative. */
+    /** {@link #text()} compiled, with the functions of the formula differentiated; its output is the derivative. */
     public Formula formula() {
         return formula;
     }

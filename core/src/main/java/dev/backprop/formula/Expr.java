@@ -1,11 +1,13 @@
 package dev.backprop.formula;
 
 import dev.backprop.op.Op;
+import dev.backprop.op.Rule;
 import java.util.List;
 
 /**
- * A node of a printable expression: a constant, a name, or a primitive applied to its arguments
- * ({@link #a} and {@link #b} are the first two, {@link #args} all of them). Expressions are shared freely (a DAG), so identity, not structure, is what counts;
+ * A node of a printable expression: a constant, a name, or a rule (a primitive or a custom
+ * function) applied to its arguments ({@link #a} and {@link #b} are the first two, {@link #args}
+ * all of them). Expressions are shared freely (a DAG), so identity, not structure, is what counts;
  * nothing here walks an expression recursively.
  */
 final class Expr {
@@ -14,16 +16,20 @@ final class Expr {
 
     final double value;
     final String name;
+    /** The rule applied, or null for a leaf. */
+    final Rule rule;
+    /** {@link #rule} when it is a primitive; null for a leaf or a custom function's call. */
     final Op op;
     final Expr a;
     final Expr b;
     /** Every argument, in order; empty for a leaf. */
     final List<Expr> args;
 
-    private Expr(double value, String name, Op op, List<Expr> args) {
+    private Expr(double value, String name, Rule rule, List<Expr> args) {
         this.value = value;
         this.name = name;
-        this.op = op;
+        this.rule = rule;
+        this.op = rule instanceof Op o ? o : null;
         this.args = args;
         this.a = args.isEmpty() ? null : args.get(0);
         this.b = args.size() < 2 ? null : args.get(1);
@@ -48,13 +54,13 @@ final class Expr {
         return new Expr(Double.NaN, null, op, b == null || op.unary() ? List.of(a) : List.of(a, b));
     }
 
-    /** {@code op} applied as is to any number of arguments. */
-    static Expr apply(Op op, List<Expr> args) {
-        return new Expr(Double.NaN, null, op, List.copyOf(args));
+    /** {@code rule} applied as is to any number of arguments. */
+    static Expr apply(Rule rule, List<Expr> args) {
+        return new Expr(Double.NaN, null, rule, List.copyOf(args));
     }
 
     boolean isConstant() {
-        return op == null && name == null;
+        return rule == null && name == null;
     }
 
     boolean isName() {
@@ -62,7 +68,7 @@ final class Expr {
     }
 
     boolean isLeaf() {
-        return op == null;
+        return rule == null;
     }
 
     boolean is(double v) {

@@ -2,6 +2,7 @@ package dev.backprop.formula;
 
 import dev.backprop.graph.Program;
 import dev.backprop.op.Op;
+import dev.backprop.op.Rule;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -37,22 +38,40 @@ import java.util.Set;
  */
 public final class Formula {
     private final String source;
+    private final Functions functions;
     private final Parser.Result result;
     private volatile List<Step> steps;
 
-    private Formula(String source, Parser.Result result) {
+    private Formula(String source, Functions functions, Parser.Result result) {
         this.source = source;
+        this.functions = functions;
         this.result = result;
     }
 
     /**
-     * Compiles formula text.
+     * Compiles formula text that calls the built-in functions only.
      *
      * @throws FormulaException with the line and column of the first problem
      */
     public static Formula compile(String source) {
+        return compile(source, Functions.builtIn());
+    }
+
+    /**
+     * Compiles formula text that may also call the custom functions of {@code functions}; the
+     * program, its closed-form derivatives and everything computed from them use those functions.
+     *
+     * @throws FormulaException with the line and column of the first problem
+     */
+    public static Formula compile(String source, Functions functions) {
         Objects.requireNonNull(source, "source");
-        return new Formula(source, Parser.parse(source));
+        Objects.requireNonNull(functions, "functions");
+        return new Formula(source, functions, Parser.parse(source, functions));
+    }
+
+    /** The functions this formula was compiled with (and its derivatives are). */
+    public Functions functions() {
+        return functions;
     }
 
     /** The text this formula was compiled from. */
@@ -180,7 +199,7 @@ public final class Formula {
 
     /** One operation over its arguments' names, spaced as in a trace: {@code t1 * x}. */
     private static String describe(Program p, int i) {
-        Op op = p.op(i);
+        Rule op = p.rule(i);
         String a = operand(p, p.argument(i, 0));
         if (op == Op.NEG) {
             return "-" + a;
@@ -189,7 +208,7 @@ public final class Formula {
         if (n == 2 && op == Op.POW) {
             return a + "^" + operand(p, p.argument(i, 1));
         }
-        if (n == 2 && op.isInfix()) {
+        if (n == 2 && op instanceof Op o && o.isInfix()) {
             return a + " " + op.symbol() + " " + operand(p, p.argument(i, 1));
         }
         StringBuilder call = new StringBuilder(op.symbol()).append('(').append(a);
@@ -209,9 +228,14 @@ public final class Formula {
     }
 
     /**
-     * The derivative of the output with respect to input {@code wrt}, in closed form.
+     * The derivative of the output with respect to input {@code wrt}, in closed form. A custom
+     * function's partials appear expanded where they were given as formulas or expressions, and
+     * as calls to their own functions ({@code dswish_dz(a*x + b)}) where they were given as
+     * numbers; the text compiles with {@link #functions()} either way.
      *
-     * @throws IllegalArgumentException if {@code wrt} is not one of {@link #inputs()}
+     * @throws IllegalArgumentException if {@code wrt} is not one of {@link #inputs()}, or (for a
+     *         derivative of a derivative) the formula calls a numeric partial's function, which has
+     *         no derivative of its own
      */
     public Derivative derivative(String wrt) {
         if (!inputs().contains(wrt)) {

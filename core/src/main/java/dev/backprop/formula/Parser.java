@@ -6,6 +6,7 @@ import dev.backprop.graph.Program;
 import dev.backprop.graph.Tape;
 import dev.backprop.graph.Var;
 import dev.backprop.op.Op;
+import dev.backprop.op.Rule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -87,6 +88,8 @@ final class Parser {
     }
 
     private final String src;
+    /** The functions a call may name: the built-in primitives and the user's custom functions. */
+    private final Functions registry;
     private final Lexer lex;
     private final Tape tape;
     private final Map<String, Integer> assignedOnLine;
@@ -118,15 +121,16 @@ final class Parser {
     // The operator stack, as parallel arrays: kind, argument count (calls), function, token.
     private int[] kinds = new int[16];
     private int[] counts = new int[16];
-    private Op[] functions = new Op[16];
+    private Rule[] functions = new Rule[16];
     private Token[] tokens = new Token[16];
     private Def[] defCalls = new Def[16];
     private int depth;
     private int open;
     private final ArrayList<Var> values = new ArrayList<>();
 
-    private Parser(String src) {
+    private Parser(String src, Functions registry) {
         this.src = src;
+        this.registry = registry;
         this.lex = new Lexer(src, false);
         this.tape = new Tape(Math.max(16, src.length() / 2));
         this.assignedOnLine = assignments(src);
@@ -137,6 +141,7 @@ final class Parser {
 
     /** A parser of one function body, from its first token, with its arguments bound to {@code arguments}. */
     private Parser(Parser outer, Def d, Map<String, Var> arguments) {
+        this.registry = outer.registry;
         this.src = outer.src;
         this.lex = new Lexer(outer.src, d.body());
         this.tape = outer.tape;
@@ -154,8 +159,8 @@ final class Parser {
     private record Def(String name, List<String> params, Token body) {
     }
 
-    static Result parse(String src) {
-        return new Parser(src).program();
+    static Result parse(String src, Functions registry) {
+        return new Parser(src, registry).program();
     }
 
     /**
@@ -243,7 +248,7 @@ final class Parser {
         if (n.equals("pi") || n.equals("e")) {
             throw lex.error(name, "cannot define '" + n + "': it is a constant");
         }
-        if (Op.ofFunctionName(n) != null) {
+        if (registry.lookup(n) != null) {
             throw lex.error(name, "cannot redefine " + FormulaException.quote(n) + ": it is a built-in function");
         }
         if (defs.containsKey(n)) {
@@ -262,7 +267,7 @@ final class Parser {
             if (p.kind() != Kind.NAME) {
                 throw lex.error(p, "expected an argument name in def " + n + " but found " + p.describe());
             }
-            if (p.text().equals("pi") || p.text().equals("e") || Op.ofFunctionName(p.text()) != null || defs.containsKey(p.text())) {
+            if (p.text().equals("pi") || p.text().equals("e") || registry.lookup(p.text()) != null || defs.containsKey(p.text())) {
                 throw lex.error(p, "cannot use " + FormulaException.quote(p.text()) + " as an argument name: it is a constant or a function");
             }
             if (params.contains(p.text())) {
@@ -302,6 +307,7 @@ final class Parser {
     }
 
     private Parser(Parser body, Tape other) {
+        this.registry = body.registry;
         this.src = body.src;
         this.lex = body.lex;
         this.tape = other;
@@ -329,7 +335,7 @@ final class Parser {
         if (name.equals("pi") || name.equals("e")) {
             throw lex.error(t, "cannot assign to '" + name + "': it is a constant");
         }
-        if (Op.ofFunctionName(name) != null || defs.containsKey(name)) {
+        if (registry.lookup(name) != null || defs.containsKey(name)) {
             throw lex.error(t, "cannot assign to '" + name + "': it is a function");
         }
         Integer earlier = statementIndex.get(name);
@@ -415,13 +421,13 @@ final class Parser {
                     case NAME:
                         consume();
                         if (lex.peek().kind() == Kind.LPAREN) {
-                            Op f = Op.ofFunctionName(t.text());
+                            Rule f = registry.lookup(t.text());
                             Def d = f == null ? defs.get(t.text()) : null;
                             if (f == null && d == null) {
                                 if (t.text().equals(defining)) {
                                     throw lex.error(t, defining + " calls itself: a function defined with def cannot be recursive");
                                 }
-                                throw lex.error(t, "unknown function " + FormulaException.quote(t.text()) + " (known: " + KNOWN_FUNCTIONS
+                                throw lex.error(t, "unknown function " + FormulaException.quote(t.text()) + " (known: " + registry.known()
                                         + (defs.isEmpty() ? "" : "; defined here: " + String.join(", ", new java.util.TreeSet<>(defs.keySet()))) + ")");
                             }
                             consume();
@@ -549,7 +555,7 @@ final class Parser {
         return "";
     }
 
-    private FormulaException arityError(Op f, Token at, int got) {
+    private FormulaException arityError(Rule f, Token at, int got) {
         return lex.error(at, f.symbol() + " " + f.arityText() + ", got " + got);
     }
 
@@ -567,7 +573,7 @@ final class Parser {
         push(code, null, t);
     }
 
-    private void push(int kind, Op f, Token t) {
+    private void push(int kind, Rule f, Token t) {
         if (depth == kinds.length) {
             int n = depth * 2;
             kinds = Arrays.copyOf(kinds, n);
@@ -610,7 +616,7 @@ final class Parser {
         depth--;
         open--;
         if (kinds[depth] == CALL) {
-            Op f = functions[depth];
+            Rule f = functions[depth];
             int n = counts[depth] + 1;
             if (f != null && !f.accepts(n)) {
                 throw arityError(f, tokens[depth], n);
@@ -651,7 +657,7 @@ final class Parser {
         if (arguments != null && arguments.containsKey(n)) {
             return arguments.get(n);
         }
-        if (Op.ofFunctionName(n) != null || defs.containsKey(n)) {
+        if (registry.lookup(n) != null || defs.containsKey(n)) {
             Token next = lex.peek();
             throw lex.error(next, "expected '(' after " + FormulaException.quote(n) + " but found " + next.describe());
         }

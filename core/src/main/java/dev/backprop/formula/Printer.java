@@ -99,6 +99,10 @@ final class Printer {
             return;
         }
         Op op = e.op;
+        if (op == null) {
+            pushCall(e, work);
+            return;
+        }
         switch (op) {
             case ADD:
             case SUB:
@@ -122,14 +126,19 @@ final class Printer {
                 pushOperand(work, e.a, prec(e.a) <= POWER);
                 return;
             default:
-                work.push(")");
-                for (int k = e.args.size() - 1; k > 0; k--) {
-                    work.push(e.args.get(k));
-                    work.push(", ");
-                }
-                work.push(e.a);
-                work.push(op.symbol() + "(");
+                pushCall(e, work);
         }
+    }
+
+    /** {@code name(a, b, …)}: every primitive called by name, and every custom function. */
+    private static void pushCall(Expr e, Deque<Object> work) {
+        work.push(")");
+        for (int k = e.args.size() - 1; k > 0; k--) {
+            work.push(e.args.get(k));
+            work.push(", ");
+        }
+        work.push(e.a);
+        work.push(e.rule.symbol() + "(");
     }
 
     private static void pushOperand(Deque<Object> work, Expr e, boolean parentheses) {
@@ -146,6 +155,9 @@ final class Printer {
     private int prec(Expr e) {
         if (e.isLeaf() || names.containsKey(e)) {
             return e.isConstant() && startsWithMinus(e) ? UNARY : ATOM;
+        }
+        if (e.op == null) {
+            return ATOM;
         }
         switch (e.op) {
             case ADD: case SUB: return SUM;

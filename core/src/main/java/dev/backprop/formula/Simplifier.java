@@ -1,6 +1,7 @@
 package dev.backprop.formula;
 
 import dev.backprop.op.Algebra;
+import dev.backprop.op.CustomFunction;
 import dev.backprop.op.Op;
 import java.util.List;
 
@@ -57,6 +58,15 @@ final class Simplifier implements Algebra<Expr> {
             return Expr.constant(op.value(args.stream().mapToDouble(e -> e.value).toArray()));
         }
         return Expr.apply(op, args);
+    }
+
+    /** A custom function's call, folded to its value when every argument is a constant. */
+    @Override
+    public Expr call(CustomFunction f, List<Expr> args) {
+        if (args.stream().allMatch(Expr::isConstant)) {
+            return Expr.constant(f.value(args.stream().mapToDouble(e -> e.value).toArray()));
+        }
+        return Expr.apply(f, args);
     }
 
     private static boolean zero(Expr e) {

@@ -1,7 +1,7 @@
 package dev.backprop.formula;
 
 import dev.backprop.graph.Program;
-import dev.backprop.op.Op;
+import dev.backprop.op.Rule;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -17,7 +17,7 @@ import java.util.Set;
  * numbers. Each node's value is its user's name if it has one (so the result reads in terms of
  * f0, h2, f3, … like a hand derivation), else the primitive applied to its arguments' values; each
  * node's derivative is Σ (derivative of argument k) × (local partial k), the partials taken from
- * {@link Op} through the simplifying {@link Simplifier}. One loop over the nodes, no recursion.
+ * the node's {@link Rule} (a primitive of {@link dev.backprop.op.Op} or a custom function) through the simplifying {@link Simplifier}. One loop over the nodes, no recursion.
  *
  * <p>The expressions form a DAG. Before printing, a node used more than once is given a statement
  * of its own when printing it twice would cost much (or when it is the derivative of a user's
@@ -61,7 +61,7 @@ final class Symbolic {
         if (p.isInput(i)) {
             return Expr.name(p.name(i));
         }
-        return Expr.apply(p.op(i), arguments(p, val, i));
+        return Expr.apply(p.rule(i), arguments(p, val, i));
     }
 
     private static List<Expr> arguments(Program p, Expr[] val, int i) {
@@ -116,7 +116,7 @@ final class Symbolic {
                 der[i] = Expr.ZERO;
                 continue;
             }
-            Op op = p.op(i);
+            Rule op = p.rule(i);
             List<Expr> x = arguments(p, val, i);
             Expr sum = null;
             for (int k = 0; k < x.size(); k++) {
@@ -160,7 +160,7 @@ final class Symbolic {
             text.append(st.name()).append(" = ").append(st.text(f.source())).append('\n');
         }
         text.append(derivation);
-        return new Derivative(wrt, name, text.toString(), f.inputs());
+        return new Derivative(wrt, name, text.toString(), f.inputs(), f.functions());
     }
 
     private static Set<String> constantNames(Parser.Result r) {
@@ -288,11 +288,13 @@ final class Symbolic {
 
     /** Printed length of {@code e}, counting hoisted operands as short names; an estimate. */
     private static long size(Expr e, Map<Expr, Info> info) {
-        long s;
-        switch (e.op) {
-            case ADD: case SUB: s = 3; break;
-            case MUL: case DIV: case POW: case NEG: s = 1; break;
-            default: s = e.op.symbol().length() + 2 * e.args.size();
+        long s = e.rule.symbol().length() + 2 * e.args.size();
+        if (e.op != null) {
+            switch (e.op) {
+                case ADD: case SUB: s = 3; break;
+                case MUL: case DIV: case POW: case NEG: s = 1; break;
+                default: break;
+            }
         }
         for (Expr c : e.args) {
             {

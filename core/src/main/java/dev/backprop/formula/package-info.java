@@ -13,6 +13,8 @@
  * associative, binding tighter than unary minus: {@code -x^2 = -(x^2)}), parentheses, the
  * functions of {@link dev.backprop.op.Op} ({@code sin cos tan exp log sqrt tanh sigmoid relu abs
  * step sign}, {@code pow max min}), the constants {@code pi} and {@code e}, and {@code #} comments.
+ * A formula compiled with {@link dev.backprop.formula.Functions} may also call the user's custom
+ * functions ({@link dev.backprop.op.CustomFunction}).
  *
  * <p>Entry point: {@link dev.backprop.formula.Formula#compile(String)}. Errors are
  * {@link dev.backprop.formula.FormulaException}s with line, column and a caret. Parsing, closed-form

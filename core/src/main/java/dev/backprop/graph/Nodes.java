@@ -1,6 +1,8 @@
 package dev.backprop.graph;
 
+import dev.backprop.op.CustomFunction;
 import dev.backprop.op.Op;
+import dev.backprop.op.Rule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,10 +18,13 @@ import java.util.StringJoiner;
  * million operations writes each byte once instead of re-copying the tape at every growth. Node
  * {@code i} lives at {@code [i >>> SHIFT][i & MASK]}; an evaluation's values use the same layout.
  *
- * <p>Opcodes {@code >= 0} are {@link Op} ordinals; two negative codes mark leaves. A unary node's
+ * <p>Opcodes {@code >= 0} are {@link Op} ordinals, then {@link CustomFunction}s: code {@link
+ * #CUSTOM} + k is entry k of this tape's own list of them. Two negative codes mark leaves. A unary node's
  * second index is −1. A node of more than two arguments ({@code max(a, b, c)}) keeps them in a
  * side list, and its first index is {@code −2 − k} for entry k of that list: rare nodes pay for
- * their width, and every other node stays two ints. A node whose
+ * their width, and every other node stays two ints. A custom function's node is always kept in the
+ * side list, whatever its arity, so the loops meet it only where they already handle wide nodes and
+ * the built-in primitives' path stays as it was. A node whose
  * arguments are all constants is folded into a constant when recorded, so no gradient ever flows
  * into constants (which keeps {@code (f − y)^2} from asking for {@code log} of a negative base).
  */
@@ -29,6 +34,8 @@ final class Nodes {
     static final int SHIFT = 16;
     static final int CHUNK = 1 << SHIFT;
     static final int MASK = CHUNK - 1;
+    /** The first opcode of a custom function; below it, {@link Op} ordinals. */
+    static final int CUSTOM = Op.values().length;
 
     private byte[][] code;
     private int[][] a;
@@ -38,6 +45,8 @@ final class Nodes {
     private String[][] names;
     /** Argument lists of the nodes of more than two arguments; never modified once added. */
     private List<int[]> wide;
+    /** The custom functions recorded, by opcode − {@link #CUSTOM}; only ever appended to. */
+    private List<CustomFunction> functions;
     private int size;
 
     Nodes(int capacity) {
@@ -48,13 +57,16 @@ final class Nodes {
         value = new double[chunks][];
         names = new String[chunks][];
         wide = new ArrayList<>();
+        functions = new ArrayList<>();
         for (int c = 0; c < chunks; c++) {
             allocate(c, c == 0 ? Math.min(Math.max(capacity, 16), CHUNK) : CHUNK);
         }
     }
 
-    private Nodes(byte[][] code, int[][] a, int[][] b, double[][] value, String[][] names, List<int[]> wide, int size) {
+    private Nodes(byte[][] code, int[][] a, int[][] b, double[][] value, String[][] names, List<int[]> wide,
+                  List<CustomFunction> functions, int size) {
         this.wide = wide;
+        this.functions = functions;
         this.code = code;
         this.a = a;
         this.b = b;
@@ -92,6 +104,26 @@ final class Nodes {
     int addWide(byte c, int[] args, double v) {
         wide.add(args);
         return add(c, -1 - wide.size(), -1, v);
+    }
+
+    /** The opcode of {@code f} on this tape, given it on first use. */
+    byte opcode(CustomFunction f) {
+        for (int k = 0; k < functions.size(); k++) {
+            if (functions.get(k) == f) {
+                return (byte) (CUSTOM + k);
+            }
+        }
+        if (CUSTOM + functions.size() > Byte.MAX_VALUE) {
+            throw new IllegalArgumentException("a tape records at most " + (Byte.MAX_VALUE - CUSTOM + 1)
+                    + " different custom functions; " + f.name() + " would be one more");
+        }
+        functions.add(f);
+        return (byte) (CUSTOM + functions.size() - 1);
+    }
+
+    /** The rule of opcode {@code c} (an operation's, so {@code c >= 0}). */
+    Rule rule(byte c) {
+        return c < CUSTOM ? Op.ofOrdinal(c) : functions.get(c - CUSTOM);
     }
 
     private void grow(int k) {
@@ -211,7 +243,7 @@ final class Nodes {
             v[k] = Arrays.copyOf(value[k], len);
             s[k] = names[k] == null ? null : Arrays.copyOf(names[k], len);
         }
-        return new Nodes(c, x, y, v, s, new ArrayList<>(wide), n);
+        return new Nodes(c, x, y, v, s, new ArrayList<>(wide), new ArrayList<>(functions), n);
     }
 
     /** Recomputes every operation node in order, given leaf values already in {@code v}. */
@@ -219,10 +251,13 @@ final class Nodes {
         for (int i = 0; i < n; i++) {
             byte c = code(i);
             if (c >= 0) {
-                Op op = Op.ofOrdinal(c);
                 int x = a(i);
-                int y = b(i);
-                set(v, i, x < -1 ? op.value(wideValues(v, i)) : op.apply(get(v, x), y < 0 ? 0 : get(v, y)));
+                if (x < -1) {
+                    set(v, i, rule(c).value(wideValues(v, i)));
+                } else {
+                    int y = b(i);
+                    set(v, i, Op.ofOrdinal(c).apply(get(v, x), y < 0 ? 0 : get(v, y)));
+                }
             }
         }
     }
@@ -243,17 +278,18 @@ final class Nodes {
                 }
                 continue;
             }
-            Op op = Op.ofOrdinal(c);
             int x = a(i);
             double vi = get(v, i);
             double sum = 0;
             if (x < -1) {
+                Rule rule = rule(c);
                 int[] args = wide.get(-2 - x);
                 double[] xs = wideValues(v, i);
                 for (int k = 0; k < args.length; k++) {
-                    sum += op.vjp(k, t[args[k]], xs, vi);
+                    sum += rule.vjp(k, t[args[k]], xs, vi);
                 }
             } else {
+                Op op = Op.ofOrdinal(c);
                 int y = b(i);
                 double va = get(v, x);
                 double vb = y < 0 ? 0 : get(v, y);
@@ -310,15 +346,15 @@ final class Nodes {
             if (g == 0 || c < 0 || (boundary != null && i != top && boundary.get(i))) {
                 continue;
             }
-            Op op = Op.ofOrdinal(c);
             int x = a(i);
             double vi = get(v, i);
             if (x < -1) {
+                Rule rule = rule(c);
                 int[] args = wide.get(-2 - x);
                 double[] xs = wideValues(v, i);
                 for (int k = 0; k < args.length; k++) {
                     if (code(args[k]) != CONSTANT) {
-                        double d = op.vjp(k, g, xs, vi);
+                        double d = rule.vjp(k, g, xs, vi);
                         if (watch != null && watch.stop(i, k, d)) {
                             return i;
                         }
@@ -327,6 +363,7 @@ final class Nodes {
                 }
                 continue;
             }
+            Op op = Op.ofOrdinal(c);
             int y = b(i);
             double va = get(v, x);
             double vb = y < 0 ? 0 : get(v, y);
@@ -366,7 +403,7 @@ final class Nodes {
         if (c == INPUT) {
             return "input";
         }
-        Op op = Op.ofOrdinal(c);
+        Rule op = rule(c);
         String x = label(arg(node, 0));
         if (op == Op.NEG) {
             return "-" + x;
@@ -375,7 +412,7 @@ final class Nodes {
         if (n == 2 && op == Op.POW) {
             return x + "^" + label(arg(node, 1));
         }
-        if (n == 2 && op.isInfix()) {
+        if (n == 2 && op instanceof Op o && o.isInfix()) {
             return x + " " + op.symbol() + " " + label(arg(node, 1));
         }
         StringJoiner j = new StringJoiner(", ", op.symbol() + "(", ")");

@@ -96,7 +96,8 @@ public final class Program {
      * Its gradient is a row of the Hessian; compiled by the batch engine, it gives second
      * derivatives summed over data.
      *
-     * @throws IllegalArgumentException if {@code name} is not an input
+     * @throws IllegalArgumentException if {@code name} is not an input, or the output depends on
+     *         a custom function whose partials are numbers only (their own derivatives are unknown)
      */
     public Program derivative(String name) {
         int k = inputNames.indexOf(name);
@@ -159,10 +160,23 @@ public final class Program {
         return nodes.code(i) >= 0;
     }
 
-    /** The primitive at node {@code i}, or null for inputs and constants. */
+    /**
+     * The primitive at node {@code i}, or null for inputs and constants.
+     *
+     * @throws IllegalStateException if node {@code i} is a custom function's: see {@link #rule(int)}
+     */
     public dev.backprop.op.Op op(int i) {
+        dev.backprop.op.Rule r = rule(i);
+        if (r instanceof dev.backprop.op.CustomFunction f) {
+            throw new IllegalStateException("node " + i + " is the custom function " + f.name() + ", not a primitive: use rule(i)");
+        }
+        return (dev.backprop.op.Op) r;
+    }
+
+    /** The rule at node {@code i}, a primitive or a {@link dev.backprop.op.CustomFunction}; null for inputs and constants. */
+    public dev.backprop.op.Rule rule(int i) {
         byte c = nodes.code(i);
-        return c >= 0 ? dev.backprop.op.Op.ofOrdinal(c) : null;
+        return c >= 0 ? nodes.rule(c) : null;
     }
 
     /** Argument {@code k} (from 0 to {@link #arity(int)} − 1) of operation node {@code i}. */

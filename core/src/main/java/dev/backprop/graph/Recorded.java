@@ -1,7 +1,9 @@
 package dev.backprop.graph;
 
 import dev.backprop.op.Algebra;
+import dev.backprop.op.CustomFunction;
 import dev.backprop.op.Op;
+import dev.backprop.op.Rule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +19,10 @@ import java.util.List;
  * one sweep; the recorded program also runs in the batch engine, for second derivatives summed
  * over data. Unlike the numeric sweep, no step is skipped for a zero adjoint: the recording must
  * hold at every point, not only where it was made.
+ *
+ * <p>A {@link CustomFunction}'s partials are recorded from its expression rule, so they can be
+ * differentiated in turn; one whose partials are numbers only is refused, naming it, before
+ * anything is recorded from it ({@link CustomFunction#requireSecondOrder}).
  */
 final class Recorded implements Algebra<Var> {
     final Tape tape;
@@ -37,7 +43,7 @@ final class Recorded implements Algebra<Var> {
             } else if (p.isInput(i)) {
                 node[i] = tape.input(p.name(i), Nodes.get(values, i));
             } else {
-                node[i] = tape.apply(p.op(i), arguments(p, i));
+                node[i] = tape.apply(p.rule(i), arguments(p, i));
             }
         }
         Var[] adj = new Var[out + 1];
@@ -46,7 +52,10 @@ final class Recorded implements Algebra<Var> {
             if (adj[i] == null || !p.isOperation(i)) {
                 continue;
             }
-            Op op = p.op(i);
+            Rule op = p.rule(i);
+            if (op instanceof CustomFunction f) {
+                f.requireSecondOrder();
+            }
             List<Var> x = List.of(arguments(p, i));
             for (int k = 0; k < x.size(); k++) {
                 int arg = p.argument(i, k);
@@ -175,5 +184,10 @@ final class Recorded implements Algebra<Var> {
     @Override
     public Var apply(Op op, List<Var> args) {
         return tape.apply(op, args.toArray(Var[]::new));
+    }
+
+    @Override
+    public Var call(CustomFunction f, List<Var> args) {
+        return tape.apply(f, args.toArray(Var[]::new));
     }
 }

@@ -1,7 +1,9 @@
 package dev.backprop.graph;
 
 import dev.backprop.io.Limits;
+import dev.backprop.op.CustomFunction;
 import dev.backprop.op.Op;
+import dev.backprop.op.Rule;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -117,7 +119,34 @@ public final class Tape {
         return new Var(this, nodes.addWide((byte) op.ordinal(), idx, v));
     }
 
-    private static void checkArity(Op op, int n) {
+    /**
+     * Records {@code rule} applied to {@code args}: a primitive as {@link #apply(Op, Var...)} does,
+     * or a {@link CustomFunction} (from its value; its partials serve every sweep of this tape).
+     *
+     * @throws IllegalArgumentException if {@code rule} does not take that many arguments
+     */
+    public Var apply(Rule rule, Var... args) {
+        if (rule instanceof Op op) {
+            return apply(op, args);
+        }
+        CustomFunction f = (CustomFunction) rule;
+        checkArity(f, args.length);
+        int[] idx = new int[args.length];
+        double[] x = new double[args.length];
+        boolean constant = true;
+        for (int k = 0; k < args.length; k++) {
+            idx[k] = own(args[k]);
+            x[k] = nodes.value(idx[k]);
+            constant &= nodes.isConstant(idx[k]);
+        }
+        double v = f.value(x);
+        if (constant) {
+            return constant(v);
+        }
+        return new Var(this, nodes.addWide(nodes.opcode(f), idx, v));
+    }
+
+    private static void checkArity(Rule op, int n) {
         if (!op.accepts(n)) {
             throw new IllegalArgumentException(op.symbol() + " " + op.arityText() + ", got " + n);
         }

@@ -7,6 +7,9 @@ package dev.backprop.op;
  * yields a number (when {@code E} is a value) or a printable closed form (when {@code E} is a
  * syntax node). Implementations may simplify as they build ({@code 0*x → 0}, {@code 1*x → x}).
  *
+ * <p>A {@link CustomFunction}'s expression partials are written against it too, and may call
+ * other custom functions ({@link #call}).
+ *
  * @param <E> the kind of expression built
  */
 public interface Algebra<E> {
@@ -24,6 +27,21 @@ public interface Algebra<E> {
 
     /** {@code op} applied to any number of arguments its {@link Op#accepts} ({@code max(a, b, c)}). */
     E apply(Op op, java.util.List<E> args);
+
+    /**
+     * A {@link CustomFunction} applied to its arguments. An algebra that cannot represent one
+     * refuses, naming the function, rather than building something else.
+     *
+     * @throws IllegalArgumentException unless overridden
+     */
+    default E call(CustomFunction f, java.util.List<E> args) {
+        throw new IllegalArgumentException("the custom function " + f.name() + " cannot be used here");
+    }
+
+    /** {@code rule} applied to its arguments: {@link #apply(Op, java.util.List)} or {@link #call}. */
+    default E apply(Rule rule, java.util.List<E> args) {
+        return rule instanceof Op op ? apply(op, args) : call((CustomFunction) rule, args);
+    }
 
     default E add(E a, E b) {
         return apply(Op.ADD, a, b);

@@ -32,8 +32,10 @@ package dev.backprop.op;
  * number at every argument, special values included ({@code OpTest} checks a grid of them), so
  * the scalar engine, the batch engine and printed closed forms agree. How a rule's number meets
  * the incoming adjoint is {@link #contribution}, the one place for the chain rule's zero rule.
+ *
+ * <p>A function a user registers at run time is a {@link CustomFunction}; both are {@link Rule}s.
  */
-public enum Op {
+public enum Op implements Rule {
     ADD("+", 2) {
         public double apply(double a, double b) { return a + b; }
         public double partial(int arg, double a, double b, double y) { return 1; }
