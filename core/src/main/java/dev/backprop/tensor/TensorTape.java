@@ -343,6 +343,85 @@ public final class TensorTape {
     }
 
     /**
+     * Forward mode: the tangent of {@code output} (its directional derivative, of the output's
+     * shape) when the tensors of {@code tangents} move along the given tangents (same shapes;
+     * every other input stays put), in one sweep from the inputs up, with a tangent beside every
+     * value. Elementwise steps take their products from {@link Op#vjp} (a scalar step's Jacobian is
+     * one row, so a tangent meets a partial as an adjoint does), structural steps from {@link
+     * Structural#jvp}: the same tables as the reverse sweep. Equal, to rounding, to
+     * Σ ⟨∂output/∂x, t_x⟩ for a scalar output.
+     *
+     * @throws IllegalArgumentException if a tangent's shape differs from its tensor's
+     */
+    public Tensor jvp(TensorVar output, java.util.Map<TensorVar, Tensor> tangents) {
+        int o = own(output);
+        Tensor[] t = new Tensor[o + 1];
+        for (java.util.Map.Entry<TensorVar, Tensor> e : tangents.entrySet()) {
+            int i = own(e.getKey());
+            if (!Arrays.equals(e.getValue().shape, nodes.get(i).value.shape)) {
+                throw new IllegalArgumentException("jvp: the tangent of shape " + Shapes.format(e.getValue().shape)
+                        + " does not match its tensor's shape " + Shapes.format(nodes.get(i).value.shape));
+            }
+            if (i <= o) {
+                t[i] = e.getValue();
+            }
+        }
+        for (int i = 0; i <= o; i++) {
+            Node n = nodes.get(i);
+            if (n.args.length == 0) {
+                continue;
+            }
+            boolean moves = false;
+            for (int a : n.args) {
+                moves |= t[a] != null;
+            }
+            if (!moves) {
+                continue; // nothing below it moves: its tangent is zero
+            }
+            Tensor[] x = new Tensor[n.args.length];
+            Tensor[] ts = new Tensor[n.args.length];
+            for (int k = 0; k < x.length; k++) {
+                x[k] = nodes.get(n.args[k]).value;
+                ts[k] = t[n.args[k]] != null || n.structural == Structural.MATMUL ? t[n.args[k]] : Tensor.zeros(x[k].shape);
+            }
+            t[i] = n.structural != null ? n.structural.jvp(ts, x, n.value, n.params) : elementwiseJvp(n.op, ts, x, n.value);
+        }
+        return t[o] != null ? t[o] : Tensor.zeros(nodes.get(o).value.shape);
+    }
+
+    /** Σₖ op.vjp(k, tₖ, x, y) per element, every operand broadcast to y's shape. */
+    private static Tensor elementwiseJvp(Op op, Tensor[] t, Tensor[] x, Tensor y) {
+        int n = x.length;
+        double[][] xs = new double[n][];
+        double[][] ts = new double[n][];
+        for (int k = 0; k < n; k++) {
+            xs[k] = x[k].broadcastTo(y.shape).data;
+            ts[k] = t[k].broadcastTo(y.shape).data;
+        }
+        double[] d = new double[y.data.length];
+        double[] at = new double[n];
+        for (int i = 0; i < d.length; i++) {
+            double sum = 0;
+            if (n <= 2) {
+                double a = xs[0][i];
+                double b = n == 2 ? xs[1][i] : 0;
+                for (int k = 0; k < n; k++) {
+                    sum += op.vjp(k, ts[k][i], a, b, y.data[i]);
+                }
+            } else {
+                for (int k = 0; k < n; k++) {
+                    at[k] = xs[k][i];
+                }
+                for (int k = 0; k < n; k++) {
+                    sum += op.vjp(k, ts[k][i], at, y.data[i]);
+                }
+            }
+            d[i] = sum;
+        }
+        return new Tensor(d, y.shape);
+    }
+
+    /**
      * What an elementwise step y = op(x…) passes back to operand {@code k} for the adjoint {@code
      * g}, recorded: {@link Op#vjp}'s product over the expression rule, then summed over the axes
      * the operand was broadcast along.
