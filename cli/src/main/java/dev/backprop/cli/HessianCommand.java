@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -28,31 +28,24 @@ import picocli.CommandLine.Model.CommandSpec;
 final class HessianCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    /** Only --help: picocli would take a formula starting with -h or -V for those options (-h1*w). */
-    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
-    boolean help;
+    @Mixin
+    PointArgs args;
 
-    @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
-    String formula;
-    @Option(names = "--at", paramLabel = "NAME=VALUE[,NAME=VALUE...]", description = "Values of the inputs; may repeat.")
-    List<String> at;
     @Option(names = "--wrt", paramLabel = "NAME[,NAME...]", description = "Second derivatives with respect to these inputs (default: all).")
     List<String> wrt;
     @Option(names = "--data", paramLabel = "FILE.csv|NAME=FILE.npy[,NAME=FILE.npy...]",
             description = "Data, as for grad --data: the Hessian of the sum over rows.")
     String data;
-    @Option(names = "--json", description = "Machine-readable output.")
-    boolean json;
 
     @Override
     public Integer call() {
-        Formula f = Inputs.formula(formula);
+        Formula f = Inputs.formula(args.formula);
         Map<String, Object> m = new LinkedHashMap<>();
         Map<String, Double> gradient = new LinkedHashMap<>();
         Map<String, Map<String, Double>> hessian = new LinkedHashMap<>();
         String prefix = "";
         if (data == null) {
-            Map<String, Double> point = Inputs.point(f, at);
+            Map<String, Double> point = Inputs.point(f, args.at);
             List<String> names = Inputs.wrt(f, wrt);
             Evaluation e = f.program().evaluate(point);
             Map<String, Double> g = e.gradient().inputs();
@@ -70,7 +63,7 @@ final class HessianCommand implements Callable<Integer> {
             Text.warnNonFinite(spec.commandLine().getErr(), e.firstNonFinite());
         } else {
             DataSet ds = DataSet.read(data);
-            GradCommand.Bound bound = GradCommand.bind(f, ds, at);
+            GradCommand.Bound bound = GradCommand.bind(f, ds, args.at);
             List<String> names = GradCommand.wrtScalars(f, bound.columns(), wrt);
             BatchResult r = BatchProgram.compile(f.program(), bound.columns()).gradient(ds.columns, bound.given());
             for (String n : names) {
@@ -90,7 +83,7 @@ final class HessianCommand implements Callable<Integer> {
         m.put("gradient", gradient);
         m.put("hessian", hessian);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (args.json) {
             out.println(Json.of(m));
             return 0;
         }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -23,26 +23,19 @@ import picocli.CommandLine.Model.CommandSpec;
 final class JacobianCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    /** Only --help: picocli would take a formula starting with -h or -V for those options (-h1*w). */
-    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
-    boolean help;
+    @Mixin
+    PointArgs args;
 
-    @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
-    String formula;
     @Option(names = "--outputs", paramLabel = "NAME[,NAME...]", required = true, split = ",",
             description = "Statements of the program to differentiate.")
     List<String> outputs;
-    @Option(names = "--at", paramLabel = "NAME=VALUE[,NAME=VALUE...]", description = "Values of the inputs; may repeat.")
-    List<String> at;
     @Option(names = "--mode", paramLabel = "auto|forward|reverse", defaultValue = "auto",
             description = "How to sweep (default: ${DEFAULT-VALUE}).")
     String mode;
-    @Option(names = "--json", description = "Machine-readable output.")
-    boolean json;
 
     @Override
     public Integer call() {
-        Formula f = Inputs.formula(formula);
+        Formula f = Inputs.formula(args.formula);
         Evaluation.Mode m = switch (mode.toLowerCase()) {
             case "auto" -> Evaluation.Mode.AUTO;
             case "forward" -> Evaluation.Mode.FORWARD;
@@ -67,7 +60,7 @@ final class JacobianCommand implements Callable<Integer> {
             throw new BadInput("--outputs names no statement");
         }
         int[] nodes = names.stream().mapToInt(f::statementNode).toArray();
-        Evaluation e = f.program().evaluate(Inputs.point(f, at));
+        Evaluation e = f.program().evaluate(Inputs.point(f, args.at));
         double[][] j = e.jacobian(nodes, m);
         Text.warnNonFinite(spec.commandLine().getErr(), e.firstNonFinite());
         Map<String, Double> values = new LinkedHashMap<>();
@@ -82,7 +75,7 @@ final class JacobianCommand implements Callable<Integer> {
             jac.put(names.get(r), row);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (args.json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("values", values);
             o.put("jacobian", jac);

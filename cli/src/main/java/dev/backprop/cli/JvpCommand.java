@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -21,30 +21,23 @@ import picocli.CommandLine.Model.CommandSpec;
 final class JvpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    /** Only --help: picocli would take a formula starting with -h or -V for those options (-h1*w). */
-    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
-    boolean help;
+    @Mixin
+    PointArgs args;
 
-    @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
-    String formula;
-    @Option(names = "--at", paramLabel = "NAME=VALUE[,NAME=VALUE...]", description = "Values of the inputs; may repeat.")
-    List<String> at;
     @Option(names = "--dir", paramLabel = "NAME=VALUE[,NAME=VALUE...]", required = true,
             description = "The direction: a tangent per input; inputs not named have tangent 0.")
     List<String> dir;
-    @Option(names = "--json", description = "Machine-readable output.")
-    boolean json;
 
     @Override
     public Integer call() {
-        Formula f = Inputs.formula(formula);
-        Map<String, Double> point = Inputs.point(f, at);
+        Formula f = Inputs.formula(args.formula);
+        Map<String, Double> point = Inputs.point(f, args.at);
         double[] direction = direction(f, dir);
         Evaluation e = f.program().evaluate(point);
         double d = e.jvp(direction);
         Text.warnNonFinite(spec.commandLine().getErr(), e.firstNonFinite());
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (args.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("value", e.value());
             m.put("jvp", d);

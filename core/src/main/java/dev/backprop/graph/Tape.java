@@ -104,6 +104,11 @@ public final class Tape {
             return args.length == 1 ? apply(op, args[0]) : apply(op, args[0], args[1]);
         }
         checkArity(op, args.length);
+        return wide((byte) op.ordinal(), op::value, args);
+    }
+
+    /** A node of its arguments in the tape's side list (more than two, or a custom function's), folded when all are constants. */
+    private Var wide(byte code, java.util.function.ToDoubleFunction<double[]> value, Var[] args) {
         int[] idx = new int[args.length];
         double[] x = new double[args.length];
         boolean constant = true;
@@ -112,11 +117,11 @@ public final class Tape {
             x[k] = nodes.value(idx[k]);
             constant &= nodes.isConstant(idx[k]);
         }
-        double v = op.value(x);
+        double v = value.applyAsDouble(x);
         if (constant) {
             return constant(v);
         }
-        return new Var(this, nodes.addWide((byte) op.ordinal(), idx, v));
+        return new Var(this, nodes.addWide(code, idx, v));
     }
 
     /**
@@ -131,19 +136,7 @@ public final class Tape {
         }
         CustomFunction f = (CustomFunction) rule;
         checkArity(f, args.length);
-        int[] idx = new int[args.length];
-        double[] x = new double[args.length];
-        boolean constant = true;
-        for (int k = 0; k < args.length; k++) {
-            idx[k] = own(args[k]);
-            x[k] = nodes.value(idx[k]);
-            constant &= nodes.isConstant(idx[k]);
-        }
-        double v = f.value(x);
-        if (constant) {
-            return constant(v);
-        }
-        return new Var(this, nodes.addWide(nodes.opcode(f), idx, v));
+        return wide(nodes.opcode(f), f::value, args);
     }
 
     private static void checkArity(Rule op, int n) {
