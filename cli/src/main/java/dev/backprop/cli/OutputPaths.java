@@ -1,11 +1,8 @@
 package dev.backprop.cli;
 
-import java.io.BufferedOutputStream;
+import dev.backprop.io.AtomicFile;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -13,7 +10,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -117,24 +113,7 @@ final class OutputPaths {
                 return;
             }
             removeStale(target);
-            Path tmp = temporary(target);
-            try {
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.WRITE)) {
-                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch));
-                    body.writeTo(out);
-                    out.flush();
-                    ch.force(true); // on disk before the rename makes it the file
-                }
-                copyPermissions(target, tmp);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFile.write(target, body::writeTo, tmp -> copyPermissions(target, tmp));
         } catch (IOException e) {
             throw new BadInput("cannot write " + file + ": " + reason(e));
         }
@@ -147,7 +126,7 @@ final class OutputPaths {
 
     /** The temporary file beside {@code target}: {@code NAME.tmp-PID}. */
     static Path temporary(Path target) {
-        return target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        return AtomicFile.temporary(target);
     }
 
     /** Removes {@code NAME.tmp-PID} files beside {@code target} left by processes no longer running. */

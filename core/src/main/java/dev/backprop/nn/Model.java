@@ -3,19 +3,13 @@ package dev.backprop.nn;
 import dev.backprop.io.Columns;
 import dev.backprop.io.DataException;
 import dev.backprop.io.JsonReader;
+import dev.backprop.io.AtomicFile;
 import dev.backprop.io.JsonWriter;
 import dev.backprop.io.Limits;
 import dev.backprop.tensor.Tensor;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -278,24 +272,7 @@ public final class Model {
      */
     public void save(Path file) throws IOException {
         byte[] text = (toJson() + "\n").getBytes(StandardCharsets.UTF_8);
-        Path target = file.toAbsolutePath();
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
-                OutputStream out = Channels.newOutputStream(ch);
-                out.write(text);
-                out.flush();
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(file.toAbsolutePath(), out -> out.write(text));
     }
 
     /**
