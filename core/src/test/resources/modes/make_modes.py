@@ -24,7 +24,9 @@ NS = {
     "sqrt": torch.sqrt, "tanh": torch.tanh, "atan": torch.atan, "asin": torch.asin, "acos": torch.acos,
     "sinh": torch.sinh, "cosh": torch.cosh, "log1p": torch.log1p, "expm1": torch.expm1,
     "softplus": lambda a: torch.logaddexp(a, torch.zeros_like(a)), "sigmoid": torch.sigmoid,
-    "relu": torch.relu, "abs": torch.abs, "pow": lambda a, b: torch.pow(T(a), T(b)),
+    "relu": torch.relu, "abs": torch.abs, "sign": torch.sign,
+    # step: 1 where a > 0, else 0; a comparison carries no gradient in PyTorch either.
+    "step": lambda a: (T(a) > 0).to(torch.float64), "pow": lambda a, b: torch.pow(T(a), T(b)),
     "max": lambda *x: torch.amax(S(*x), 0), "min": lambda *x: torch.amin(S(*x), 0),
     "logsumexp": lambda *x: torch.logsumexp(S(*x), 0),
     "atan2": lambda a, b: torch.atan2(T(a), T(b)), "hypot": lambda a, b: torch.hypot(T(a), T(b)), "pi": math.pi,
@@ -41,6 +43,7 @@ FORMULAS = [
     "atan2(y, x + 2) * hypot(x, z) + pow(x*x + 1, y)",
     "logsumexp(x, 2*y, z*z) + max(x, y, z) * min(x*y, z, 1.5)",
     "relu(x - 0.1) * abs(y) + max(x*y, z)",
+    "sign(x)*pow(y, 2) + step(z)*x*z - x/(2 + y)",
     "pow(sin(x) + 2, cos(y)) / (1 + hypot(y, z))",
     # the book's toy loss, with x, y, z standing for the data point and one weight
     "pow(0.3 + 0.2*cos(-1.0 + 0.5*exp(0.1 + 0.7*sin(0.2 + z*x))) - y, 2)",
