@@ -44,10 +44,12 @@ public record ComputationGraph(String outputName, int output, List<Node> nodes, 
      * One node.
      *
      * @param id         its position in {@link #nodes()}
-     * @param name       the statement's name, the input's name, or {@code t<id>} for an anonymous step
+     * @param name       the statement's name, the input's name, {@code t<id>} for an anonymous step, or
+ *                   an unnamed constant's number
      * @param kind       input, constant or operation
      * @param op         the operation's symbol ({@code sin}, {@code *}); {@code input} or {@code constant}
-     * @param expression how it is computed in formula syntax ({@code sin(f0)}); the name for an input
+     * @param expression how it is computed in formula syntax ({@code sin(f0)}); the name for an input,
+ *                   the number for a constant
      * @param value      its forward value
      * @param adjoint    ∂output/∂node, from the one reverse sweep
      */
@@ -82,7 +84,8 @@ public record ComputationGraph(String outputName, int output, List<Node> nodes, 
             if (p.isInput(i)) {
                 nodes.add(new Node(i, name, Kind.INPUT, "input", name, e.value(i), g.of(i)));
             } else if (p.isConstant(i)) {
-                nodes.add(new Node(i, name, Kind.CONSTANT, "constant", p.describe(i), e.value(i), g.of(i)));
+                String number = number(p.constantValue(i));
+                nodes.add(new Node(i, p.name(i) == null ? number : name, Kind.CONSTANT, "constant", number, e.value(i), g.of(i)));
             } else {
                 Rule r = p.rule(i);
                 nodes.add(new Node(i, name, Kind.OPERATION, r.symbol(), p.describe(i), e.value(i), g.of(i)));
@@ -99,6 +102,11 @@ public record ComputationGraph(String outputName, int output, List<Node> nodes, 
         }
         return new ComputationGraph(outputName, p.output(), Collections.unmodifiableList(nodes),
                 Collections.unmodifiableList(edges));
+    }
+
+    /** A constant as a formula would write it: 2, not 2.0. */
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** The edges that leave node {@code id} (its uses), in program order of their consumers. */
