@@ -78,14 +78,7 @@ final class GraphCommand implements Callable<Integer> {
             pic = GraphPicture.of(g, wrt, digits);
         }
         if (output != null) {
-            if (format == GraphFiles.Format.DOT) {
-                OutputPaths.write(output, GraphFiles.dot(g, GraphPicture.onPath(g, wrt), digits));
-            } else if (format == GraphFiles.Format.SVG) {
-                OutputPaths.write(output, GraphFiles.svg(pic));
-            } else {
-                byte[] png = GraphFiles.png(pic);
-                OutputPaths.write(output, o -> o.write(png));
-            }
+            write(g, pic, wrt, output, format, digits);
         }
         if (json) {
             out.println(Json.of(GraphFiles.json(pic)));
@@ -93,6 +86,30 @@ final class GraphCommand implements Callable<Integer> {
             out.println("wrote " + output + ": " + Text.count(g.nodes().size(), "node") + ", "
                     + Text.count(g.edges().size(), "edge") + "; " + g.outputName() + " = " + Text.num(g.nodes().get(g.output()).value(), digits));
         }
+    }
+
+    /** Writes the picture of {@code g} (laid out already as {@code pic}, unless DOT) to {@code output}. */
+    private static void write(ComputationGraph g, GraphPicture pic, List<Integer> wrt, Path output,
+                              GraphFiles.Format format, int digits) {
+        if (format == GraphFiles.Format.DOT) {
+            OutputPaths.write(output, GraphFiles.dot(g, GraphPicture.onPath(g, wrt), digits));
+        } else if (format == GraphFiles.Format.SVG) {
+            OutputPaths.write(output, GraphFiles.svg(pic));
+        } else {
+            byte[] png = GraphFiles.png(pic);
+            OutputPaths.write(output, o -> o.write(png));
+        }
+    }
+
+    /**
+     * What {@code --graph FILE} of toy and trace does: the picture of {@code formula} at
+     * {@code point} written to {@code file} (checked beforehand by {@link #checkedFormat}), nothing
+     * printed, so the command's own output stays as it was.
+     */
+    static void drawTo(Path file, Formula formula, Map<String, Double> point, int digits) {
+        GraphFiles.Format format = GraphFiles.format(file.toString());
+        ComputationGraph g = ComputationGraph.of(formula, point);
+        write(g, format == GraphFiles.Format.DOT ? null : GraphPicture.of(g, null, digits), null, file, format, digits);
     }
 
     /** The graph's format from an option's file, checked before any work. */

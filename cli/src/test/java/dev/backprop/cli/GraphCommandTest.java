@@ -229,4 +229,25 @@ class GraphCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.readString(dot).lines().filter(l -> l.contains(" -> "))).hasSize(uses(Formula.compile(big.toString()).program()));
     }
+
+    @Test
+    void toyAndTraceDrawTheSamePictureBesideTheirTables() throws Exception {
+        Path toy = dir.resolve("toy.svg");
+        CliTest.Result r = CliTest.run("toy", "--graph", toy.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Loss ℓ = 0.139");
+        Formula f = Formula.compile(CliTest.TOY);
+        assertThat(withClass(xml(toy), "g", "node")).hasSize(f.program().size());
+        assertThat(withClass(xml(toy), "path", "edge")).hasSize(uses(f.program()));
+
+        Path dot = dir.resolve("trace.dot");
+        r = CliTest.run("trace", "sin(y) + y^2", "--at", "y=0.3", "--graph", dot.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("value = 0.386");
+        assertThat(Files.readString(dot)).contains("∂value/∂y = 0.955 + 0.600");
+
+        r = CliTest.run("trace", "x", "--at", "x=1", "--graph", dir.resolve("t.txt").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("backprop: --graph").hasLineCount(1);
+    }
 }
