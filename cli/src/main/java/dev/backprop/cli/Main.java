@@ -43,6 +43,7 @@ public final class Main implements Runnable {
         COMMANDS.put("toy", ToyCommand::new);
         COMMANDS.put("grad", GradCommand::new);
         COMMANDS.put("trace", TraceCommand::new);
+        COMMANDS.put("graph", GraphCommand::new);
         COMMANDS.put("check", CheckCommand::new);
         COMMANDS.put("diff", DiffCommand::new);
         COMMANDS.put("deep", DeepCommand::new);

@@ -48,6 +48,9 @@ final class ToyCommand implements Callable<Integer> {
     int digits;
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
+    @Option(names = "--graph", paramLabel = "FILE.svg|FILE.png|FILE.dot",
+            description = "Also draw the computational graph, as 'backprop graph' does.")
+    java.nio.file.Path graph;
 
     @Override
     public Integer call() {
@@ -62,7 +65,11 @@ final class ToyCommand implements Callable<Integer> {
         point.put("omega1", omega1);
         point.put("omega2", omega2);
         point.put("omega3", omega3);
+        GraphCommand.checkedFormat("--graph", graph);
         ToyModel.Report report = ToyModel.run(point);
+        if (graph != null) {
+            GraphCommand.drawTo(graph, ToyModel.formula(), point, digits);
+        }
         Trace t = report.trace();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -36,11 +36,18 @@ final class TraceCommand implements Callable<Integer> {
     int digits;
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
+    @Option(names = "--graph", paramLabel = "FILE.svg|FILE.png|FILE.dot",
+            description = "Also draw the computational graph, as 'backprop graph' does.")
+    java.nio.file.Path graph;
 
     @Override
     public Integer call() {
+        GraphCommand.checkedFormat("--graph", graph);
         Formula f = Inputs.formula(formula);
         Trace t = Trace.of(f, Inputs.point(f, at));
+        if (graph != null) {
+            GraphCommand.drawTo(graph, f, Inputs.point(f, at), digits);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
