@@ -2,6 +2,7 @@ package dev.backprop.bench;
 
 import dev.backprop.book.ToyTiming;
 import dev.backprop.batch.BatchResult;
+import dev.backprop.io.Columns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,12 +40,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * cannot be imported the Java side still runs and the table says how to install it.
  *
  * <pre>
- * bench/compare [--quick] [--only toy,tape,mlp,train] [--python PYTHON] [--scripts DIR]
+ * bench/compare [--quick] [--only toy,modes,tape,mlp,train] [--python PYTHON] [--scripts DIR]
  * </pre>
  */
 public final class Compare {
     private static final String INSTALL_TORCH = "apt-get install python3-torch";
-    private static final List<String> WORKLOADS = List.of("toy", "tape", "mlp", "train");
+    private static final List<String> WORKLOADS = List.of("toy", "modes", "tape", "mlp", "train");
 
     private final boolean quick;
     private final List<String> only;
@@ -80,7 +81,7 @@ public final class Compare {
                 case "--scripts" -> scripts = Paths.get(value(args, ++i));
                 case "--python" -> pythonArg = value(args, ++i);
                 case "-h", "--help" -> {
-                    System.out.println("usage: bench/compare [--quick] [--only toy,tape,mlp,train] [--python PYTHON] [--scripts DIR]");
+                    System.out.println("usage: bench/compare [--quick] [--only toy,modes,tape,mlp,train] [--python PYTHON] [--scripts DIR]");
                     System.out.println("  Runs the Java benchmarks (JMH) and the PyTorch scripts side by side; prints one table.");
                     System.out.println("  --quick  short runs (a smoke test: noisier figures)");
                     return;
@@ -125,6 +126,9 @@ public final class Compare {
         progress("JMH logs in " + logs);
         if (only.contains("toy")) {
             toyRows();
+        }
+        if (only.contains("modes")) {
+            modesRows();
         }
         if (only.contains("tape")) {
             tapeRows();
@@ -227,6 +231,248 @@ public final class Compare {
 
     private static double rel(double a, double b) {
         return Math.abs(a - b) / Math.max(Math.abs(b), Double.MIN_NORMAL);
+    }
+
+    // ---------------------------------------------------------------- modes of differentiation
+
+    /**
+     * THE MODES ROWS: {@link ModesBenchmark} (Hessian times v, the full Hessian two ways, the JVP,
+     * and our loss and gradient as yardsticks) against {@code bench/torch_modes.py}. The peer runs
+     * before and after our JMH run and the rows show the mean of the two medians, so both sides see
+     * the same stretch of machine time; {@link ModesRoundRobin} then gives the ratios to our own
+     * loss and gradient with every contender under the same load.
+     */
+    private void modesRows() throws IOException, InterruptedException, RunnerException {
+        int threads = Runtime.getRuntime().availableProcessors();
+        Path script = scripts.resolve("torch_modes.py");
+        boolean peer = python.isPresent() && Files.exists(script);
+        List<String> cmd = peer ? List.of(python.get(), script.toString(), "--n", String.valueOf(ToyData.N),
+                "--threads", String.valueOf(threads), "--warmup", quick ? "1" : "3", "--reps", quick ? "5" : "15",
+                "--hessian-reps", quick ? "3" : "7") : List.of();
+        List<Optional<Map<String, Object>>> torch = new ArrayList<>();
+        if (peer) {
+            progress("PyTorch: toy loss in every mode (HVP, Hessian, JVP), before ours");
+            torch.add(runJson(cmd));
+        }
+        progress("JMH: toy loss in every mode (HVP, Hessian two ways, JVP; loss and gradient as yardsticks)");
+        Map<String, Result<?>> java = jmh(ModesBenchmark.class, false, true);
+        if (peer) {
+            progress("PyTorch: toy loss in every mode, after ours");
+            torch.add(runJson(cmd));
+        }
+        Optional<Map<String, Object>> t0 = torch.isEmpty() ? Optional.empty() : torch.get(0);
+        Optional<Map<String, Object>> t1 = torch.size() < 2 ? Optional.empty() : torch.get(1);
+        String torchName = "PyTorch " + t0.or(() -> t1).map(t -> t.get("torch") + ", ").orElse("") + threads + " thr";
+        if (!peer) {
+            torchName = python.isPresent() ? "PyTorch (no bench/torch_modes.py)" : "PyTorch";
+        }
+
+        OptionalDouble loss = ns(java, "loss");
+        OptionalDouble grad = ns(java, "gradient");
+        OptionalDouble hvp = ns(java, "hvp");
+        OptionalDouble byDir = ns(java, "hessianByDirections");
+        OptionalDouble byDer = ns(java, "hessianByDerivatives");
+        boolean directionsFaster = byDir.isPresent() && (byDer.isEmpty() || byDir.getAsDouble() <= byDer.getAsDouble());
+        String hessName = directionsFaster ? "hessianByDirections" : "hessianByDerivatives";
+        OptionalDouble hess = directionsFaster ? byDir : byDer;
+        OptionalDouble jvp = ns(java, "jvp");
+        OptionalDouble torchHess = mean(number(t0, "hessian_ns_per_point"), number(t1, "hessian_ns_per_point"));
+        OptionalDouble torchHessV = mean(number(t0, "hessian_vectorized_ns_per_point"),
+                number(t1, "hessian_vectorized_ns_per_point"));
+        boolean vectorizedFaster = torchHessV.isPresent() && (torchHess.isEmpty() || torchHessV.getAsDouble() < torchHess.getAsDouble());
+
+        rows.add(row("HVP (H·v, 8 params), ns/point", hvp, err(java, "hvp"),
+                torchName + ", double backward", mean(number(t0, "hvp_ns_per_point"), number(t1, "hvp_ns_per_point")),
+                1.0, "≤ 1 (faster)"));
+        rows.add(row("HVP (H·v, 8 params), ns/point", hvp, err(java, "hvp"), torchName + ", fastest run",
+                min(number(t0, "hvp_best_ns_per_point"), number(t1, "hvp_best_ns_per_point")), 1.0, "≤ 1 (stricter)"));
+        rows.add(row("HVP cost (HVP / our gradient)", hvp, err(java, "hvp"), "our loss+gradient", grad, 4.0, "≤ 4"));
+        rows.add(row("Hessian 8×8, ns/point (" + (directionsFaster ? "8 directional" : "8 derivative") + " programs)",
+                hess, err(java, hessName),
+                torchName + ", functional.hessian" + (vectorizedFaster ? " vectorize" : ""),
+                vectorizedFaster ? torchHessV : torchHess, 1.0, "≤ 1 (faster)"));
+        rows.add(row("Hessian 8×8, ns/point, the other way (" + (directionsFaster ? "8 derivative" : "8 directional") + ")",
+                directionsFaster ? byDer : byDir, err(java, directionsFaster ? "hessianByDerivatives" : "hessianByDirections"),
+                "the faster way", hess, Double.NaN, ""));
+        rows.add(row("Hessian cost (Hessian / our gradient)", hess, err(java, hessName), "our loss+gradient", grad,
+                Double.NaN, ""));
+        rows.add(row("JVP (forward mode along v), ns/point", jvp, err(java, "jvp"), "our loss alone", loss, 2.0, "≤ 2"));
+        rows.add(row("JVP (forward mode along v), ns/point", jvp, err(java, "jvp"), torchName + ", forward_ad",
+                mean(number(t0, "jvp_forward_ad_ns_per_point"), number(t1, "jvp_forward_ad_ns_per_point")), Double.NaN, ""));
+        rows.add(row("JVP (forward mode along v), ns/point", jvp, err(java, "jvp"), torchName + ", functional.jvp",
+                mean(number(t0, "jvp_functional_ns_per_point"), number(t1, "jvp_functional_ns_per_point")), Double.NaN, ""));
+        rows.add(row("toy loss+gradient (this run), ns/point", grad, err(java, "gradient"), torchName + ", backward()",
+                mean(number(t0, "gradient_ns_per_point"), number(t1, "gradient_ns_per_point")), Double.NaN, ""));
+        rows.add(row("toy loss alone (this run), ns/point", loss, err(java, "loss"), torchName + ", no_grad",
+                mean(number(t0, "loss_ns_per_point"), number(t1, "loss_ns_per_point")), Double.NaN, ""));
+        // As for the toy gradient: a kernel C2 failed to compile whole allocates tens of bytes a
+        // point. What is left is each call's block buffers, so the Hessian (8 calls) gets 8 B.
+        for (String m : List.of("hvp", "jvp", hessName)) {
+            int calls = m.startsWith("hessian") ? 8 : 1;
+            rows.add(row(m + ", bytes allocated/point", ns(java, m + ":alloc"), "", "target (no peer)",
+                    OptionalDouble.of(calls), 1.0, "≤ 1 (" + calls + " B/point)"));
+        }
+        Optional<Map<String, Object>> t = t0.or(() -> t1);
+        if (t.isPresent()) {
+            double tg = number(t, "gradient_ns_per_point").orElse(Double.NaN);
+            double tl = number(t, "loss_ns_per_point").orElse(Double.NaN);
+            notes.add(String.format(Locale.ROOT, "modes: PyTorch's own ratios in its first run: HVP / gradient %s, "
+                    + "Hessian / gradient %s (vectorize=True: %s), forward_ad JVP / loss %s, functional.jvp / loss %s.",
+                    fmt(number(t, "hvp_ns_per_point").orElse(Double.NaN) / tg),
+                    fmt(number(t, "hessian_ns_per_point").orElse(Double.NaN) / tg),
+                    fmt(number(t, "hessian_vectorized_ns_per_point").orElse(Double.NaN) / tg),
+                    fmt(number(t, "jvp_forward_ad_ns_per_point").orElse(Double.NaN) / tl),
+                    fmt(number(t, "jvp_functional_ns_per_point").orElse(Double.NaN) / tl)));
+            if (torch.size() == 2 && t1.isPresent()) {
+                notes.add(String.format(Locale.ROOT, "modes: PyTorch medians before / after ours, ns/point: HVP %s / %s, "
+                        + "Hessian %s / %s, JVP forward_ad %s / %s.",
+                        fmt(number(t0, "hvp_ns_per_point").orElse(Double.NaN)), fmt(number(t1, "hvp_ns_per_point").orElse(Double.NaN)),
+                        fmt(number(t0, "hessian_ns_per_point").orElse(Double.NaN)), fmt(number(t1, "hessian_ns_per_point").orElse(Double.NaN)),
+                        fmt(number(t0, "jvp_forward_ad_ns_per_point").orElse(Double.NaN)),
+                        fmt(number(t1, "jvp_forward_ad_ns_per_point").orElse(Double.NaN))));
+            }
+            checkModesAgreement(t.get());
+        }
+
+        progress("round-robin cross-check: every mode, ours and PyTorch (both OpenMP wait policies) in turn (own JVM)");
+        List<String> rrCmd = new ArrayList<>(List.of(javaExe(), "--add-modules", "jdk.incubator.vector", "-cp",
+                System.getProperty("java.class.path"), ModesRoundRobin.class.getName(), quick ? "8" : "20"));
+        if (peer) {
+            rrCmd.addAll(List.of(python.get(), script.toString()));
+        }
+        Optional<Map<String, Object>> rr = runJson(rrCmd);
+        if (rr.isEmpty()) {
+            return;
+        }
+        int rounds = (int) number(rr, "rounds").orElse(0);
+        rows.add(rrRow("HVP / our gradient, round-robin", rr, "hvp", "gradient", "our loss+gradient, in turn",
+                "hvp_per_gradient", 4.0, "≤ 4"));
+        rows.add(rrRow("JVP / our loss, round-robin", rr, "jvp", "loss", "our loss alone, in turn",
+                "jvp_per_loss", 2.0, "≤ 2"));
+        boolean directions = number(rr, "hessianByDirections").orElse(Double.NaN)
+                <= number(rr, "hessianByDerivatives").orElse(Double.NaN);
+        String ourHessian = directions ? "hessianByDirections" : "hessianByDerivatives";
+        if (peer) {
+            // Against whichever OpenMP policy made PyTorch faster in this run (the larger ratio):
+            // the stronger peer.
+            for (String[] w : new String[][] {{"hvp", "hvp", "HVP", "double backward", "1"},
+                    {ourHessian, "hessian", "Hessian 8×8", "functional.hessian", "1"},
+                    {"jvp", "jvp_forward_ad", "JVP", "forward_ad", ""}}) {
+                String best = null;
+                for (String policy : List.of("default", "passive")) {
+                    OptionalDouble r = number(rr, ratioKey(w[0], policy, w[1]));
+                    if (r.isPresent() && (best == null || r.getAsDouble() > number(rr, ratioKey(w[0], best, w[1])).getAsDouble())) {
+                        best = policy;
+                    }
+                }
+                if (best != null) {
+                    String torchKey = "torch_" + best + "_" + w[1];
+                    rows.add(rrRow(w[2] + ", round-robin, ns/point", rr, w[0], torchKey,
+                            "PyTorch " + w[3] + ", OMP " + best + ", in turn", ratioKey(w[0], best, w[1]),
+                            w[4].isEmpty() ? Double.NaN : 1.0, w[4].isEmpty() ? "" : "≤ 1 (faster)"));
+                }
+            }
+        }
+        StringBuilder note = new StringBuilder(String.format(Locale.ROOT, "modes round-robin (%d rounds, one call of "
+                + "each contender per round; medians of the per-round ratios, quartiles in brackets): HVP / gradient %s, "
+                + "JVP / loss %s, gradient / loss %s, Hessian by directions / by derivatives %s; ours, ns/point: loss %s, "
+                + "gradient %s, HVP %s, JVP %s, Hessian %s by directions and %s by derivatives.",
+                rounds, quartiles(rr, "hvp_per_gradient"), quartiles(rr, "jvp_per_loss"), quartiles(rr, "gradient_per_loss"),
+                quartiles(rr, "hessian_directions_per_derivatives"),
+                fmt(number(rr, "loss").orElse(Double.NaN)), fmt(number(rr, "gradient").orElse(Double.NaN)),
+                fmt(number(rr, "hvp").orElse(Double.NaN)), fmt(number(rr, "jvp").orElse(Double.NaN)),
+                fmt(number(rr, "hessianByDirections").orElse(Double.NaN)),
+                fmt(number(rr, "hessianByDerivatives").orElse(Double.NaN))));
+        if (peer) {
+            for (String policy : List.of("default", "passive")) {
+                String tk = "torch_" + policy + "_";
+                note.append(String.format(Locale.ROOT, " Against PyTorch, OMP %s: HVP %s, Hessian %s, JVP %s, gradient %s, "
+                        + "loss %s (PyTorch, ns/point: HVP %s, Hessian %s, JVP %s, gradient %s, loss %s).", policy,
+                        quartiles(rr, ratioKey("hvp", policy, "hvp")), quartiles(rr, ratioKey(ourHessian, policy, "hessian")),
+                        quartiles(rr, ratioKey("jvp", policy, "jvp_forward_ad")),
+                        quartiles(rr, ratioKey("gradient", policy, "gradient")), quartiles(rr, ratioKey("loss", policy, "loss")),
+                        fmt(number(rr, tk + "hvp").orElse(Double.NaN)), fmt(number(rr, tk + "hessian").orElse(Double.NaN)),
+                        fmt(number(rr, tk + "jvp_forward_ad").orElse(Double.NaN)),
+                        fmt(number(rr, tk + "gradient").orElse(Double.NaN)), fmt(number(rr, tk + "loss").orElse(Double.NaN))));
+            }
+        }
+        notes.add(note.toString());
+    }
+
+    /** ModesRoundRobin's key for the ratio of ours to one PyTorch workload. */
+    private static String ratioKey(String ours, String policy, String theirs) {
+        String mine = ours.startsWith("hessian") ? "hessian" : ours;
+        return mine + "_per_torch_" + policy + "_" + theirs;
+    }
+
+    /** A row from the round-robin: the two medians, and the median of the per-round ratios. */
+    private static Row rrRow(String workload, Optional<Map<String, Object>> rr, String ours, String peerKey, String peerName,
+                             String ratioKey, double target, String targetText) {
+        OptionalDouble r = number(rr, ratioKey);
+        return new Row(workload, fmt(number(rr, ours).orElse(Double.NaN)), peerName,
+                fmt(number(rr, peerKey).orElse(Double.NaN)), fmt(r.orElse(Double.NaN)), targetText,
+                Double.isNaN(target) ? "" : verdict(r, target));
+    }
+
+    private static String quartiles(Optional<Map<String, Object>> rr, String key) {
+        return fmt(number(rr, key).orElse(Double.NaN)) + " (" + fmt(number(rr, key + "_q1").orElse(Double.NaN)) + "–"
+                + fmt(number(rr, key + "_q3").orElse(Double.NaN)) + ")";
+    }
+
+    private static String verdict(OptionalDouble ratio, double target) {
+        return ratio.isEmpty() ? "" : ratio.getAsDouble() <= target ? "met" : "MISSED";
+    }
+
+    private static OptionalDouble min(OptionalDouble a, OptionalDouble b) {
+        if (a.isPresent() && b.isPresent()) {
+            return OptionalDouble.of(Math.min(a.getAsDouble(), b.getAsDouble()));
+        }
+        return a.isPresent() ? a : b;
+    }
+
+    /**
+     * Both sides differentiate the same sum: our H·v, both Hessians and the JVP (plain kernel, so
+     * reproducible) against PyTorch's, or the race is unfair.
+     */
+    private void checkModesAgreement(Map<String, Object> torch) {
+        ToyModes ours = new ToyModes(false, Runtime.getRuntime().availableProcessors());
+        Columns data = ToyData.generate(ToyData.N).columns();
+        Map<String, Double> p = ToyData.parameterMap();
+        double[] worst = {0};
+        String[] where = {"-"};
+        java.util.function.BiConsumer<String, double[]> against = (key, mine) -> {
+            if (!(torch.get(key) instanceof List<?> theirs) || theirs.size() != mine.length) {
+                notes.add("modes: the peer reported no " + key + " to check.");
+                return;
+            }
+            for (int i = 0; i < mine.length; i++) {
+                double r = rel(mine[i], ((Number) theirs.get(i)).doubleValue());
+                if (r > worst[0] || Double.isNaN(r)) {
+                    worst[0] = Double.isNaN(r) ? Double.POSITIVE_INFINITY : r;
+                    where[0] = key + "[" + i + "]";
+                }
+            }
+        };
+        against.accept("hvp", ours.hvp(data, p));
+        against.accept("hessian", flatten(ours.hessianByDirections(data, p)));
+        double[] byDer = flatten(ours.hessianByDerivatives(data, p));
+        against.accept("hessian", byDer);
+        double jvp = ours.jvp(data, p);
+        for (String key : List.of("jvp_forward_ad", "jvp_functional")) {
+            if (torch.get(key) instanceof Number n) {
+                double r = rel(jvp, n.doubleValue());
+                if (r > worst[0] || Double.isNaN(r)) {
+                    worst[0] = Double.isNaN(r) ? Double.POSITIVE_INFINITY : r;
+                    where[0] = key;
+                }
+            }
+        }
+        notes.add(String.format(Locale.ROOT, "Check: our H·v, both 8×8 Hessians and the JVP equal PyTorch's on the same "
+                + "points to %.1e relative (worst: %s).", worst[0], where[0]));
+    }
+
+    private static double[] flatten(double[][] m) {
+        return java.util.Arrays.stream(m).flatMapToDouble(java.util.Arrays::stream).toArray();
     }
 
     // ---------------------------------------------------------------- scalar tape

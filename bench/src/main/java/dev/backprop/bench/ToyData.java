@@ -2,6 +2,7 @@ package dev.backprop.bench;
 
 import dev.backprop.book.ToyTiming;
 import dev.backprop.io.Columns;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +23,13 @@ public final class ToyData {
     /** The parameter names in the order {@link FusedToyLoop} takes them: β0..β3 then ω0..ω3. */
     public static final List<String> PARAMETERS = List.of(
             "beta0", "beta1", "beta2", "beta3", "omega0", "omega1", "omega2", "omega3");
+
+    /**
+     * The direction v of the second-order and forward-mode rows ({@link ToyModes}), in {@link
+     * #PARAMETERS} order: every component nonzero and of a different size, so a component mixed up
+     * with another shows. {@code bench/torch_modes.py} has the same numbers.
+     */
+    public static final List<Double> DIRECTION = List.of(0.5, -0.25, 0.125, 1.0, -1.0, 0.75, -0.5, 0.25);
 
     private final Columns columns;
     private final double[] x;
@@ -61,6 +69,15 @@ public final class ToyData {
     /** The notebook's parameters by name: β = (1, 2, −3, 0.4), ω = (0.1, −0.4, 2, 3). */
     public static Map<String, Double> parameterMap() {
         return ToyTiming.parameters();
+    }
+
+    /** {@link #DIRECTION} by parameter name. */
+    public static Map<String, Double> direction() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int k = 0; k < PARAMETERS.size(); k++) {
+            m.put(PARAMETERS.get(k), DIRECTION.get(k));
+        }
+        return m;
     }
 
     /** The notebook's parameters in {@link #PARAMETERS} order (a fresh array). */

@@ -31,7 +31,8 @@ import java.util.Map;
  * local derivative is its own expression rule, or, for numeric partials, an {@link Apply} of the
  * partial's own function; custom functions run by {@link Apply}'s plain loop.
  *
- * <p>Then the passes, in order: {@link Passes#fuseAffine}, {@link Passes#fuseDots}, {@link
+ * <p>Then the passes, in order: {@link Passes#fuseAffine} and {@link Passes#fuseContributionSums}
+ * (forward), {@link Passes#fuseDots}, {@link
  * Passes#pairSinCos} (once for the value-only forward pass, once across the gradient's two),
  * {@link Passes#fuseChains}.
  */
@@ -62,6 +63,8 @@ final class Lowering implements Algebra<Ref> {
     private final List<Double> uniformValue = new ArrayList<>();
     private final List<Boolean> uniformConstant = new ArrayList<>();
     private final Map<Long, Ref> constants = new HashMap<>();
+    /** Every operation emitted so far, by what it computes: see {@link #emit}. */
+    private final Map<Computation, Ref> emitted = new HashMap<>();
     private int slots;
 
     private Lowering() {
@@ -74,6 +77,7 @@ final class Lowering implements Algebra<Ref> {
     private Compiled lower(Program program, List<String> columns, List<String> scalars) {
         int out = program.output();
         boolean[] reach = reachable(program);
+        int[][] readers = readers(program, reach);
         Map<String, Integer> columnIndex = index(columns);
         Map<String, Integer> scalarIndex = index(scalars);
         Ref[] ref = new Ref[out + 1];
@@ -107,12 +111,13 @@ final class Lowering implements Algebra<Ref> {
                     dep[i] |= dep[a];
                     args.add(ref[a]);
                 }
-                ref[i] = emit(op, args, forward, false);
+                Ref unit = op == Op.CONTRIBUTION ? unitFactor(program, readers, i, args) : null;
+                ref[i] = unit != null ? unit : emit(op, args, forward, false);
             }
         }
         List<Integer> accumulatorNodes = sweep(program, ref, dep);
         int[] uses = Passes.uses(List.of(forward, backward), ref[out], slots);
-        List<Instr> fwd = Passes.fuseAffine(forward, uses);
+        List<Instr> fwd = Passes.fuseContributionSums(Passes.fuseAffine(forward, uses), uses);
         List<Instr> bwd = Passes.fuseDots(backward);
         List<Instr> valueForward = Passes.pairSinCos(List.of(fwd)).get(0);
         List<List<Instr>> paired = Passes.pairSinCos(List.of(fwd, bwd));
@@ -189,6 +194,56 @@ final class Lowering implements Algebra<Ref> {
         return new ArrayList<>(acc.keySet());
     }
 
+    /**
+     * For a recorded contribution {@code g·1} (or {@code 1·g}), {@code g} itself when that is
+     * exact where it is read, else null. {@link Op#contribution}(g, 1) is g except that it makes −0
+     * into +0, so reading g instead changes nothing where the sign of a zero is lost anyway: in
+     * another contribution (a zero factor gives +0 whatever its sign) and in a sum with a constant
+     * other than −0 (c + (−0) = c + (+0) for every such c). A recorded forward-mode sweep is full of
+     * these: every sum's tangent is its arguments' tangents times the partial 1.
+     */
+    private Ref unitFactor(Program program, int[][] readers, int i, List<Ref> args) {
+        Ref g = isOne(args.get(1)) ? args.get(0) : isOne(args.get(0)) ? args.get(1) : null;
+        if (g == null || i == program.output()) {
+            return null;
+        }
+        for (int j : readers[i]) {
+            Op op = program.op(j);
+            if (op == Op.CONTRIBUTION) {
+                continue;
+            }
+            if (op != Op.ADD || program.arity(j) != 2) {
+                return null;
+            }
+            int other = program.argument(j, program.argument(j, 0) == i ? 1 : 0);
+            if (other == i || !program.isConstant(other)
+                    || Double.doubleToRawLongBits(program.constantValue(other)) == Double.doubleToRawLongBits(-0.0)) {
+                return null;
+            }
+        }
+        return g;
+    }
+
+    /** For each reachable node, the reachable operations that read it (once each). */
+    private static int[][] readers(Program program, boolean[] reach) {
+        int out = program.output();
+        List<List<Integer>> r = new ArrayList<>();
+        for (int i = 0; i <= out; i++) {
+            r.add(new ArrayList<>());
+        }
+        for (int j = 0; j <= out; j++) {
+            if (reach[j] && program.isOperation(j)) {
+                for (int k = 0; k < program.arity(j); k++) {
+                    List<Integer> of = r.get(program.argument(j, k));
+                    if (of.isEmpty() || of.get(of.size() - 1) != j) {
+                        of.add(j);
+                    }
+                }
+            }
+        }
+        return r.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+    }
+
     private static boolean[] reachable(Program program) {
         int out = program.output();
         boolean[] reach = new boolean[out + 1];
@@ -255,11 +310,23 @@ final class Lowering implements Algebra<Ref> {
         return emit(f, args, backward, true);
     }
 
+    /** An operation and its operands: two equal ones compute the same values. */
+    private record Computation(Rule op, List<Ref> args) {
+    }
+
     /**
      * {@code op(args…)}: folded into a constant when its arguments are constants, a uniform
      * instruction when they are uniforms, else a block instruction appended to {@code code}.
-     * Simplifying (for derivative rules) drops exact identities only: {@code pow(a, 1) = a} and
-     * {@code 1·x = x}; never {@code 0·x}, which is not 0 where x is infinite.
+     * Simplifying (for derivative rules) drops exact identities only: {@code pow(a, 0) = 1} and
+     * {@code 1·x = x}; never {@code 0·x}, which is not 0 where x is infinite. {@code pow(a, 1) = a}
+     * holds everywhere, so it is dropped in the forward pass too.
+     *
+     * <p>An operation already emitted with the same operands is not emitted again: its earlier
+     * result is reused. Slots are single-assignment and every primitive a function of its
+     * operands, so the two would be equal; and the forward pass is emitted whole before the
+     * reverse sweep, so a reused result has always been computed when it is read. This is what
+     * keeps a second-order program cheap: the reverse sweep of a recorded tangent (or adjoint)
+     * sweep asks again for the sines, cosines and products the recorded sweep already holds.
      */
     private Ref emit(Rule op, List<Ref> args, List<Instr> code, boolean simplify) {
         boolean uniformArgs = args.stream().noneMatch(Ref::block);
@@ -270,8 +337,11 @@ final class Lowering implements Algebra<Ref> {
         }
         Ref a = args.get(0);
         Ref b = args.size() > 1 ? args.get(1) : null;
-        if (simplify && op == Op.POW && isConstant(b) && value(b) == 1) {
-            return a; // Math.pow(a, 1) is a, by its specification
+        if (op == Op.POW && isConstant(b) && value(b) == 1) {
+            return a; // Math.pow(a, 1) is a, by its specification, and so is Op's pow
+        }
+        if (simplify && op == Op.POW && isConstant(b) && value(b) == 0) {
+            return constant(1); // Math.pow(a, 0) is 1 for every a, NaN included, and so is Op's pow
         }
         if (simplify && op == Op.MUL) {
             if (isConstant(a) && value(a) == 1) {
@@ -281,12 +351,17 @@ final class Lowering implements Algebra<Ref> {
                 return a;
             }
         }
+        Computation key = new Computation(op, List.copyOf(args));
+        Ref done = emitted.get(key);
+        if (done != null) {
+            return done;
+        }
+        Ref r = uniformArgs ? newUniform(0, false) : newSlot();
+        emitted.put(key, r);
         if (uniformArgs) {
-            Ref r = newUniform(0, false);
             uniform.add(new Apply(op, r, args));
             return r;
         }
-        Ref r = newSlot();
         // A recorded reverse sweep's products are the kernels' own adjoint steps.
         if (op == Op.CONTRIBUTION) {
             code.add(new MulAdd(r, null, a, b));

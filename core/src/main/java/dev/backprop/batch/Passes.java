@@ -87,6 +87,40 @@ final class Passes {
     }
 
     /**
+     * A contribution read only by a sum, {@code t = g·e; y = t + c} with c a block, becomes
+     * {@code y = c + g·e} in one pass ({@link MulAdd} with c as its {@code prev}) where the sum
+     * stood: the recorded forward-mode sweep's {@code ṫ = ȧ·∂y/∂a + ḃ·∂y/∂b}. The same two
+     * roundings, contribution then sum, so the same doubles.
+     */
+    static List<Instr> fuseContributionSums(List<Instr> pass, int[] uses) {
+        Map<Ref, MulAdd> single = new HashMap<>();
+        for (Instr in : pass) {
+            if (in instanceof MulAdd m && m.prev() == null && uses[m.dst().index()] == 1) {
+                single.put(m.dst(), m);
+            }
+        }
+        List<Instr> out = new ArrayList<>(pass);
+        for (int j = 0; j < out.size(); j++) {
+            if (!(out.get(j) instanceof Apply s) || s.op() != Op.ADD || s.b() == null || s.a().equals(s.b())) {
+                continue;
+            }
+            MulAdd m = s.a().block() ? single.get(s.b()) : null;
+            Ref c = s.a();
+            if (m == null) {
+                m = s.b().block() ? single.get(s.a()) : null;
+                c = s.b();
+            }
+            if (m != null) {
+                single.remove(m.dst());
+                out.set(position(out, m), null);
+                out.set(j, new MulAdd(s.dst(), c, m.g(), m.e()));
+            }
+        }
+        out.removeIf(Objects::isNull);
+        return out;
+    }
+
+    /**
      * Two {@link Dot}s with the same block adjoint {@code g} become one {@link Dot2} where the
      * second stood: {@code β + ω·h} gives ∂/∂β and ∂/∂ω from one pass over g.
      */

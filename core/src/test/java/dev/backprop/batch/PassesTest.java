@@ -102,4 +102,27 @@ class PassesTest {
         assertThat(Passes.fuseChains(pass, uses(pass, s(7), 8), e -> e))
                 .containsExactly(new Mul2(s(6), s(4), u(0), s(1)), c);
     }
+
+    @Test
+    void aContributionReadOnlyByASumWithABlockBecomesOneMulAddWhereTheSumStood() {
+        MulAdd t = new MulAdd(s(3), null, s(1), u(0));
+        Apply between = new Apply(Op.EXP, s(4), s(2), null);
+        Apply sum = new Apply(Op.ADD, s(5), s(4), s(3)); // the contribution second, not next to it
+        List<Instr> pass = List.of(t, between, sum);
+        assertThat(Passes.fuseContributionSums(pass, uses(pass, s(5), 6)))
+                .containsExactly(between, new MulAdd(s(5), s(4), s(1), u(0)));
+    }
+
+    @Test
+    void aContributionReadTwiceOrAddedToAUniformOrToItselfOrAlreadyAccumulatingIsLeftAlone() {
+        MulAdd t = new MulAdd(s(3), null, s(1), u(0));
+        List<Instr> readTwice = List.of(t, new Apply(Op.ADD, s(5), s(2), s(3)), new Apply(Op.EXP, s(6), s(3), null));
+        assertThat(Passes.fuseContributionSums(readTwice, uses(readTwice, s(6), 7))).isEqualTo(readTwice);
+        List<Instr> uniform = List.of(t, new Apply(Op.ADD, s(5), u(1), s(3)));
+        assertThat(Passes.fuseContributionSums(uniform, uses(uniform, s(5), 6))).isEqualTo(uniform);
+        List<Instr> doubled = List.of(t, new Apply(Op.ADD, s(5), s(3), s(3)));
+        assertThat(Passes.fuseContributionSums(doubled, uses(doubled, s(5), 6))).isEqualTo(doubled);
+        List<Instr> accumulating = List.of(new MulAdd(s(3), s(2), s(1), u(0)), new Apply(Op.ADD, s(5), s(4), s(3)));
+        assertThat(Passes.fuseContributionSums(accumulating, uses(accumulating, s(5), 6))).isEqualTo(accumulating);
+    }
 }
