@@ -10,8 +10,11 @@ import java.util.List;
  * @param title  what the picture is, for the SVG's title and the DOT file's first comment
  * @param boxes  the boxes; an arrow names them by their index in this list
  * @param arrows the arrows, drawn in this order
+ * @param ordered whether boxes keep their list order within a column and arrows run straight, as
+ *                a network's units are drawn; else crossings are minimised and arrows routed at
+ *                right angles, which keeps a formula's graph readable
  */
-record Diagram(String title, List<Box> boxes, List<Arrow> arrows) {
+record Diagram(String title, List<Box> boxes, List<Arrow> arrows, boolean ordered) {
     /** Copies the lists so a diagram cannot change under its layout. */
     Diagram {
         boxes = List.copyOf(boxes);

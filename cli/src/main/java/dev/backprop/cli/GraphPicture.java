@@ -177,7 +177,7 @@ final class GraphPicture {
             arrows.add(new Diagram.Arrow(e.from(), e.to(), label(g, e, digits), !(keep.get(e.from()) && keep.get(e.to()))));
         }
         return new Diagram("Computational graph of " + g.outputName() + ": value, adjoint ∂" + g.outputName()
-                + "/∂node, and local derivative on each edge", boxes, arrows);
+                + "/∂node, and local derivative on each edge", boxes, arrows, false);
     }
 
     /**
@@ -202,7 +202,13 @@ final class GraphPicture {
         GraphPicture pic = new GraphPicture(d, graph);
         ElkNode root = ElkGraphUtil.createGraph();
         root.setProperty(CoreOptions.DIRECTION, Direction.RIGHT);
-        root.setProperty(CoreOptions.EDGE_ROUTING, EdgeRouting.ORTHOGONAL);
+        root.setProperty(CoreOptions.EDGE_ROUTING, d.ordered() ? EdgeRouting.POLYLINE : EdgeRouting.ORTHOGONAL);
+        if (d.ordered()) {
+            root.setProperty(LayeredOptions.CROSSING_MINIMIZATION_STRATEGY,
+                    org.eclipse.elk.alg.layered.options.CrossingMinimizationStrategy.NONE);
+            root.setProperty(LayeredOptions.CONSIDER_MODEL_ORDER_STRATEGY,
+                    org.eclipse.elk.alg.layered.options.OrderingStrategy.PREFER_NODES);
+        }
         root.setProperty(CoreOptions.SPACING_NODE_NODE, 24.0);
         root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 36.0);
         root.setProperty(LayeredOptions.SPACING_EDGE_NODE_BETWEEN_LAYERS, 12.0);
