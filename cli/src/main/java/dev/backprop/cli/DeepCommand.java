@@ -4,6 +4,7 @@ import dev.backprop.book.BackpropExperiment;
 import dev.backprop.book.BackpropExperiment.LayerCheck;
 import dev.backprop.tensor.Tensor;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,11 @@ final class DeepCommand implements Callable<Integer> {
     int digits;
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
+    @Option(names = "--graph", paramLabel = "FILE.svg|FILE.png|FILE.dot",
+            description = {"Also draw the network: a box per unit with f, h and ∂ℓ/∂f and an arrow per weight ω "
+                    + "(up to " + NetworkDiagram.MAX_LAYERS + " layers of " + NetworkDiagram.MAX_UNITS + " units), "
+                    + "else a box per layer with their spread."})
+    Path graph;
 
     @Override
     public Integer call() {
@@ -51,12 +57,16 @@ final class DeepCommand implements Callable<Integer> {
         if (layers < 1 || width < 1) {
             throw new BadInput("--layers and --width must be at least 1, got " + layers + " and " + width);
         }
+        GraphFiles.Format format = GraphCommand.checkedFormat("--graph", graph);
         // The parameters, their gradients and the draw's transient copy (the check works a layer at a time).
         NetworkMemory.require(1, width, layers, 1, 24, noCheck ? 0 : NetworkMemory.times((long) width * width, 5 * 8), "");
         if (!noCheck) {
             warnSlowCheck(spec.commandLine().getErr());
         }
         BackpropExperiment.Result r = BackpropExperiment.run(seed, layers, width, x, y, !noCheck);
+        if (graph != null) {
+            draw(NetworkDiagram.of(r, digits), format);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -123,6 +133,18 @@ final class DeepCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Writes the network's picture; DOT is left to Graphviz to lay out. */
+    private void draw(Diagram d, GraphFiles.Format format) {
+        if (format == GraphFiles.Format.DOT) {
+            OutputPaths.write(graph, GraphFiles.dot(d));
+        } else if (format == GraphFiles.Format.SVG) {
+            OutputPaths.write(graph, GraphFiles.svg(GraphPicture.layout(d, null)));
+        } else {
+            byte[] png = GraphFiles.png(GraphPicture.layout(d, null));
+            OutputPaths.write(graph, o -> o.write(png));
+        }
     }
 
     private static List<Object> columns(List<Tensor> ts) {

@@ -92,7 +92,7 @@ final class GraphCommand implements Callable<Integer> {
     private static void write(ComputationGraph g, GraphPicture pic, List<Integer> wrt, Path output,
                               GraphFiles.Format format, int digits) {
         if (format == GraphFiles.Format.DOT) {
-            OutputPaths.write(output, GraphFiles.dot(g, GraphPicture.onPath(g, wrt), digits));
+            OutputPaths.write(output, GraphFiles.dot(GraphPicture.diagram(g, wrt, digits)));
         } else if (format == GraphFiles.Format.SVG) {
             OutputPaths.write(output, GraphFiles.svg(pic));
         } else {

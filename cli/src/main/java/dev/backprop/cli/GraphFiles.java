@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -77,8 +76,7 @@ final class GraphFiles {
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(n(p.width)).append("\" height=\"")
                 .append(n(p.height)).append("\" viewBox=\"0 0 ").append(n(p.width)).append(' ').append(n(p.height))
                 .append("\" font-family=\"").append(SVG_FONT).append("\" font-size=\"12\">\n");
-        s.append("<title>").append(xml("Computational graph of " + p.graph.outputName()
-                + ": value, adjoint ∂" + p.graph.outputName() + "/∂node, and local derivative on each edge")).append("</title>\n");
+        s.append("<title>").append(xml(p.diagram.title())).append("</title>\n");
         s.append("<defs><marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"8\" markerHeight=\"8\" "
                 + "orient=\"auto\"><path d=\"M0,0L8,4L0,8z\" fill=\"#555\"/></marker></defs>\n");
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
@@ -87,9 +85,12 @@ final class GraphFiles {
             for (double[] pt : r.points()) {
                 d.append(d.length() == 0 ? "M" : "L").append(n(pt[0])).append(',').append(n(pt[1]));
             }
-            s.append("<path class=\"edge\" data-from=\"").append(r.edge().from()).append("\" data-to=\"").append(r.edge().to())
+            s.append("<path class=\"edge\" data-from=\"").append(r.from()).append("\" data-to=\"").append(r.to())
                     .append("\" d=\"").append(d).append("\" fill=\"none\" stroke=\"#555\" marker-end=\"url(#arrow)\"")
                     .append(r.muted() ? " opacity=\"0.35\"" : "").append("/>\n");
+            if (r.label().isEmpty()) {
+                continue;
+            }
             s.append("<text class=\"local\" x=\"").append(n(r.labelX() + 2)).append("\" y=\"").append(n(r.labelY() + 10))
                     .append("\" font-size=\"10\" fill=\"#1d4ed8\"").append(r.muted() ? " opacity=\"0.35\"" : "").append('>')
                     .append(xml(r.label())).append("</text>\n");
@@ -148,6 +149,9 @@ final class GraphFiles {
                 head.lineTo(b[0] - 8 * Math.cos(angle + 0.45), b[1] - 8 * Math.sin(angle + 0.45));
                 head.closePath();
                 g.fill(head);
+                if (r.label().isEmpty()) {
+                    continue;
+                }
                 g.setFont(GraphPicture.SMALL);
                 g.setColor(r.muted() ? muted : new Color(0x1d, 0x4e, 0xd8));
                 g.drawString(r.label(), (float) (r.labelX() + 2), (float) (r.labelY() + 10));
@@ -181,40 +185,41 @@ final class GraphFiles {
     }
 
     /**
-     * The graph in Graphviz's DOT language, left to right; Graphviz lays it out, so any size is
-     * written. {@code keep}: the nodes drawn in full (others are grey).
+     * The diagram in Graphviz's DOT language, left to right; Graphviz lays it out, so any size is
+     * written. Muted boxes and arrows are grey.
      */
-    static String dot(ComputationGraph g, BitSet keep, int digits) {
-        List<List<ComputationGraph.Edge>> uses = new ArrayList<>();
-        g.nodes().forEach(x -> uses.add(new ArrayList<>()));
-        g.edges().forEach(e -> uses.get(e.from()).add(e));
+    static String dot(Diagram d) {
         StringBuilder s = new StringBuilder();
-        s.append("// Computational graph of ").append(g.outputName())
-                .append(": value and adjoint on each node, local derivative on each edge. Draw with: dot -Tsvg\n");
+        s.append("// ").append(d.title().replace("\n", " ")).append(". Draw with: dot -Tsvg\n");
         s.append("digraph backprop {\n  rankdir=LR;\n");
         s.append("  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"DejaVu Sans\", fontsize=11];\n");
         s.append("  edge [fontname=\"DejaVu Sans\", fontsize=9, fontcolor=\"#1d4ed8\"];\n");
-        for (ComputationGraph.Node x : g.nodes()) {
-            GraphPicture.Style style = x.id() == g.output() ? GraphPicture.Style.OUTPUT : switch (x.kind()) {
-                case INPUT -> GraphPicture.Style.INPUT;
-                case CONSTANT -> GraphPicture.Style.CONSTANT;
-                default -> GraphPicture.Style.OPERATION;
-            };
-            s.append("  n").append(x.id()).append(" [label=")
-                    .append(dotString(String.join("\n", GraphPicture.lines(g, x, uses.get(x.id()), digits))).replace("\n", "\\n"))
-                    .append(", fillcolor=\"").append(fill(style)).append('"')
-                    .append(keep.get(x.id()) ? "" : ", color=\"#bbbbbb\", fontcolor=\"#999999\"").append("];\n");
+        for (int k = 0; k < d.boxes().size(); k++) {
+            Diagram.Box b = d.boxes().get(k);
+            s.append("  n").append(k).append(" [label=")
+                    .append(dotString(String.join("\n", b.lines())).replace("\n", "\\n"))
+                    .append(", fillcolor=\"").append(fill(b.style())).append('"')
+                    .append(b.muted() ? ", color=\"#bbbbbb\", fontcolor=\"#999999\"" : "").append("];\n");
         }
-        for (ComputationGraph.Edge e : g.edges()) {
-            s.append("  n").append(e.from()).append(" -> n").append(e.to()).append(" [label=")
-                    .append(dotString(GraphPicture.label(g, e, digits)))
-                    .append(keep.get(e.from()) && keep.get(e.to()) ? "" : ", color=\"#bbbbbb\"").append("];\n");
+        for (Diagram.Arrow a : d.arrows()) {
+            List<String> attributes = new ArrayList<>();
+            if (!a.label().isEmpty()) {
+                attributes.add("label=" + dotString(a.label()));
+            }
+            if (a.muted()) {
+                attributes.add("color=\"#bbbbbb\"");
+            }
+            s.append("  n").append(a.from()).append(" -> n").append(a.to())
+                    .append(attributes.isEmpty() ? "" : " [" + String.join(", ", attributes) + "]").append(";\n");
         }
         s.append("}\n");
         return s.toString();
     }
 
-    /** Nodes (name, op, value, adjoint, box), edges (from, to, local derivative, route) and the picture's size. */
+    /**
+     * Nodes (name, op, value, adjoint, box), edges (from, to, local derivative, route) and the
+     * picture's size, for a picture of a computational graph.
+     */
     static Map<String, Object> json(GraphPicture p) {
         ComputationGraph g = p.graph;
         Map<String, Object> m = new LinkedHashMap<>();
@@ -241,8 +246,9 @@ final class GraphFiles {
             nodes.add(o);
         }
         List<Object> edges = new ArrayList<>();
-        for (GraphPicture.Route r : p.routes) {
-            ComputationGraph.Edge e = r.edge();
+        for (int k = 0; k < p.routes.size(); k++) {
+            GraphPicture.Route r = p.routes.get(k);
+            ComputationGraph.Edge e = g.edges().get(k);
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("from", e.from());
             o.put("to", e.to());

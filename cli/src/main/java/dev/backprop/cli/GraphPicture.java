@@ -21,9 +21,9 @@ import org.eclipse.elk.graph.ElkNode;
 import org.eclipse.elk.graph.util.ElkGraphUtil;
 
 /**
- * A computational graph laid out for drawing: each node a box of text lines (name and operation,
- * value, adjoint, with the chain rule's terms where a value has several uses), each edge a route
- * with its local derivative as label. The layout is the Eclipse Layout Kernel's layered algorithm
+ * A {@link Diagram} laid out for drawing; for a computational graph, each node a box of text lines
+ * (name and operation, value, adjoint, with the chain rule's terms where a value has several uses),
+ * each edge a route with its local derivative as label. The layout is the Eclipse Layout Kernel's layered algorithm
  * (left to right, layers by dependency, crossings minimised); SVG, PNG, DOT and JSON are written
  * from this one drawing by {@link GraphFiles}, so every format shows the same picture.
  */
@@ -53,18 +53,21 @@ final class GraphPicture {
     record Box(int id, double x, double y, double width, double height, List<String> lines, Style style, boolean muted) {
     }
 
-    /** One edge's route (start, bends, end) and its label's top-left corner and size. */
-    record Route(ComputationGraph.Edge edge, List<double[]> points, String label,
+    /** One arrow's boxes, route (start, bends, end) and its label's top-left corner and size. */
+    record Route(int from, int to, List<double[]> points, String label,
                  double labelX, double labelY, double labelWidth, double labelHeight, boolean muted) {
     }
 
+    final Diagram diagram;
+    /** The computational graph drawn, or null for other diagrams. */
     final ComputationGraph graph;
     final List<Box> boxes = new ArrayList<>();
     final List<Route> routes = new ArrayList<>();
     double width;
     double height;
 
-    private GraphPicture(ComputationGraph graph) {
+    private GraphPicture(Diagram diagram, ComputationGraph graph) {
+        this.diagram = diagram;
         this.graph = graph;
     }
 
@@ -151,6 +154,33 @@ final class GraphPicture {
     }
 
     /**
+     * What the picture of {@code g} shows: a box per node, an arrow per use labelled with its
+     * local derivative. {@code wrt}: input node ids whose paths to the output are highlighted, or
+     * null for all.
+     */
+    static Diagram diagram(ComputationGraph g, List<Integer> wrt, int digits) {
+        BitSet keep = onPath(g, wrt);
+        List<List<ComputationGraph.Edge>> uses = new ArrayList<>();
+        g.nodes().forEach(n -> uses.add(new ArrayList<>()));
+        g.edges().forEach(e -> uses.get(e.from()).add(e));
+        List<Diagram.Box> boxes = new ArrayList<>();
+        for (ComputationGraph.Node n : g.nodes()) {
+            Style style = n.id() == g.output() ? Style.OUTPUT : switch (n.kind()) {
+                case INPUT -> Style.INPUT;
+                case CONSTANT -> Style.CONSTANT;
+                default -> Style.OPERATION;
+            };
+            boxes.add(new Diagram.Box(lines(g, n, uses.get(n.id()), digits), style, !keep.get(n.id())));
+        }
+        List<Diagram.Arrow> arrows = new ArrayList<>();
+        for (ComputationGraph.Edge e : g.edges()) {
+            arrows.add(new Diagram.Arrow(e.from(), e.to(), label(g, e, digits), !(keep.get(e.from()) && keep.get(e.to()))));
+        }
+        return new Diagram("Computational graph of " + g.outputName() + ": value, adjoint ∂" + g.outputName()
+                + "/∂node, and local derivative on each edge", boxes, arrows, false);
+    }
+
+    /**
      * Lays out {@code g}. {@code wrt}: input node ids whose paths to the output are highlighted,
      * or null for all.
      *
@@ -161,24 +191,32 @@ final class GraphPicture {
             throw new BadInput("the graph has " + g.nodes().size() + " nodes, more than the " + MAX_NODES
                     + " a picture shows legibly; draw a smaller formula, or write -o FILE.dot for Graphviz's tools");
         }
-        GraphPicture pic = new GraphPicture(g);
-        BitSet keep = onPath(g, wrt);
-        List<List<ComputationGraph.Edge>> uses = new ArrayList<>();
-        g.nodes().forEach(n -> uses.add(new ArrayList<>()));
-        g.edges().forEach(e -> uses.get(e.from()).add(e));
+        return layout(diagram(g, wrt, digits), g);
+    }
 
+    /**
+     * Lays out {@code d} left to right. {@code graph}: the computational graph it was drawn from,
+     * kept for {@link GraphFiles#json}, or null.
+     */
+    static GraphPicture layout(Diagram d, ComputationGraph graph) {
+        GraphPicture pic = new GraphPicture(d, graph);
         ElkNode root = ElkGraphUtil.createGraph();
         root.setProperty(CoreOptions.DIRECTION, Direction.RIGHT);
-        root.setProperty(CoreOptions.EDGE_ROUTING, EdgeRouting.ORTHOGONAL);
+        root.setProperty(CoreOptions.EDGE_ROUTING, d.ordered() ? EdgeRouting.POLYLINE : EdgeRouting.ORTHOGONAL);
+        if (d.ordered()) {
+            root.setProperty(LayeredOptions.CROSSING_MINIMIZATION_STRATEGY,
+                    org.eclipse.elk.alg.layered.options.CrossingMinimizationStrategy.NONE);
+            root.setProperty(LayeredOptions.CONSIDER_MODEL_ORDER_STRATEGY,
+                    org.eclipse.elk.alg.layered.options.OrderingStrategy.PREFER_NODES);
+        }
         root.setProperty(CoreOptions.SPACING_NODE_NODE, 24.0);
         root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 36.0);
         root.setProperty(LayeredOptions.SPACING_EDGE_NODE_BETWEEN_LAYERS, 12.0);
         root.setProperty(CoreOptions.SPACING_EDGE_LABEL, 2.0);
         root.setProperty(CoreOptions.PADDING, new org.eclipse.elk.core.math.ElkPadding(16));
         List<ElkNode> elkNodes = new ArrayList<>();
-        List<List<String>> texts = new ArrayList<>();
-        for (ComputationGraph.Node n : g.nodes()) {
-            List<String> lines = lines(g, n, uses.get(n.id()), digits);
+        for (Diagram.Box b : d.boxes()) {
+            List<String> lines = b.lines();
             double w = textWidth(lines.get(0), BOLD);
             for (int k = 1; k < lines.size(); k++) {
                 w = Math.max(w, textWidth(lines.get(k), FONT));
@@ -186,35 +224,28 @@ final class GraphPicture {
             ElkNode e = ElkGraphUtil.createNode(root);
             e.setDimensions(Math.ceil(w + 2 * PAD), Math.ceil(lines.size() * LINE + 2 * PAD));
             elkNodes.add(e);
-            texts.add(lines);
         }
         List<ElkEdge> elkEdges = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
-        for (ComputationGraph.Edge e : g.edges()) {
-            ElkEdge x = ElkGraphUtil.createSimpleEdge(elkNodes.get(e.from()), elkNodes.get(e.to()));
-            String text = label(g, e, digits);
-            ElkLabel l = ElkGraphUtil.createLabel(text, x);
-            l.setDimensions(Math.ceil(textWidth(text, SMALL)) + 4, 13);
-            l.setProperty(CoreOptions.EDGE_LABELS_PLACEMENT, EdgeLabelPlacement.CENTER);
+        for (Diagram.Arrow a : d.arrows()) {
+            ElkEdge x = ElkGraphUtil.createSimpleEdge(elkNodes.get(a.from()), elkNodes.get(a.to()));
+            if (!a.label().isEmpty()) {
+                ElkLabel l = ElkGraphUtil.createLabel(a.label(), x);
+                l.setDimensions(Math.ceil(textWidth(a.label(), SMALL)) + 4, 13);
+                l.setProperty(CoreOptions.EDGE_LABELS_PLACEMENT, EdgeLabelPlacement.CENTER);
+            }
             elkEdges.add(x);
-            labels.add(text);
         }
         new LayeredLayoutProvider().layout(root, new BasicProgressMonitor());
 
         pic.width = root.getWidth();
         pic.height = root.getHeight();
-        for (ComputationGraph.Node n : g.nodes()) {
-            ElkNode e = elkNodes.get(n.id());
-            Style style = n.id() == g.output() ? Style.OUTPUT : switch (n.kind()) {
-                case INPUT -> Style.INPUT;
-                case CONSTANT -> Style.CONSTANT;
-                default -> Style.OPERATION;
-            };
-            pic.boxes.add(new Box(n.id(), e.getX(), e.getY(), e.getWidth(), e.getHeight(), List.copyOf(texts.get(n.id())),
-                    style, !keep.get(n.id())));
+        for (int k = 0; k < d.boxes().size(); k++) {
+            Diagram.Box b = d.boxes().get(k);
+            ElkNode e = elkNodes.get(k);
+            pic.boxes.add(new Box(k, e.getX(), e.getY(), e.getWidth(), e.getHeight(), b.lines(), b.style(), b.muted()));
         }
-        for (int k = 0; k < g.edges().size(); k++) {
-            ComputationGraph.Edge e = g.edges().get(k);
+        for (int k = 0; k < d.arrows().size(); k++) {
+            Diagram.Arrow a = d.arrows().get(k);
             ElkEdge x = elkEdges.get(k);
             List<double[]> points = new ArrayList<>();
             for (ElkEdgeSection s : x.getSections()) {
@@ -224,9 +255,9 @@ final class GraphPicture {
                 }
                 points.add(new double[] {s.getEndX(), s.getEndY()});
             }
-            ElkLabel l = x.getLabels().get(0);
-            pic.routes.add(new Route(e, points, labels.get(k), l.getX(), l.getY(), l.getWidth(), l.getHeight(),
-                    !(keep.get(e.from()) && keep.get(e.to()))));
+            ElkLabel l = x.getLabels().isEmpty() ? null : x.getLabels().get(0);
+            pic.routes.add(new Route(a.from(), a.to(), points, a.label(), l == null ? 0 : l.getX(), l == null ? 0 : l.getY(),
+                    l == null ? 0 : l.getWidth(), l == null ? 0 : l.getHeight(), a.muted()));
         }
         return pic;
     }
