@@ -1,0 +1,54 @@
+package dev.backprop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.backprop.io.JsonReader;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The commands that teach: the chain rule spelled out, the check's diagnosis, plots a learner can read. */
+class TeachingCliTest {
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> json(CliTest.Result r) {
+        assertThat(r.code()).as(r.err()).isZero();
+        return (Map<String, Object>) JsonReader.parse(r.out().strip(), "test");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void traceJsonTermsSumToTheAdjoints() {
+        Map<String, Object> m = json(CliTest.run("trace", CliTest.TOY, "--at", CliTest.AT, "--json"));
+        assertThat(m).containsKeys("value", "forward", "backward", "gradient", "unused");
+        List<Map<String, Object>> backward = (List<Map<String, Object>>) m.get("backward");
+        // every step but the output, then every input (the toy's 8 parameters, x and y)
+        assertThat(backward).hasSize(7 + 10);
+        for (Map<String, Object> row : backward) {
+            double sum = 0;
+            for (Map<String, Object> term : (List<Map<String, Object>>) row.get("terms")) {
+                sum += (Double) term.get("upstream") * (Double) term.get("local");
+            }
+            double adjoint = (Double) row.get("adjoint");
+            assertThat(sum).as((String) row.get("name")).isCloseTo(adjoint, within(1e-12 * Math.max(1, Math.abs(adjoint))));
+        }
+        // the book: ∂l/∂omega0 = ∂l/∂f0 · x, x = 2.3
+        Map<String, Object> omega0 = backward.stream().filter(r -> r.get("name").equals("omega0")).findFirst().orElseThrow();
+        assertThat((List<Map<String, Object>>) omega0.get("terms")).singleElement()
+                .satisfies(t -> assertThat(t).containsEntry("from", "f0").containsEntry("local", 2.3).containsEntry("local_formula", "x"));
+        Map<String, Object> gradient = (Map<String, Object>) m.get("gradient");
+        assertThat(omega0.get("adjoint")).isEqualTo(gradient.get("omega0"));
+        List<Map<String, Object>> forward = (List<Map<String, Object>>) m.get("forward");
+        assertThat(forward.get(0)).containsEntry("name", "f0").containsEntry("op", "beta0 + omega0*x");
+    }
+
+    @Test
+    void traceSpellsTheChainRuleOutWithTheNumbers() {
+        CliTest.Result r = CliTest.run("trace", "sin(y) + y^2", "--at", "y=0.3");
+        assertThat(r.code()).isZero();
+        // cos(0.3) = 0.955, 2·0.3 = 0.600, their sum 1.555
+        assertThat(r.out()).containsPattern("∂value/∂y +")
+                .contains("= ∂value/∂t1·cos(y) + ∂value/∂t2·2*y = 1.000·0.955 + 1.000·0.600 = 1.555");
+    }
+}
