@@ -51,4 +51,32 @@ class TeachingCliTest {
         assertThat(r.out()).containsPattern("∂value/∂y +")
                 .contains("= ∂value/∂t1·cos(y) + ∂value/∂t2·2*y = 1.000·0.955 + 1.000·0.600 = 1.555");
     }
+
+    private static final String STEEP = "x=2.3,y=2.0,beta0=1,beta1=5,beta2=-3,beta3=0.4,omega0=0.1,omega1=-0.4,omega2=50,omega3=3";
+
+    @Test
+    void theToysForwardDifferenceOffByAPercentIsExplained() {
+        CliTest.Result r = CliTest.run("toy", "--omega2", "50", "--beta1", "5");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("∂l/∂beta1: the forward difference is 1.4% off; the finite difference is the odd one out: "
+                + "step 1e-5 too large for the curvature");
+        // at the notebook's own point the forward difference is close: no note
+        assertThat(CliTest.run("toy").out()).doesNotContain("odd one out");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void checkNamesTheOddOneOutAndAStepThatWorks() {
+        CliTest.Result r = CliTest.run("check", CliTest.TOY, "--at", STEEP, "--json");
+        assertThat(r.code()).isEqualTo(1);
+        Map<String, Object> beta1 = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                JsonReader.parse(r.out().strip(), "test")).get("inputs")).get("beta1");
+        assertThat(beta1).containsEntry("odd_one_out", "finite difference");
+        assertThat((String) beta1.get("diagnosis")).contains("too large for the curvature");
+        double step = (Double) beta1.get("suggested_step");
+        CliTest.Result again = CliTest.run("check", CliTest.TOY, "--at", STEEP, "--wrt", "beta1", "--step", Double.toString(step));
+        assertThat(again.code()).as(again.out()).isZero();
+        CliTest.Result kink = CliTest.run("check", "abs(x)", "--at", "x=1e-7");
+        assertThat(kink.out()).contains("a kink within the step").contains("slope -1 on the left, 1 on the right");
+    }
 }
