@@ -120,7 +120,7 @@ final class FitCommand implements Callable<Integer> {
             int code = Training.report(r, err);
             String[] xy = training.plot == null ? null : curveColumns(fit.columns(), columns);
             String title = "Fitting " + String.join(", ", fit.parameters()) + " to " + Text.count(columns.rows(), "point");
-            java.util.function.Consumer<Path> curve = xy == null ? null : file -> curvePlot(file, fit, xy, columns, r.paramMap());
+            java.util.function.Consumer<Path> curve = xy == null ? null : file -> curvePlot(file, fit, xy, columns, start, r.paramMap(), err);
             if (training.json) {
                 o.println(Json.of(training.json(Training.outFile(r.paramMap(), r), r, training.plots(curve != null))));
                 o.flush();
@@ -183,8 +183,8 @@ final class FitCommand implements Callable<Integer> {
                     Text.num(r.loss(), training.digits)});
             Text.table(o, "  ", rows);
             o.println();
-            o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")") + "; the loss fell "
-                    + Text.num(r.initialLoss() / r.loss(), 1) + "-fold, to " + Text.num(r.loss() / d.trueLoss(), 2)
+            o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")") + "; "
+                    + change(r.initialLoss(), r.loss()) + ", to " + Text.num(r.loss() / d.trueLoss(), 2)
                     + " × the true parameters' loss (the noise floor).");
             o.println("The toy model is not identifiable: β1 and ω2 act only through ω2·exp(β1 + …), and sin and cos");
             o.println("repeat, so parameters unlike the true ones can fit the data as well.");
@@ -193,6 +193,20 @@ final class FitCommand implements Callable<Integer> {
             printFiles(o, saved);
             return Training.exitCode(code, saved);
         });
+    }
+
+    /** How the loss changed, in words that fit the direction: fell n-fold, rose n-fold, did not change. */
+    static String change(double initial, double last) {
+        if (!Double.isFinite(last) || !Double.isFinite(initial)) {
+            return "the loss went from " + initial + " to " + last;
+        }
+        if (last < initial) {
+            return "the loss fell " + Text.num(initial / last, 1) + "-fold";
+        }
+        if (last > initial) {
+            return "the loss rose " + Text.num(last / initial, 1) + "-fold (try a smaller --lr)";
+        }
+        return "the loss did not change";
     }
 
     /**
@@ -305,15 +319,35 @@ final class FitCommand implements Callable<Integer> {
         return new String[] {x, t};
     }
 
-    /** The data and the fitted curve ({@link FormulaFit#bestTargets}: exact for squared error). */
-    private static void curvePlot(Path file, FormulaFit fit, String[] xy, Columns data, Map<String, Double> params) {
+    /**
+     * The data with the initial and fitted curves where they mean something: for a loss quadratic
+     * in the target (squared error) the model's prediction ({@link FormulaFit#bestTargets}, exact);
+     * for another loss the target where the loss is smallest ({@link FormulaFit#minimisingTargets}:
+     * the model's output for |m − y| or Huber), said in the title; none, with a note, where the
+     * loss has no smallest value in the target (cross-entropy).
+     */
+    private static void curvePlot(Path file, FormulaFit fit, String[] xy, Columns data, Map<String, Double> start,
+                                  Map<String, Double> params, PrintWriter err) {
         double[] xs = data.column(xy[0]);
         double[] grid = Training.grid(xs, 300);
-        double[] curve = fit.bestTargets(xy[0], xy[1], grid, params);
+        boolean quadratic = fit.quadraticInTarget(xy[0], xy[1], grid, params) && fit.quadraticInTarget(xy[0], xy[1], grid, start);
+        double[] fitted = quadratic ? fit.bestTargets(xy[0], xy[1], grid, params) : fit.minimisingTargets(xy[0], xy[1], grid, params);
+        double[] initial = quadratic ? fit.bestTargets(xy[0], xy[1], grid, start) : fit.minimisingTargets(xy[0], xy[1], grid, start);
         List<Plots.Series> s = new ArrayList<>();
         s.add(new Plots.Series("data", xs, data.column(xy[1]), false, true, 0));
-        s.add(new Plots.Series("fitted", grid, curve, false, false, 1));
-        Plots.write(file, "Data and fitted curve", xy[0], xy[1], false, s);
+        String title = "Data, initial and fitted curves";
+        if (java.util.Arrays.stream(fitted).noneMatch(Double::isFinite)) {
+            title = "Data (no fitted curve: the loss has no smallest value in " + xy[1] + ")";
+            err.println("backprop: note: " + file + " shows the data only: the loss keeps falling as " + xy[1]
+                    + " grows or shrinks (as cross-entropy does), so no value of " + xy[1] + " is the model's");
+        } else {
+            if (!quadratic) {
+                title = "Data and the model's output (the " + xy[1] + " where the loss is smallest), initial and fitted";
+            }
+            s.add(new Plots.Series("initial", grid, initial, true, false, 3));
+            s.add(new Plots.Series("fitted", grid, fitted, false, false, 1));
+        }
+        Plots.write(file, title, xy[0], xy[1], false, s);
     }
 
     private static void demoPlot(Path file, Demo.Result d) {

@@ -79,4 +79,49 @@ class TeachingCliTest {
         CliTest.Result kink = CliTest.run("check", "abs(x)", "--at", "x=1e-7");
         assertThat(kink.out()).contains("a kink within the step").contains("slope -1 on the left, 1 on the right");
     }
+
+    /** y = 1.5·sin(2x) plus a little noise at 40 points of [−2, 2]; yb: 0 for x < 0, else 1. */
+    private static java.nio.file.Path data(java.nio.file.Path dir) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder("x,y,yb\n");
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < 40; i++) {
+            double x = -2 + 4.0 * i / 39;
+            sb.append(x).append(',').append(1.5 * Math.sin(2 * x) + 0.05 * r.nextGaussian()).append(',').append(x < 0 ? 0 : 1).append('\n');
+        }
+        return java.nio.file.Files.writeString(dir.resolve("d.csv"), sb);
+    }
+
+    @Test
+    void fitDrawsTheModelsOutputForSquaredAndAbsoluteErrorAndNoCurveForCrossEntropy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path data = data(dir);
+        for (String loss : new String[] {"(a*sin(b*x) - y)^2", "abs(a*sin(b*x) - y)"}) {
+            CliTest.Result r = CliTest.run("fit", loss, "--data", data.toString(), "--init", "a=1,b=1.8", "--plot", dir.resolve("l.png").toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            // the fitted line (the palette's red, d62728) follows a·sin(b·x) from about −1.5 to 1.5:
+            // it spans most of the plot's height, where the old secant curve of |m − y| was flat at 0.5
+            int[] span = redSpan(javax.imageio.ImageIO.read(dir.resolve("l-fit.png").toFile()));
+            assertThat(span[1] - span[0]).as(loss).isGreaterThan(300);
+        }
+        CliTest.Result ce = CliTest.run("fit", "-yb*log(1/(1+exp(-a*x))) - (1-yb)*log(1-1/(1+exp(-a*x)))", "--data", data.toString(),
+                "--init", "a=1", "--plot", dir.resolve("ce.png").toString());
+        assertThat(ce.code()).as(ce.err()).isZero();
+        assertThat(ce.err()).contains("shows the data only");
+        assertThat(redSpan(javax.imageio.ImageIO.read(dir.resolve("ce-fit.png").toFile()))[1]).isEqualTo(-1);
+    }
+
+    /** The first and last pixel rows holding the fitted line's colour; {-1, -1} if none. */
+    private static int[] redSpan(java.awt.image.BufferedImage img) {
+        int first = -1;
+        int last = -1;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth() - 150; x++) { // the legend on the right holds a red sample
+                if ((img.getRGB(x, y) & 0xffffff) == 0xd62728) {
+                    first = first < 0 ? y : first;
+                    last = y;
+                }
+            }
+        }
+        return new int[] {first, last};
+    }
 }
