@@ -124,4 +124,28 @@ class TeachingCliTest {
         }
         return new int[] {first, last};
     }
+
+    @Test
+    void initPlotsOfFiftyLayersHaveAFewLabelsAsTextAndStaySmall(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path svg = dir.resolve("init.svg");
+        java.nio.file.Path png = dir.resolve("init.png");
+        assertThat(CliTest.run("init", "--layers", "50", "--width", "80", "--plot", svg.toString()).code()).isZero();
+        assertThat(CliTest.run("init", "--layers", "50", "--width", "80", "--plot", png.toString()).code()).isZero();
+        assertThat(java.nio.file.Files.size(svg)).isLessThan(100_000);
+        assertThat(java.nio.file.Files.size(png)).isLessThan(1_000_000);
+        assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isEqualTo(900);
+        org.w3c.dom.Document doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
+        org.w3c.dom.NodeList texts = doc.getElementsByTagName("text");
+        List<String> powers = new java.util.ArrayList<>();
+        for (int i = 0; i < texts.getLength(); i++) {
+            String t = texts.item(i).getTextContent();
+            if (t.matches("1e-?\\d+|1")) {
+                powers.add(t);
+            }
+        }
+        // the forward deviations of σ² = 1 reach about 1e80 and the smaller σ²'s backward 1e-30:
+        // 110 decades, labelled every 20th
+        assertThat(powers).hasSizeBetween(4, 10).contains("1e40", "1e-20");
+        assertThat(texts.getLength()).isLessThan(40);
+    }
 }
