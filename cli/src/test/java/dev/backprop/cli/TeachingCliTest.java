@@ -148,4 +148,29 @@ class TeachingCliTest {
         assertThat(powers).hasSizeBetween(4, 10).contains("1e40", "1e-20");
         assertThat(texts.getLength()).isLessThan(40);
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void compareRunsEveryOptimiserAtARateThatWorksAndDrawsThemOnOneChart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path svg = dir.resolve("cmp.svg");
+        Map<String, Object> m = json(CliTest.run("fit", "--demo", "--compare", "--steps", "600", "--plot", svg.toString(), "--json"));
+        Map<String, Map<String, Object>> each = (Map<String, Map<String, Object>>) m.get("optimizers");
+        assertThat(each).containsOnlyKeys("gd", "sgd", "momentum", "nesterov", "adam");
+        each.forEach((name, r) -> assertThat((Double) r.get("loss")).as(name).isLessThan((Double) r.get("first_step_loss")));
+        assertThat((String) m.get("rule")).contains("lowest mean log-loss");
+        String chart = java.nio.file.Files.readString(svg);
+        assertThat(chart.split("<polyline[^>]*stroke-width=\"2\"", -1)).hasSize(1 + 5 + 5); // five curves, five legend lines
+        for (String name : each.keySet()) {
+            assertThat(chart).contains(">" + name + " (α = ");
+        }
+        assertThat(CliTest.run("fit", "--compare").err()).contains("--compare compares the optimisers on the demo: add --demo");
+    }
+
+    @Test
+    void theDemoSaysTheLossRoseWhenItRose() {
+        assertThat(FitCommand.change(2, 1)).isEqualTo("the loss fell 2.0-fold");
+        assertThat(FitCommand.change(1, 3)).startsWith("the loss rose 3.0-fold");
+        assertThat(FitCommand.change(1, 1)).isEqualTo("the loss did not change");
+    }
 }
