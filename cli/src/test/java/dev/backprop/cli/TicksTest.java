@@ -11,7 +11,8 @@ class TicksTest {
     @Test
     void linearTicksAreRoundAndFew() {
         assertThat(Ticks.linear(1, 1000)).containsExactly(200.0, 400.0, 600.0, 800.0, 1000.0);
-        assertThat(Ticks.linear(-1.6, 1.6)).containsExactly(-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5);
+        assertThat(Ticks.linear(-1.6, 1.6)).containsExactly(-1.0, 0.0, 1.0);
+        assertThat(Ticks.linear(-2.3, 2.3)).containsExactly(-2.0, -1.0, 0.0, 1.0, 2.0);
     }
 
     @Test
@@ -28,6 +29,6 @@ class TicksTest {
         List<String> labels = Ticks.logDecades(-1.05, 0.9).stream().map(Ticks::power).toList();
         assertThat(labels).containsExactly("0.1", "0.2", "0.5", "1", "2", "5");
         assertThat(Ticks.logDecades(Math.log10(3), Math.log10(9)).stream().map(Ticks::power).toList())
-                .containsExactly("4", "5", "6", "7", "8", "9");
+                .containsExactly("3", "4", "5", "6", "7", "8", "9");
     }
 }
