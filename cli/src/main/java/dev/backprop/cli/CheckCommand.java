@@ -1,6 +1,8 @@
 package dev.backprop.cli;
 
 import dev.backprop.check.AllClose;
+import dev.backprop.check.Diagnosis;
+import dev.backprop.check.FiniteDifference;
 import dev.backprop.check.GradientCheck;
 import dev.backprop.check.HessianCheck;
 import dev.backprop.formula.Formula;
@@ -65,6 +67,7 @@ final class CheckCommand implements Callable<Integer> {
                 ? HessianCheck.run(f.program(), point, names, new AllClose(rtol, atol), step == null ? Double.NaN : step)
                 : null;
         PrintWriter out = spec.commandLine().getOut();
+        Map<String, Diagnosis> diagnoses = diagnoses(f, point, check, new AllClose(rtol, atol));
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("passed", check.passed());
@@ -79,6 +82,14 @@ final class CheckCommand implements Callable<Integer> {
                 x.put("agrees", e.agrees());
                 if (!e.reason().isEmpty()) {
                     x.put("reason", e.reason());
+                }
+                Diagnosis d = diagnoses.get(e.input());
+                if (d != null) {
+                    x.put("diagnosis", d.message());
+                    x.put("odd_one_out", d.oddOneOut());
+                    if (!Double.isNaN(d.suggestedStep())) {
+                        x.put("suggested_step", d.suggestedStep());
+                    }
                 }
                 entries.put(e.input(), x);
             }
@@ -108,6 +119,7 @@ final class CheckCommand implements Callable<Integer> {
                         e.agrees() ? (e.reason().isEmpty() ? "ok" : "ok (" + e.reason() + ")") : "DISAGREE (" + e.reason() + ")"});
             }
             Text.table(out, "", rows);
+            diagnoses.forEach((name, d) -> out.println("∂" + o + "/∂" + name + ": " + d.message() + "."));
             if (second != null) {
                 List<String[]> h = new ArrayList<>();
                 h.add(new String[] {"", "backprop", "central difference of the gradient", ""});
@@ -135,5 +147,22 @@ final class CheckCommand implements Callable<Integer> {
             return Main.CHECK_FAILED;
         }
         return 0;
+    }
+
+    /** For every input that disagrees: which method is the odd one out, why, and a step that works. */
+    private static Map<String, Diagnosis> diagnoses(Formula f, Map<String, Double> point, GradientCheck check, AllClose rule) {
+        Map<String, Diagnosis> m = new LinkedHashMap<>();
+        List<String> inputs = f.program().inputs();
+        double[] x = new double[inputs.size()];
+        for (int k = 0; k < x.length; k++) {
+            x[k] = point.get(inputs.get(k));
+        }
+        for (GradientCheck.Entry e : check.entries()) {
+            if (!e.agrees()) {
+                m.put(e.input(), Diagnosis.of(FiniteDifference.of(f.program()), x, inputs.indexOf(e.input()), e.backprop(),
+                        e.closedForm(), e.finiteDifference(), e.step(), true, rule));
+            }
+        }
+        return m;
     }
 }

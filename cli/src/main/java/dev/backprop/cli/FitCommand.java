@@ -57,6 +57,9 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "COLUMN",
             description = "For the fitted-curve plot: which of two data columns is the target (default: y, else the later column).")
     String target;
+    @Option(names = "--compare", description = "With --demo: gd, sgd, momentum, nesterov and adam, each at a learning rate "
+            + "found by a short search, and their loss curves on one chart (--plot).")
+    boolean compare;
     @Mixin
     Training training;
 
@@ -64,7 +67,151 @@ final class FitCommand implements Callable<Integer> {
     public Integer call() {
         // Conservatively with the fitted-curve chart: whether it is drawn is known only after reading the data.
         training.checkOutputs(inputs(), true);
-        return demo ? demo() : fit();
+        if (compare && !demo) {
+            throw new BadInput("--compare compares the optimisers on the demo: add --demo");
+        }
+        return compare ? compare() : demo ? demo() : fit();
+    }
+
+    /** The optimisers --compare runs, in the book's order (chapter 6). */
+    static final List<String> COMPARED = List.of("gd", "sgd", "momentum", "nesterov", "adam");
+    /** The learning rates the search tries, largest first. */
+    static final double[] RATES = {1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001, 3e-4, 1e-4};
+    /** Steps of each probe run of the search. */
+    static final int PROBE_STEPS = 200;
+
+    /** One optimiser's run in --compare: its name, the learning rate chosen, and the fit. */
+    record Compared(String name, double rate, FitResult fit) {
+    }
+
+    /**
+     * Chapter 6 at a glance: every optimiser on the demo, each at the learning rate that gave the
+     * lowest finite loss after {@value #PROBE_STEPS} steps among {@link #RATES} (one fixed rate
+     * for all would favour one of them: at 0.01 only Adam gets anywhere), then the full run.
+     */
+    private int compare() {
+        if (training.optimizer != null || training.lr != null) {
+            throw new BadInput("--compare chooses each optimiser and its learning rate; drop --optimizer and --lr");
+        }
+        if (training.out != null) {
+            throw new BadInput("--compare fits five times; --out would keep only one: drop it");
+        }
+        dev.backprop.fit.Schedule full = training.schedule(2000);
+        double b = training.beta == null ? 0.9 : training.beta;
+        List<Compared> runs = new ArrayList<>();
+        for (String name : COMPARED) {
+            dev.backprop.fit.Schedule schedule = name.equals("sgd") ? full.withBatch(full.batchSize() == 0 ? 32 : full.batchSize()) : full;
+            dev.backprop.fit.Schedule probe = new dev.backprop.fit.Schedule(PROBE_STEPS, 0, schedule.batchSize(), schedule.seed());
+            double best = Double.NaN;
+            double bestLoss = Double.POSITIVE_INFINITY;
+            for (double a : RATES) {
+                FitResult r = Demo.run(0, optimizer(name, a, b), probe, dev.backprop.fit.Progress.NONE,
+                        new java.util.concurrent.atomic.AtomicBoolean()).fit();
+                double score = settled(r);
+                if (r.completed() && score < bestLoss) {
+                    bestLoss = score;
+                    best = a;
+                }
+            }
+            if (Double.isNaN(best)) {
+                best = RATES[RATES.length - 1];
+            }
+            runs.add(new Compared(name, best, Demo.run(0, optimizer(name, best, b), schedule, dev.backprop.fit.Progress.NONE,
+                    new java.util.concurrent.atomic.AtomicBoolean()).fit()));
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String title = "Optimisers on the toy-model demo (each at its best learning rate)";
+        java.util.function.Consumer<Path> chart = file -> {
+            List<Plots.Series> s = new ArrayList<>();
+            for (int k = 0; k < runs.size(); k++) {
+                Compared c = runs.get(k);
+                int[] at = c.fit().lossSteps();
+                double[] x = new double[at.length];
+                for (int i = 0; i < at.length; i++) {
+                    x[i] = at[i];
+                }
+                s.add(new Plots.Series(c.name() + " (α = " + Text.shortest(c.rate()) + ")", x, c.fit().losses(), false, false, k));
+            }
+            Plots.write(file, title, "step", "loss (log scale)", true, s);
+        };
+        if (training.json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            Map<String, Object> each = new LinkedHashMap<>();
+            for (Compared c : runs) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("learning_rate", c.rate());
+                x.put("initial_loss", c.fit().initialLoss());
+                x.put("first_step_loss", c.fit().losses().length > 0 ? c.fit().losses()[0] : c.fit().initialLoss());
+                x.put("loss", c.fit().loss());
+                x.put("steps", c.fit().steps());
+                x.put("params", c.fit().paramMap());
+                each.put(c.name(), x);
+            }
+            m.put("optimizers", each);
+            m.put("rule", rule());
+            o.println(Json.of(m));
+        } else {
+            o.println("Demo: the toy model fitted by least squares to " + Demo.POINTS + " generated points, with each optimiser,");
+            o.println("from notebook 7.1's parameters, " + Text.count(full.steps() > 0 ? full.steps() : full.epochs(),
+                    full.steps() > 0 ? "step" : "epoch") + " each (sgd: mini-batches of " + (full.batchSize() == 0 ? 32 : full.batchSize()) + ").");
+            o.println(rule() + ".");
+            o.println();
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"optimiser", "α", "initial loss", "final loss", ""});
+            for (Compared c : runs) {
+                rows.add(new String[] {c.name(), Text.shortest(c.rate()), Text.num(c.fit().initialLoss(), training.digits),
+                        Text.num(c.fit().loss(), training.digits), change(c.fit().initialLoss(), c.fit().loss())});
+            }
+            Text.table(o, "  ", rows);
+        }
+        o.flush();
+        if (training.plot != null) {
+            try {
+                chart.accept(training.plot);
+                err.println("backprop: wrote " + training.plot);
+            } catch (BadInput e) {
+                err.println("backprop: " + e.getMessage());
+                return Training.WRITE_FAILED;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The mean log-loss over the probe's second half: low for a rate that got far and stays there,
+     * high for one that only touched a low loss while oscillating; infinite if any is not finite.
+     */
+    static double settled(FitResult r) {
+        double[] l = r.losses();
+        double sum = 0;
+        int n = 0;
+        for (int i = l.length / 2; i < l.length; i++) {
+            if (!(l[i] > 0) || !Double.isFinite(l[i])) {
+                return Double.POSITIVE_INFINITY;
+            }
+            sum += Math.log(l[i]);
+            n++;
+        }
+        return n == 0 ? Double.POSITIVE_INFINITY : sum / n;
+    }
+
+    private static String rule() {
+        StringBuilder sb = new StringBuilder("Learning rate α of each: the one of ");
+        for (int i = 0; i < RATES.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(Text.shortest(RATES[i]));
+        }
+        return sb.append(" with the lowest mean log-loss over steps ").append(PROBE_STEPS / 2 + 1).append("–").append(PROBE_STEPS)
+                .append(" of a probe run (low and staying low)").toString();
+    }
+
+    private static dev.backprop.optim.Optimizer optimizer(String name, double a, double b) {
+        return switch (name) {
+            case "gd", "sgd" -> dev.backprop.optim.Optimizer.gradientDescent(a);
+            case "momentum" -> dev.backprop.optim.Optimizer.momentum(a, b);
+            case "nesterov" -> dev.backprop.optim.Optimizer.nesterov(a, b);
+            default -> dev.backprop.optim.Optimizer.adam(a, b, 0.999, 1e-8);
+        };
     }
 
     /** The files this run reads, which no output may overwrite. */
@@ -120,7 +267,7 @@ final class FitCommand implements Callable<Integer> {
             int code = Training.report(r, err);
             String[] xy = training.plot == null ? null : curveColumns(fit.columns(), columns);
             String title = "Fitting " + String.join(", ", fit.parameters()) + " to " + Text.count(columns.rows(), "point");
-            java.util.function.Consumer<Path> curve = xy == null ? null : file -> curvePlot(file, fit, xy, columns, r.paramMap());
+            java.util.function.Consumer<Path> curve = xy == null ? null : file -> curvePlot(file, fit, xy, columns, start, r.paramMap(), err);
             if (training.json) {
                 o.println(Json.of(training.json(Training.outFile(r.paramMap(), r), r, training.plots(curve != null))));
                 o.flush();
@@ -183,8 +330,8 @@ final class FitCommand implements Callable<Integer> {
                     Text.num(r.loss(), training.digits)});
             Text.table(o, "  ", rows);
             o.println();
-            o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")") + "; the loss fell "
-                    + Text.num(r.initialLoss() / r.loss(), 1) + "-fold, to " + Text.num(r.loss() / d.trueLoss(), 2)
+            o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")") + "; "
+                    + change(r.initialLoss(), r.loss()) + ", to " + Text.num(r.loss() / d.trueLoss(), 2)
                     + " × the true parameters' loss (the noise floor).");
             o.println("The toy model is not identifiable: β1 and ω2 act only through ω2·exp(β1 + …), and sin and cos");
             o.println("repeat, so parameters unlike the true ones can fit the data as well.");
@@ -193,6 +340,20 @@ final class FitCommand implements Callable<Integer> {
             printFiles(o, saved);
             return Training.exitCode(code, saved);
         });
+    }
+
+    /** How the loss changed, in words that fit the direction: fell n-fold, rose n-fold, did not change. */
+    static String change(double initial, double last) {
+        if (!Double.isFinite(last) || !Double.isFinite(initial)) {
+            return "the loss went from " + initial + " to " + last;
+        }
+        if (last < initial) {
+            return "the loss fell " + Text.num(initial / last, 1) + "-fold";
+        }
+        if (last > initial) {
+            return "the loss rose " + Text.num(last / initial, 1) + "-fold (try a smaller --lr)";
+        }
+        return "the loss did not change";
     }
 
     /**
@@ -305,15 +466,35 @@ final class FitCommand implements Callable<Integer> {
         return new String[] {x, t};
     }
 
-    /** The data and the fitted curve ({@link FormulaFit#bestTargets}: exact for squared error). */
-    private static void curvePlot(Path file, FormulaFit fit, String[] xy, Columns data, Map<String, Double> params) {
+    /**
+     * The data with the initial and fitted curves where they mean something: for a loss quadratic
+     * in the target (squared error) the model's prediction ({@link FormulaFit#bestTargets}, exact);
+     * for another loss the target where the loss is smallest ({@link FormulaFit#minimisingTargets}:
+     * the model's output for |m − y| or Huber), said in the title; none, with a note, where the
+     * loss has no smallest value in the target (cross-entropy).
+     */
+    private static void curvePlot(Path file, FormulaFit fit, String[] xy, Columns data, Map<String, Double> start,
+                                  Map<String, Double> params, PrintWriter err) {
         double[] xs = data.column(xy[0]);
         double[] grid = Training.grid(xs, 300);
-        double[] curve = fit.bestTargets(xy[0], xy[1], grid, params);
+        boolean quadratic = fit.quadraticInTarget(xy[0], xy[1], grid, params) && fit.quadraticInTarget(xy[0], xy[1], grid, start);
+        double[] fitted = quadratic ? fit.bestTargets(xy[0], xy[1], grid, params) : fit.minimisingTargets(xy[0], xy[1], grid, params);
+        double[] initial = quadratic ? fit.bestTargets(xy[0], xy[1], grid, start) : fit.minimisingTargets(xy[0], xy[1], grid, start);
         List<Plots.Series> s = new ArrayList<>();
         s.add(new Plots.Series("data", xs, data.column(xy[1]), false, true, 0));
-        s.add(new Plots.Series("fitted", grid, curve, false, false, 1));
-        Plots.write(file, "Data and fitted curve", xy[0], xy[1], false, s);
+        String title = "Data, initial and fitted curves";
+        if (java.util.Arrays.stream(fitted).noneMatch(Double::isFinite)) {
+            title = "Data (no fitted curve: the loss has no smallest value in " + xy[1] + ")";
+            err.println("backprop: note: " + file + " shows the data only: the loss keeps falling as " + xy[1]
+                    + " grows or shrinks (as cross-entropy does), so no value of " + xy[1] + " is the model's");
+        } else {
+            if (!quadratic) {
+                title = "Data and the model's output (the " + xy[1] + " where the loss is smallest), initial and fitted";
+            }
+            s.add(new Plots.Series("initial", grid, initial, true, false, 3));
+            s.add(new Plots.Series("fitted", grid, fitted, false, false, 1));
+        }
+        Plots.write(file, title, xy[0], xy[1], false, s);
     }
 
     private static void demoPlot(Path file, Demo.Result d) {

@@ -4,15 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Line charts written to PNG or SVG with XChart (chosen by the file's extension). */
+/** Line charts written to PNG or SVG ({@link Chart}; chosen by the file's extension). */
 final class Plots {
     private Plots() {
     }
@@ -59,18 +52,11 @@ final class Plots {
         // JVM is already shutting down (SIGTERM or Ctrl-C saves the plot from a shutdown hook):
         // "Shutdown in progress", and no PNG. Encoding in memory needs no cache.
         javax.imageio.ImageIO.setUseCache(false);
-        XYChart chart = new XYChartBuilder().width(900).height(600).title(title)
-                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        Styler st = chart.getStyler();
-        chart.getStyler().setYAxisLogarithmic(logY);
-        st.setLegendPosition(Styler.LegendPosition.OutsideE);
-        st.setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setPlotGridLinesVisible(true);
-        if (integerAbscissae(series)) {
-            // Steps or layers: "1009" rather than "1,009", whose separators run into the next label.
-            chart.getStyler().setXAxisDecimalPattern("#");
-        }
-        for (Series s : series) {
+        boolean png = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
+        boolean integerX = integerAbscissae(series);
+        List<Chart.Line> lines = new ArrayList<>();
+        for (int k = 0; k < series.size(); k++) {
+            Series s = series.get(k);
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
             for (int i = 0; i < s.x().length; i++) {
@@ -83,38 +69,20 @@ final class Plots {
             if (xs.isEmpty()) {
                 continue;
             }
-            if (!s.points() && xs.size() > MAX_LINE_POINTS) {
-                double[][] d = downsample(xs.stream().mapToDouble(Double::doubleValue).toArray(),
-                        ys.stream().mapToDouble(Double::doubleValue).toArray(), (MAX_LINE_POINTS - 2) / 2);
-                xs = java.util.Arrays.stream(d[0]).boxed().toList();
-                ys = java.util.Arrays.stream(d[1]).boxed().toList();
+            double[] x = xs.stream().mapToDouble(Double::doubleValue).toArray();
+            double[] y = ys.stream().mapToDouble(Double::doubleValue).toArray();
+            if (!s.points() && x.length > MAX_LINE_POINTS) {
+                double[][] d = downsample(x, y, (MAX_LINE_POINTS - 2) / 2);
+                x = d[0];
+                y = d[1];
             }
-            XYSeries xy = chart.addSeries(s.name(), xs, ys);
-            if (s.group() >= 0) {
-                java.awt.Color c = PALETTE[s.group() % PALETTE.length];
-                xy.setLineColor(c);
-                xy.setMarkerColor(c);
-            }
-            if (s.points()) {
-                xy.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                xy.setMarker(SeriesMarkers.CIRCLE);
-            } else {
-                xy.setMarker(xs.size() <= 60 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
-                if (s.dashed()) {
-                    xy.setLineStyle(new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT,
-                            java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-                }
-            }
+            java.awt.Color c = PALETTE[(s.group() >= 0 ? s.group() : k) % PALETTE.length];
+            lines.add(new Chart.Line(s.name(), x, y, c, s.dashed(), s.points(), !s.points() && x.length <= 60));
         }
+        byte[] bytes = png ? Chart.png(title, xTitle, yTitle, logY, integerX, lines)
+                : Chart.svg(title, xTitle, yTitle, logY, integerX, lines);
         // Drawn in memory first, then written as a whole (OutputPaths): never a half-written chart.
-        boolean png = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
-        OutputPaths.write(file, out -> {
-            if (png) {
-                BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-            } else {
-                VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            }
-        });
+        OutputPaths.write(file, out -> out.write(bytes));
     }
 
     /**

@@ -106,8 +106,31 @@ final class ToyCommand implements Callable<Integer> {
                         Text.num(p.closedForm(), digits), Text.num(p.finiteDifference(), digits)});
             }
             Text.table(out, "  ", rows);
+            forwardDifferenceNotes(out, point, report);
         }
         Text.warnNonFinite(spec.commandLine().getErr(), t.nonFinite());
         return 0;
+    }
+
+    /** Above this relative error the notebook's forward difference is worth a word: its usual error is about 1e-5. */
+    static final double NOTE_ABOVE = 1e-3;
+
+    /** Says where the forward difference is visibly off, and why (the table alone would leave it unexplained). */
+    private static void forwardDifferenceNotes(PrintWriter out, Map<String, Double> point, ToyModel.Report report) {
+        dev.backprop.graph.Program p = dev.backprop.formula.Formula.compile(dev.backprop.book.ToyModel.PROGRAM).program();
+        List<String> inputs = p.inputs();
+        double[] x = new double[inputs.size()];
+        for (int k = 0; k < x.length; k++) {
+            x[k] = point.get(inputs.get(k));
+        }
+        for (ToyModel.Parameter q : report.parameters()) {
+            double off = Math.abs(q.finiteDifference() - q.backprop()) / Math.abs(q.backprop());
+            if (off > NOTE_ABOVE) {
+                dev.backprop.check.Diagnosis d = dev.backprop.check.Diagnosis.of(dev.backprop.check.FiniteDifference.of(p), x,
+                        inputs.indexOf(q.name()), q.backprop(), q.closedForm(), q.finiteDifference(),
+                        dev.backprop.check.FiniteDifference.NOTEBOOK_STEP, false, new dev.backprop.check.AllClose(1e-5, 1e-8));
+                out.println("  ∂l/∂" + q.name() + ": the forward difference is " + Text.num(100 * off, 1) + "% off; " + d.message() + ".");
+            }
+        }
     }
 }

@@ -84,23 +84,31 @@ public record Trace(String outputName, double value, List<Row> forward, List<Row
             boundary.set(p.inputNode(in));
             nameOf.put(p.inputNode(in), in);
         }
-        for (Step s : steps) {
-            boundary.set(s.node());
-            nameOf.putIfAbsent(s.node(), s.name());
-        }
         Map<String, List<Term>> terms = new java.util.LinkedHashMap<>();
-        for (Step s : steps) {
-            if (s.node() != p.output()) {
-                terms.put(s.name(), new ArrayList<>());
-            }
+        for (Step s : steps.subList(0, steps.size() - 1)) { // every step but the output, whose adjoint is 1
+            terms.put(s.name(), new ArrayList<>());
         }
         for (String in : p.inputs()) {
             terms.put(in, new ArrayList<>());
         }
-        for (Step t : steps) {
-            if (!p.isOperation(t.node())) {
-                continue; // a step that is an input or a constant reads nothing
+        // A step that only renames a value (y = x; value = l) computes nothing: its one term,
+        // ∂alias/∂value = 1, goes to the name it renames, and later steps read the node under
+        // the newest name, the one their expressions use.
+        java.util.Set<String> aliases = new java.util.HashSet<>();
+        for (Step s : steps) {
+            boundary.set(s.node());
+            String before = nameOf.put(s.node(), s.name());
+            if (before != null && terms.containsKey(before)) {
+                terms.get(before).add(new Term(s.name(), 1.0, g.of(s.node())));
+                aliases.add(s.name());
             }
+        }
+        java.util.BitSet done = new java.util.BitSet();
+        for (Step t : steps) {
+            if (!p.isOperation(t.node()) || aliases.contains(t.name()) || done.get(t.node())) {
+                continue; // a step that is an input, a constant or a rename reads nothing
+            }
+            done.set(t.node());
             Gradient local = e.localGradient(t.node(), boundary);
             for (int node = boundary.nextSetBit(0); node >= 0 && node < t.node(); node = boundary.nextSetBit(node + 1)) {
                 double d = local.of(node);

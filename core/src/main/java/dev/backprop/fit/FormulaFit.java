@@ -150,6 +150,79 @@ public final class FormulaFit {
         return curve;
     }
 
+    /**
+     * Whether the loss is quadratic in {@code target} with positive curvature at every point of
+     * {@code xs}: then {@link #bestTargets} is exact, and for a squared error it is the model's
+     * prediction. Tested by ∂loss/∂target being affine in the target (equal rises from −1 to 0.5
+     * to 2) and rising.
+     */
+    public boolean quadraticInTarget(String x, String target, double[] xs, Map<String, Double> params) {
+        Program p = batch.program();
+        Map<String, Double> at = new LinkedHashMap<>(params);
+        int node = p.inputNode(target);
+        for (double v : xs) {
+            at.put(x, v);
+            double[] g = new double[3];
+            double[] t = {-1, 0.5, 2};
+            for (int k = 0; k < 3; k++) {
+                at.put(target, t[k]);
+                g[k] = p.evaluate(at).gradient().of(node);
+            }
+            double a = g[1] - g[0];
+            double b = g[2] - g[1];
+            if (!(a > 0) || Math.abs(a - b) > 1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-12 * Math.abs(g[1])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The target value where the loss is smallest at each of {@code xs}, for any loss whose
+     * ∂loss/∂target changes sign once (|m − y|, Huber, squared error): bracketed from [−1, 1],
+     * widened up to ±2⁴⁰, then bisected on the sign of the derivative. NaN where the loss has no
+     * smallest value in the target (its derivative never changes sign: cross-entropy, linear in y).
+     */
+    public double[] minimisingTargets(String x, String target, double[] xs, Map<String, Double> params) {
+        Program p = batch.program();
+        Map<String, Double> at = new LinkedHashMap<>(params);
+        int node = p.inputNode(target);
+        double[] curve = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            at.put(x, xs[i]);
+            java.util.function.DoubleUnaryOperator g = t -> {
+                at.put(target, t);
+                return p.evaluate(at).gradient().of(node);
+            };
+            double lo = -1;
+            double hi = 1;
+            while (!(g.applyAsDouble(lo) < 0) && lo > -0x1p40) {
+                lo *= 2;
+            }
+            while (!(g.applyAsDouble(hi) > 0) && hi < 0x1p40) {
+                hi *= 2;
+            }
+            if (!(g.applyAsDouble(lo) < 0 && g.applyAsDouble(hi) > 0)) {
+                curve[i] = Double.NaN;
+                continue;
+            }
+            for (int k = 0; k < 200 && hi - lo > Math.ulp(Math.max(Math.abs(lo), Math.abs(hi))); k++) {
+                double mid = 0.5 * (lo + hi);
+                double d = g.applyAsDouble(mid);
+                if (d == 0) {
+                    lo = mid;
+                    hi = mid;
+                } else if (d < 0) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            curve[i] = 0.5 * (lo + hi);
+        }
+        return curve;
+    }
+
     /** {@link #fit(Map, Optimizer, Schedule, Progress, AtomicBoolean)} with no progress and no interrupt. */
     public FitResult fit(Map<String, Double> init, Optimizer optimizer, Schedule schedule) {
         return fit(init, optimizer, schedule, Progress.NONE, new AtomicBoolean());

@@ -38,4 +38,23 @@ class TraceTermsTest {
             assertThat(term.local()).isEqualTo(2.3);
         });
     }
+
+    @Test
+    void aStepThatRenamesAValuePassesItsAdjointOnOnce() {
+        // value = l renames l: ∂value/∂l = 1, and x's one term comes from l (2x = 2), not twice
+        Trace t = Trace.of(Formula.compile("l = x^2; u = 2*z; l"), Map.of("x", 1.0, "z", 2.0));
+        assertThat(t.terms().get("l")).singleElement().satisfies(term -> {
+            assertThat(term.from()).isEqualTo("value");
+            assertThat(term.local()).isEqualTo(1.0);
+        });
+        assertThat(t.terms().get("x")).extracting(Trace.Term::from).containsExactly("l");
+        assertThat(t.terms().get("x").get(0).product()).isEqualTo(2.0);
+        // y = x renames an input: l reads y, and y's adjoint reaches x through a term of 1
+        Trace r = Trace.of(Formula.compile("y = x; l = y^2"), Map.of("x", 3.0));
+        assertThat(r.terms().get("y")).singleElement().satisfies(term -> assertThat(term.local()).isEqualTo(6.0));
+        assertThat(r.terms().get("x")).singleElement().satisfies(term -> {
+            assertThat(term.from()).isEqualTo("y");
+            assertThat(term.product()).isEqualTo(6.0);
+        });
+    }
 }
