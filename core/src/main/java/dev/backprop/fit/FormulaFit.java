@@ -253,7 +253,7 @@ public final class FormulaFit {
         }
         // The kernel is chosen for the whole run, so every step of it runs the same code.
         BatchProgram batch = this.batch.forWork((long) schedule.stepsFor(data.rows()) * schedule.batchFor(data.rows()));
-        return Loop.run(parameters, start, new Problem() {
+        return Loop.run(parameters, start, new SecondOrderProblem() {
             @Override
             public int rows() {
                 return data.rows();
@@ -271,11 +271,6 @@ public final class FormulaFit {
                     gradient[i] = r.gradient().get(parameters.get(i));
                 }
                 return r.sum();
-            }
-
-            @Override
-            public boolean hasHessian() {
-                return true;
             }
 
             @Override

@@ -56,14 +56,14 @@ final class Loop {
             }
             int[] r = rows;
             double scale = rows == null || mean ? 1.0 : (double) n / rows.length;
-            Objective objective = problem.hasHessian()
+            Objective objective = problem instanceof SecondOrderProblem second
                     ? new SecondOrderObjective() {
                         public double evaluate(double[] p, double[] g) {
-                            return problem.loss(r, p, g);
+                            return second.loss(r, p, g);
                         }
 
                         public double evaluate(double[] p, double[] g, double[][] h) {
-                            return problem.loss(r, p, g, h);
+                            return second.loss(r, p, g, h);
                         }
                     }
                     : (p, g) -> problem.loss(r, p, g);

@@ -16,19 +16,6 @@ interface Problem {
      */
     double loss(int[] rows, double[] params, double[] gradient);
 
-    /** Whether {@link #loss(int[], double[], double[], double[][])} gives a Hessian. */
-    default boolean hasHessian() {
-        return false;
-    }
-
-    /**
-     * {@link #loss(int[], double[], double[])}, and the Hessian of that loss into {@code hessian};
-     * only where {@link #hasHessian()}.
-     */
-    default double loss(int[] rows, double[] params, double[] gradient, double[][] hessian) {
-        throw new UnsupportedOperationException("this model gives no Hessian");
-    }
-
     /**
      * Whether {@link #loss} is the mean over the rows (cross-entropy, as PyTorch reduces it) rather
      * than the sum: a mean needs no rescaling to compare batches with the whole data set.
