@@ -23,6 +23,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Check backprop against finite differences and the closed form.",
                 "Check backpropagation against central finite differences and against the",
                 "closed-form derivative, with numpy's allclose rule |a − b| ≤ atol + rtol·|b|.",
+                "Where they disagree it names the odd one out, the likely cause (a non-finite value,",
+                "a jump or kink within the step, a step too large for the curvature or too small for",
+                "the rounding) and a step that agrees. --order 2 checks the Hessian too.",
                 "Exit code 1 when any derivative disagrees."})
 final class CheckCommand implements Callable<Integer> {
     @Spec
