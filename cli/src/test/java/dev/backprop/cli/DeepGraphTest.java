@@ -8,13 +8,11 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,24 +27,6 @@ import org.w3c.dom.NodeList;
 class DeepGraphTest {
     @TempDir
     Path dir;
-
-    private static Document xml(Path file) throws Exception {
-        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        return f.newDocumentBuilder().parse(file.toFile());
-    }
-
-    private static List<Element> withClass(Document d, String tag, String cls) {
-        List<Element> out = new ArrayList<>();
-        NodeList all = d.getElementsByTagName(tag);
-        for (int k = 0; k < all.getLength(); k++) {
-            Element e = (Element) all.item(k);
-            if (cls.equals(e.getAttribute("class"))) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
 
     private static String three(double v) {
         // numpy's gradient through an inactive unit is −0.0 (0 times a negative); the picture, like
@@ -89,12 +69,12 @@ class DeepGraphTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).as("the tables are printed as before").contains("Output f_K = 1.907");
 
-        Document d = xml(svg);
-        List<Element> boxes = withClass(d, "g", "node");
+        Document d = GraphCommandTest.xml(svg);
+        List<Element> boxes = GraphCommandTest.withClass(d, "g", "node");
         // x, K·D units, the output and the loss
         assertThat(boxes).hasSize(1 + layers * width + 2);
         // D arrows out of x, D² between hidden layers, D into the output, one to the loss
-        assertThat(withClass(d, "path", "edge")).hasSize(width + (layers - 1) * width * width + width + 1);
+        assertThat(GraphCommandTest.withClass(d, "path", "edge")).hasSize(width + (layers - 1) * width * width + width + 1);
         for (int i = 1; i <= layers; i++) {
             for (int j = 0; j < width; j++) {
                 Element b = box(boxes, "hidden " + i + ", unit " + j);
@@ -120,7 +100,7 @@ class DeepGraphTest {
         CliTest.Result r = CliTest.run("deep", "--no-check", "--seed", "3", "--layers", "3", "--width", "4", "--x", "-0.7",
                 "--y", "5", "--graph", svg.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        String unit = box(withClass(xml(svg), "g", "node"), "hidden 2, unit 1").getTextContent();
+        String unit = box(GraphCommandTest.withClass(GraphCommandTest.xml(svg), "g", "node"), "hidden 2, unit 1").getTextContent();
         @SuppressWarnings("unchecked")
         List<Object> row = (List<Object>) ((List<Object>) ((List<Object>) fx.get("weights")).get(1)).get(1);
         StringBuilder weights = new StringBuilder("ω [");
@@ -136,13 +116,13 @@ class DeepGraphTest {
         Path svg = dir.resolve("big.svg");
         CliTest.Result r = CliTest.run("deep", "--no-check", "--layers", "9", "--width", "20", "--graph", svg.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        Document d = xml(svg);
-        List<Element> boxes = withClass(d, "g", "node");
+        Document d = GraphCommandTest.xml(svg);
+        List<Element> boxes = GraphCommandTest.withClass(d, "g", "node");
         assertThat(boxes).hasSize(1 + 9 + 2);
-        assertThat(withClass(d, "path", "edge")).hasSize(9 + 1 + 1);
+        assertThat(GraphCommandTest.withClass(d, "path", "edge")).hasSize(9 + 1 + 1);
         assertThat(box(boxes, "hidden 4  (20 units)").getTextContent()).contains("f3: mean ").contains("h4: mean ")
                 .contains("∂ℓ/∂f3: mean ").contains("inactive (f ≤ 0): ");
-        List<String> labels = withClass(d, "text", "local").stream().map(Element::getTextContent).toList();
+        List<String> labels = GraphCommandTest.withClass(d, "text", "local").stream().map(Element::getTextContent).toList();
         assertThat(labels).hasSize(10).anyMatch(l -> l.startsWith("Ω0 20×1, ‖∂ℓ/∂Ω0‖ = "))
                 .anyMatch(l -> l.startsWith("Ω4 20×20, ‖∂ℓ/∂Ω4‖ = ")).anyMatch(l -> l.startsWith("Ω9 1×20, ‖∂ℓ/∂Ω9‖ = "));
     }

@@ -39,13 +39,15 @@ class GraphCommandTest {
         return n;
     }
 
-    private static Document xml(Path file) throws Exception {
+    /** The SVG parsed as XML (no DTDs), for tests that read pictures back. */
+    static Document xml(Path file) throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
         return f.newDocumentBuilder().parse(file.toFile());
     }
 
-    private static List<Element> withClass(Document d, String tag, String cls) {
+    /** The elements {@code tag} of class {@code cls}: the boxes and arrows of a picture. */
+    static List<Element> withClass(Document d, String tag, String cls) {
         List<Element> out = new ArrayList<>();
         NodeList all = d.getElementsByTagName(tag);
         for (int k = 0; k < all.getLength(); k++) {
