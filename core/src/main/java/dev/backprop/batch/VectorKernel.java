@@ -523,7 +523,14 @@ final class VectorKernel extends Kernel {
     void mul2(double[] d, double[] g, double[] e1, double e1s, double[] e2, int n) {
         int i = 0;
         int bound = S.loopBound(n);
-        if (e1 == null) {
+        if (e1 == null && e1s != 0 && Double.isFinite(e1s)) {
+            // By a finite nonzero factor the strong zero changes only the sign of a zero, which
+            // the outer contribution turns into +0 anyway: the plain product gives the same d.
+            DoubleVector ve1 = DoubleVector.broadcast(S, e1s);
+            for (; i < bound; i += L) {
+                contribution(DoubleVector.fromArray(S, g, i).mul(ve1), DoubleVector.fromArray(S, e2, i)).intoArray(d, i);
+            }
+        } else if (e1 == null) {
             DoubleVector ve1 = DoubleVector.broadcast(S, e1s);
             for (; i < bound; i += L) {
                 contribution(contribution(g, ve1, i), DoubleVector.fromArray(S, e2, i)).intoArray(d, i);
@@ -637,6 +644,29 @@ final class VectorKernel extends Kernel {
             }
             return gs * sum(e, n);
         }
+        // Plain products, and term by term only where the sum is NaN: see dot2.
+        DoubleVector acc = DoubleVector.zero(S);
+        int i = 0;
+        int bound = S.loopBound(n);
+        if (e != null) {
+            for (; i < bound; i += L) {
+                acc = acc.add(DoubleVector.fromArray(S, g, i).mul(DoubleVector.fromArray(S, e, i)));
+            }
+        } else {
+            DoubleVector ve = DoubleVector.broadcast(S, es);
+            for (; i < bound; i += L) {
+                acc = acc.add(DoubleVector.fromArray(S, g, i).mul(ve));
+            }
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += g[i] * (e == null ? es : e[i]);
+        }
+        return Double.isNaN(s) ? dotStrong(g, e, es, n) : s;
+    }
+
+    /** {@link #dot} with an array g, term by term by {@link Op#contribution}. */
+    private static double dotStrong(double[] g, double[] e, double es, int n) {
         DoubleVector acc = DoubleVector.zero(S);
         int i = 0;
         int bound = S.loopBound(n);
@@ -662,8 +692,76 @@ final class VectorKernel extends Kernel {
     // slowest of the arithmetic kernels. The lanes and the two halves are added at the end, so
     // the order differs from the plain kernel's only as any SIMD sum does, within rounding.
 
+    // A sum started at +0 cannot show the sign of a zero summand, so the strong zero of a
+    // contribution matters to a sum only where the plain product is NaN (0·∞, 0·NaN), which makes
+    // the plain sum NaN. The sums are therefore taken of plain products, two operations a lane
+    // instead of six, and only a NaN sum is taken again term by term by Op.contribution: the
+    // result is the strong-zero sum bit for bit either way, since without a NaN term every
+    // plain product equals its contribution but for the sign of a zero.
+
     @Override
     void dot2(double[] g, double[] e1, double e1s, double[] e2, double e2s, int n, double[] out) {
+        DoubleVector ve1 = DoubleVector.broadcast(S, e1s);
+        DoubleVector ve2 = DoubleVector.broadcast(S, e2s);
+        DoubleVector acc1 = DoubleVector.zero(S);
+        DoubleVector acc2 = DoubleVector.zero(S);
+        DoubleVector odd1 = DoubleVector.zero(S);
+        DoubleVector odd2 = DoubleVector.zero(S);
+        int i = 0;
+        int pairs = n / (2 * L) * (2 * L);
+        if (e1 != null && e2 != null) {
+            for (; i < pairs; i += 2 * L) {
+                DoubleVector g0 = DoubleVector.fromArray(S, g, i);
+                DoubleVector g1 = DoubleVector.fromArray(S, g, i + L);
+                acc1 = acc1.add(g0.mul(DoubleVector.fromArray(S, e1, i)));
+                acc2 = acc2.add(g0.mul(DoubleVector.fromArray(S, e2, i)));
+                odd1 = odd1.add(g1.mul(DoubleVector.fromArray(S, e1, i + L)));
+                odd2 = odd2.add(g1.mul(DoubleVector.fromArray(S, e2, i + L)));
+            }
+        } else if (e1 != null) {
+            for (; i < pairs; i += 2 * L) {
+                DoubleVector g0 = DoubleVector.fromArray(S, g, i);
+                DoubleVector g1 = DoubleVector.fromArray(S, g, i + L);
+                acc1 = acc1.add(g0.mul(DoubleVector.fromArray(S, e1, i)));
+                acc2 = acc2.add(g0.mul(ve2));
+                odd1 = odd1.add(g1.mul(DoubleVector.fromArray(S, e1, i + L)));
+                odd2 = odd2.add(g1.mul(ve2));
+            }
+        } else if (e2 != null) {
+            for (; i < pairs; i += 2 * L) {
+                DoubleVector g0 = DoubleVector.fromArray(S, g, i);
+                DoubleVector g1 = DoubleVector.fromArray(S, g, i + L);
+                acc1 = acc1.add(g0.mul(ve1));
+                acc2 = acc2.add(g0.mul(DoubleVector.fromArray(S, e2, i)));
+                odd1 = odd1.add(g1.mul(ve1));
+                odd2 = odd2.add(g1.mul(DoubleVector.fromArray(S, e2, i + L)));
+            }
+        } else {
+            for (; i < pairs; i += 2 * L) {
+                DoubleVector g0 = DoubleVector.fromArray(S, g, i);
+                DoubleVector g1 = DoubleVector.fromArray(S, g, i + L);
+                acc1 = acc1.add(g0.mul(ve1));
+                acc2 = acc2.add(g0.mul(ve2));
+                odd1 = odd1.add(g1.mul(ve1));
+                odd2 = odd2.add(g1.mul(ve2));
+            }
+        }
+        double s1 = acc1.add(odd1).reduceLanes(VectorOperators.ADD);
+        double s2 = acc2.add(odd2).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s1 += g[i] * (e1 == null ? e1s : e1[i]);
+            s2 += g[i] * (e2 == null ? e2s : e2[i]);
+        }
+        if (Double.isNaN(s1) || Double.isNaN(s2)) {
+            dot2Strong(g, e1, e1s, e2, e2s, n, out);
+            return;
+        }
+        out[0] = s1;
+        out[1] = s2;
+    }
+
+    /** {@link #dot2} term by term by {@link Op#contribution}, for a block whose plain sums are NaN. */
+    private static void dot2Strong(double[] g, double[] e1, double e1s, double[] e2, double e2s, int n, double[] out) {
         DoubleVector ve1 = DoubleVector.broadcast(S, e1s);
         DoubleVector ve2 = DoubleVector.broadcast(S, e2s);
         DoubleVector acc1 = DoubleVector.zero(S);

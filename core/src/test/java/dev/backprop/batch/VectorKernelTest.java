@@ -170,4 +170,65 @@ class VectorKernelTest {
             }
         }
     }
+
+    /**
+     * The adjoint kernels (sums of contributions and products of two), which take plain products
+     * and fall back to the strong zero only where a NaN shows, give the plain kernel's answer bit
+     * for bit, sign of zero included, on blocks of special values, before and after C2 compiles
+     * them. The values are small dyadic numbers, zeros, infinities and NaN, whose sums are exact
+     * in any order, so the SIMD kernel's order of addition cannot hide or fake a difference.
+     */
+    @Test
+    void adjointKernelsGiveThePlainKernelsBitsOnSpecialValues() {
+        double[] special = {0.0, -0.0, 1, -1, 2, 0.5, -0.25, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+        double[] dense = {0.0, -0.0, 1, -1, 2, 0.5, -0.25};
+        Random r = new Random(7);
+        int n = 37; // vector loops and a tail on every lane width
+        double[] g = new double[n];
+        double[] e1 = new double[n];
+        double[] e2 = new double[n];
+        double[] d = new double[n];
+        double[] want = new double[n];
+        double[] two = new double[2];
+        double[] wantTwo = new double[2];
+        for (int round = 0; round < 4_000; round++) {
+            // Mostly finite blocks (the fast path), some with one special value (the fallback).
+            double[] pool = round % 4 == 0 ? special : dense;
+            for (int i = 0; i < n; i++) {
+                g[i] = pool[r.nextInt(pool.length)];
+                e1[i] = pool[r.nextInt(pool.length)];
+                e2[i] = pool[r.nextInt(pool.length)];
+            }
+            if (round % 8 == 1) {
+                g[r.nextInt(n)] = special[7 + r.nextInt(3)];
+            }
+            double s1 = special[r.nextInt(special.length)];
+            double s2 = special[r.nextInt(special.length)];
+            boolean array1 = r.nextBoolean();
+            boolean array2 = r.nextBoolean();
+            double[] a1 = array1 ? e1 : null;
+            double[] a2 = array2 ? e2 : null;
+            String at = "round " + round;
+
+            k.dot2(g, a1, s1, a2, s2, n, two);
+            Kernel.PLAIN.dot2(g, a1, s1, a2, s2, n, wantTwo);
+            assertThat(bits(two[0])).as("dot2 first sum, %s", at).isEqualTo(bits(wantTwo[0]));
+            assertThat(bits(two[1])).as("dot2 second sum, %s", at).isEqualTo(bits(wantTwo[1]));
+
+            double got = k.dot(g, 0, a1, s1, n);
+            assertThat(bits(got)).as("dot, %s", at).isEqualTo(bits(Kernel.PLAIN.dot(g, 0, a1, s1, n)));
+
+            k.mul2(d, g, a1, s1, e2, n);
+            Kernel.PLAIN.mul2(want, g, a1, s1, e2, n);
+            for (int i = 0; i < n; i++) {
+                assertThat(bits(d[i])).as("mul2[%d] of %s·%s·%s, %s", i, g[i], array1 ? e1[i] : s1, e2[i], at)
+                        .isEqualTo(bits(want[i]));
+            }
+        }
+    }
+
+    /** The bits of a number, every NaN as one (a NaN's sign and payload carry no meaning). */
+    static long bits(double v) {
+        return Double.doubleToLongBits(v);
+    }
 }
