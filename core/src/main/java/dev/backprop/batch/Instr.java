@@ -146,6 +146,37 @@ sealed interface Instr {
     }
 
     /**
+     * {@code dst = (x1·k1 + x2·k2) + c}: a tangent step {@code ḣ' = ω̇·h + ω·ḣ + β̇} of forward
+     * mode in one pass instead of three. Each x is a block and each k a uniform; each product by
+     * {@link Op#contribution}, added in that order, as the {@link MulAdd}s and the sum it replaces
+     * would add them, so the same doubles. The second term ({@code x2}, {@code k2}) and {@code c}
+     * (a block or a uniform) may be absent (null).
+     */
+    record Lin(Ref dst, Ref x1, Ref k1, Ref x2, Ref k2, Ref c) implements Instr {
+        public void run(Frame f) {
+            f.kernel.lin(dst.array(f), x1.array(f), k1.scalar(f), x2 == null ? null : x2.array(f), x2 == null ? 0 : k2.scalar(f),
+                    c == null ? null : c.array(f), c == null ? 0 : c.scalar(f), c != null, f.m);
+        }
+
+        public List<Ref> reads() {
+            List<Ref> r = new java.util.ArrayList<>(List.of(x1, k1));
+            if (x2 != null) {
+                r.add(x2);
+                r.add(k2);
+            }
+            if (c != null) {
+                r.add(c);
+            }
+            return r;
+        }
+
+        public String listing() {
+            return "lin dst=" + dst + " x1=" + x1 + " k1=" + k1 + (x2 == null ? "" : " x2=" + x2 + " k2=" + k2)
+                    + " c=" + (c == null ? "-" : c);
+        }
+    }
+
+    /**
      * {@code dst = (g·e1)·e2}: two adjoint factors of a chain ({@code g·ω·φ'(h)}) in one pass,
      * each product by {@link Op#contribution}, as the two {@link MulAdd}s it replaces; the inner
      * adjoint is read by nothing else, so it is never stored. {@code g} and {@code e2} are blocks.

@@ -81,6 +81,21 @@ class Kernel {
     }
 
     /**
+     * {@code d[i] = (x1[i]·k1 + x2[i]·k2) + c[i]}, each product by {@link Op#contribution}, added
+     * in that order ({@code x2 == null}: no second term; {@code c == null}: the scalar {@code cs}
+     * if {@code hasC}, else nothing is added, not even 0, which would turn a −0 into +0).
+     */
+    void lin(double[] d, double[] x1, double k1, double[] x2, double k2, double[] c, double cs, boolean hasC, int n) {
+        for (int i = 0; i < n; i++) {
+            double t = Op.contribution(x1[i], k1);
+            if (x2 != null) {
+                t = t + Op.contribution(x2[i], k2);
+            }
+            d[i] = hasC ? t + (c == null ? cs : c[i]) : t;
+        }
+    }
+
+    /**
      * {@code d[i] = (g[i]·e1[i])·e2[i]} as two {@link #mulAdd}s without a previous value would give
      * it: each product by {@link Op#contribution}.
      */

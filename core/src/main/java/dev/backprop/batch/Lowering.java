@@ -117,7 +117,7 @@ final class Lowering implements Algebra<Ref> {
         }
         List<Integer> accumulatorNodes = sweep(program, ref, dep);
         int[] uses = Passes.uses(List.of(forward, backward), ref[out], slots);
-        List<Instr> fwd = Passes.fuseContributionSums(Passes.fuseAffine(forward, uses), uses);
+        List<Instr> fwd = Passes.fuseLinear(Passes.fuseContributionSums(Passes.fuseAffine(forward, uses), uses), uses);
         List<Instr> bwd = Passes.fuseDots(backward);
         List<Instr> valueForward = Passes.pairSinCos(List.of(fwd)).get(0);
         List<List<Instr>> paired = Passes.pairSinCos(List.of(fwd, bwd));

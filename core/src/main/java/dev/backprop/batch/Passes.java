@@ -4,6 +4,7 @@ import dev.backprop.batch.Instr.Affine;
 import dev.backprop.batch.Instr.Apply;
 import dev.backprop.batch.Instr.Dot;
 import dev.backprop.batch.Instr.Dot2;
+import dev.backprop.batch.Instr.Lin;
 import dev.backprop.batch.Instr.Mul2;
 import dev.backprop.batch.Instr.MulAdd;
 import dev.backprop.batch.Instr.SinCos;
@@ -118,6 +119,61 @@ final class Passes {
         }
         out.removeIf(Objects::isNull);
         return out;
+    }
+
+    /**
+     * A sum of contributions of blocks by uniforms, each partial sum read by nothing else, becomes
+     * one {@link Lin} where its last sum stood: forward mode's tangent of every layer {@code
+     * β + ω·h}, {@code t1 = ω̇·h; t2 = t1 + ḣ·ω; ḣ' = β̇ + t2}, in one pass instead of three (and
+     * {@code t1 = ω̇·x; ḣ = β̇ + t1} of the first layer in one instead of two). Runs after {@link
+     * #fuseContributionSums}, which has made {@code t2} a {@link MulAdd} with {@code t1} as its
+     * {@code prev}. The same products and sums in the same order, so the same doubles.
+     */
+    static List<Instr> fuseLinear(List<Instr> pass, int[] uses) {
+        List<Instr> out = new ArrayList<>(pass);
+        Map<Ref, Integer> open = new HashMap<>(); // a Lin not yet given its c, by dst: where it stands
+        Map<Ref, Lin> lins = new HashMap<>();
+        for (int j = 0; j < out.size(); j++) {
+            Instr in = out.get(j);
+            if (in instanceof MulAdd m && m.dst().block() && blockByUniform(m.g(), m.e())) {
+                Ref x = m.g().block() ? m.g() : m.e();
+                Ref k = m.g().block() ? m.e() : m.g();
+                Lin first = m.prev() == null ? null : lins.get(m.prev());
+                Lin lin;
+                if (m.prev() == null) {
+                    lin = new Lin(m.dst(), x, k, null, null, null); // stays a MulAdd unless fused
+                } else if (first != null && first.x2() == null && open.containsKey(m.prev())) {
+                    lin = new Lin(m.dst(), first.x1(), first.k1(), x, k, null);
+                    out.set(open.remove(m.prev()), null);
+                    out.set(j, lin);
+                } else {
+                    continue;
+                }
+                if (uses[m.dst().index()] == 1) {
+                    lins.put(m.dst(), lin);
+                    open.put(m.dst(), j);
+                }
+            } else if (in instanceof Apply s && s.op() == Op.ADD && s.b() != null && !s.a().equals(s.b())) {
+                Ref t = open.containsKey(s.a()) ? s.a() : open.containsKey(s.b()) ? s.b() : null;
+                if (t == null) {
+                    continue;
+                }
+                Lin lin = lins.get(t);
+                Ref c = t.equals(s.a()) ? s.b() : s.a();
+                if (lin.x2() == null && c.block()) {
+                    continue; // one product plus a block is fuseContributionSums' MulAdd already
+                }
+                out.set(open.remove(t), null);
+                out.set(j, new Lin(s.dst(), lin.x1(), lin.k1(), lin.x2(), lin.k2(), c));
+            }
+        }
+        out.removeIf(Objects::isNull);
+        return out;
+    }
+
+    /** One factor a block and the other a uniform: the shape {@link Lin} takes. */
+    private static boolean blockByUniform(Ref g, Ref e) {
+        return g.block() != e.block();
     }
 
     /**

@@ -520,6 +520,47 @@ final class VectorKernel extends Kernel {
     }
 
     @Override
+    void lin(double[] d, double[] x1, double k1, double[] x2, double k2, double[] c, double cs, boolean hasC, int n) {
+        DoubleVector v1 = DoubleVector.broadcast(S, k1);
+        DoubleVector v2 = DoubleVector.broadcast(S, k2);
+        int i = 0;
+        int bound = S.loopBound(n);
+        if (x2 == null && !hasC) {
+            super.lin(d, x1, k1, x2, k2, c, cs, hasC, n); // one bare product: the pass never makes it
+            return;
+        } else if (x2 == null && c == null) {
+            DoubleVector vc = DoubleVector.broadcast(S, cs);
+            for (; i < bound; i += L) {
+                contribution(x1, v1, i).add(vc).intoArray(d, i);
+            }
+        } else if (x2 == null) {
+            for (; i < bound; i += L) {
+                contribution(x1, v1, i).add(DoubleVector.fromArray(S, c, i)).intoArray(d, i);
+            }
+        } else if (!hasC) {
+            for (; i < bound; i += L) {
+                contribution(x1, v1, i).add(contribution(x2, v2, i)).intoArray(d, i);
+            }
+        } else if (c == null) {
+            DoubleVector vc = DoubleVector.broadcast(S, cs);
+            for (; i < bound; i += L) {
+                contribution(x1, v1, i).add(contribution(x2, v2, i)).add(vc).intoArray(d, i);
+            }
+        } else {
+            for (; i < bound; i += L) {
+                contribution(x1, v1, i).add(contribution(x2, v2, i)).add(DoubleVector.fromArray(S, c, i)).intoArray(d, i);
+            }
+        }
+        for (; i < n; i++) {
+            double t = Op.contribution(x1[i], k1);
+            if (x2 != null) {
+                t = t + Op.contribution(x2[i], k2);
+            }
+            d[i] = hasC ? t + (c == null ? cs : c[i]) : t;
+        }
+    }
+
+    @Override
     void mul2(double[] d, double[] g, double[] e1, double e1s, double[] e2, int n) {
         int i = 0;
         int bound = S.loopBound(n);

@@ -6,6 +6,7 @@ import dev.backprop.batch.Instr.Affine;
 import dev.backprop.batch.Instr.Apply;
 import dev.backprop.batch.Instr.Dot;
 import dev.backprop.batch.Instr.Dot2;
+import dev.backprop.batch.Instr.Lin;
 import dev.backprop.batch.Instr.Mul2;
 import dev.backprop.batch.Instr.MulAdd;
 import dev.backprop.batch.Instr.SinCos;
@@ -124,5 +125,38 @@ class PassesTest {
         assertThat(Passes.fuseContributionSums(doubled, uses(doubled, s(5), 6))).isEqualTo(doubled);
         List<Instr> accumulating = List.of(new MulAdd(s(3), s(2), s(1), u(0)), new Apply(Op.ADD, s(5), s(4), s(3)));
         assertThat(Passes.fuseContributionSums(accumulating, uses(accumulating, s(5), 6))).isEqualTo(accumulating);
+    }
+
+    @Test
+    void aTangentStepOfThreeInstructionsBecomesOneLinWhereItsSumStood() {
+        // ḣ' = β̇ + (ω̇·h + ḣ·ω): t1 = u1·s0, t2 = t1 + s1·u2, y = u3 + t2.
+        MulAdd t1 = new MulAdd(s(2), null, u(1), s(0));
+        Apply between = new Apply(Op.EXP, s(4), s(0), null);
+        MulAdd t2 = new MulAdd(s(3), s(2), s(1), u(2));
+        Apply sum = new Apply(Op.ADD, s(5), u(3), s(3));
+        List<Instr> pass = List.of(t1, between, t2, sum);
+        assertThat(Passes.fuseLinear(pass, uses(pass, s(5), 6)))
+                .containsExactly(between, new Lin(s(5), s(0), u(1), s(1), u(2), u(3)));
+        // Without the last sum (t2 is the output): two terms, no c.
+        List<Instr> two = List.of(t1, t2);
+        assertThat(Passes.fuseLinear(two, uses(two, s(3), 4))).containsExactly(new Lin(s(3), s(0), u(1), s(1), u(2), null));
+        // One term plus a uniform (the first layer's ḣ = β̇ + ω̇·x).
+        List<Instr> one = List.of(t1, new Apply(Op.ADD, s(3), s(2), u(3)));
+        assertThat(Passes.fuseLinear(one, uses(one, s(3), 4))).containsExactly(new Lin(s(3), s(0), u(1), null, null, u(3)));
+    }
+
+    @Test
+    void aPartialSumReadElsewhereOrAProductOfTwoBlocksIsLeftAlone() {
+        MulAdd t1 = new MulAdd(s(2), null, u(1), s(0));
+        MulAdd t2 = new MulAdd(s(3), s(2), s(1), u(2));
+        // t1 read twice: nothing fuses.
+        List<Instr> readTwice = List.of(t1, t2, new Apply(Op.EXP, s(4), s(2), null));
+        assertThat(Passes.fuseLinear(readTwice, uses(readTwice, s(4), 5))).isEqualTo(readTwice);
+        // A product of two blocks is not a Lin term.
+        List<Instr> blocks = List.of(new MulAdd(s(2), null, s(1), s(0)), new Apply(Op.ADD, s(3), s(2), u(3)));
+        assertThat(Passes.fuseLinear(blocks, uses(blocks, s(3), 4))).isEqualTo(blocks);
+        // One term plus a block stays the MulAdd fuseContributionSums makes of it.
+        List<Instr> plusBlock = List.of(t1, new Apply(Op.ADD, s(3), s(2), s(1)));
+        assertThat(Passes.fuseLinear(plusBlock, uses(plusBlock, s(3), 4))).isEqualTo(plusBlock);
     }
 }

@@ -218,6 +218,15 @@ class VectorKernelTest {
             double got = k.dot(g, 0, a1, s1, n);
             assertThat(bits(got)).as("dot, %s", at).isEqualTo(bits(Kernel.PLAIN.dot(g, 0, a1, s1, n)));
 
+            boolean hasC = round % 3 != 0;
+            double[] c = round % 3 == 1 ? e2 : null;
+            double[] x2 = r.nextBoolean() ? e1 : null;
+            k.lin(d, g, s1, x2, s2, c, s2, hasC, n);
+            Kernel.PLAIN.lin(want, g, s1, x2, s2, c, s2, hasC, n);
+            for (int i = 0; i < n; i++) {
+                assertThat(bits(d[i])).as("lin[%d], %s", i, at).isEqualTo(bits(want[i]));
+            }
+
             k.mul2(d, g, a1, s1, e2, n);
             Kernel.PLAIN.mul2(want, g, a1, s1, e2, n);
             for (int i = 0; i < n; i++) {
