@@ -146,33 +146,33 @@ sealed interface Instr {
     }
 
     /**
-     * {@code dst = (x1·k1 + x2·k2) + c}: a tangent step {@code ḣ' = ω̇·h + ω·ḣ + β̇} of forward
-     * mode in one pass instead of three. Each x is a block and each k a uniform; each product by
-     * {@link Op#contribution}, added in that order, as the {@link MulAdd}s and the sum it replaces
-     * would add them, so the same doubles. The second term ({@code x2}, {@code k2}) and {@code c}
-     * (a block or a uniform) may be absent (null).
+     * {@code dst = (x1·k1 + (x2·y2)·k2) + c}: a tangent step {@code ḣ' = ω̇·h + (ḣ·φ'(h))·ω + β̇}
+     * of forward mode in one pass instead of up to four. The x and y are blocks, the k uniforms;
+     * each product by {@link Op#contribution}, added in that order, as the {@link MulAdd}s and the
+     * sum it replaces would add them, so the same doubles. May be absent (null): the second term
+     * ({@code x2}, {@code y2}, {@code k2}), its inner factor {@code y2}, and {@code c} (a block or
+     * a uniform).
      */
-    record Lin(Ref dst, Ref x1, Ref k1, Ref x2, Ref k2, Ref c) implements Instr {
+    record Lin(Ref dst, Ref x1, Ref k1, Ref x2, Ref y2, Ref k2, Ref c) implements Instr {
         public void run(Frame f) {
-            f.kernel.lin(dst.array(f), x1.array(f), k1.scalar(f), x2 == null ? null : x2.array(f), x2 == null ? 0 : k2.scalar(f),
+            f.kernel.lin(dst.array(f), x1.array(f), k1.scalar(f), x2 == null ? null : x2.array(f),
+                    y2 == null ? null : y2.array(f), x2 == null ? 0 : k2.scalar(f),
                     c == null ? null : c.array(f), c == null ? 0 : c.scalar(f), c != null, f.m);
         }
 
         public List<Ref> reads() {
             List<Ref> r = new java.util.ArrayList<>(List.of(x1, k1));
-            if (x2 != null) {
-                r.add(x2);
-                r.add(k2);
-            }
-            if (c != null) {
-                r.add(c);
+            for (Ref o : java.util.Arrays.asList(x2, y2, k2, c)) {
+                if (o != null) {
+                    r.add(o);
+                }
             }
             return r;
         }
 
         public String listing() {
-            return "lin dst=" + dst + " x1=" + x1 + " k1=" + k1 + (x2 == null ? "" : " x2=" + x2 + " k2=" + k2)
-                    + " c=" + (c == null ? "-" : c);
+            return "lin dst=" + dst + " x1=" + x1 + " k1=" + k1 + (x2 == null ? "" : " x2=" + x2)
+                    + (y2 == null ? "" : " y2=" + y2) + (x2 == null ? "" : " k2=" + k2) + " c=" + (c == null ? "-" : c);
         }
     }
 

@@ -81,15 +81,22 @@ class Kernel {
     }
 
     /**
-     * {@code d[i] = (x1[i]·k1 + x2[i]·k2) + c[i]}, each product by {@link Op#contribution}, added
-     * in that order ({@code x2 == null}: no second term; {@code c == null}: the scalar {@code cs}
-     * if {@code hasC}, else nothing is added, not even 0, which would turn a −0 into +0).
+     * {@code d[i] = (x1[i]·k1 + (x2[i]·y2[i])·k2) + c[i]}, each product by {@link
+     * Op#contribution}, added in that order ({@code x2 == null}: no second term; {@code y2 == null}:
+     * the second term is {@code x2[i]·k2}; {@code c == null}: the scalar {@code cs} if {@code hasC},
+     * else nothing is added, not even 0, which would turn a −0 into +0).
      */
-    void lin(double[] d, double[] x1, double k1, double[] x2, double k2, double[] c, double cs, boolean hasC, int n) {
-        for (int i = 0; i < n; i++) {
+    void lin(double[] d, double[] x1, double k1, double[] x2, double[] y2, double k2, double[] c, double cs, boolean hasC, int n) {
+        lin(d, x1, k1, x2, y2, k2, c, cs, hasC, n, 0);
+    }
+
+    /** {@link #lin} from point {@code from} on: the SIMD kernel's tail, and the shapes it has no loop for. */
+    final void lin(double[] d, double[] x1, double k1, double[] x2, double[] y2, double k2, double[] c, double cs, boolean hasC,
+            int n, int from) {
+        for (int i = from; i < n; i++) {
             double t = Op.contribution(x1[i], k1);
             if (x2 != null) {
-                t = t + Op.contribution(x2[i], k2);
+                t = t + Op.contribution(y2 == null ? x2[i] : Op.contribution(x2[i], y2[i]), k2);
             }
             d[i] = hasC ? t + (c == null ? cs : c[i]) : t;
         }

@@ -117,9 +117,12 @@ final class Lowering implements Algebra<Ref> {
         }
         List<Integer> accumulatorNodes = sweep(program, ref, dep);
         int[] uses = Passes.uses(List.of(forward, backward), ref[out], slots);
-        List<Instr> fwd = Passes.fuseLinear(Passes.fuseContributionSums(Passes.fuseAffine(forward, uses), uses), uses);
+        List<Instr> fwd = forwardPasses(forward, uses);
         List<Instr> bwd = Passes.fuseDots(backward);
-        List<Instr> valueForward = Passes.pairSinCos(List.of(fwd)).get(0);
+        // A run for values alone has no reverse sweep to keep intermediates for, so it may fuse
+        // more: a forward-mode tangent's products, which the sweep of a gradient run reads.
+        List<Instr> valueForward = Passes.pairSinCos(List.of(
+                forwardPasses(forward, Passes.uses(List.of(forward), ref[out], slots)))).get(0);
         List<List<Instr>> paired = Passes.pairSinCos(List.of(fwd, bwd));
         int[] pairedUses = Passes.uses(paired, ref[out], slots);
         List<Instr> chained = Passes.fuseChains(paired.get(1), pairedUses, e -> apply(Op.NEG, e));
@@ -128,6 +131,12 @@ final class Lowering implements Algebra<Ref> {
         return new Compiled(init, List.copyOf(uniform), scalarUniform, columnSlot, slots,
                 List.copyOf(valueForward), List.copyOf(paired.get(0)), List.copyOf(chained), ref[out],
                 accumulatorNodes.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** The forward list's fusions, given how many instructions read each slot. */
+    private List<Instr> forwardPasses(List<Instr> forward, int[] uses) {
+        return Passes.fuseLinear(Passes.fuseContributionSums(Passes.fuseAffine(forward, uses), uses), uses,
+                e -> apply(Op.NEG, e));
     }
 
     /**

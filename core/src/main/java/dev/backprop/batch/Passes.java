@@ -124,26 +124,53 @@ final class Passes {
     /**
      * A sum of contributions of blocks by uniforms, each partial sum read by nothing else, becomes
      * one {@link Lin} where its last sum stood: forward mode's tangent of every layer {@code
-     * β + ω·h}, {@code t1 = ω̇·h; t2 = t1 + ḣ·ω; ḣ' = β̇ + t2}, in one pass instead of three (and
-     * {@code t1 = ω̇·x; ḣ = β̇ + t1} of the first layer in one instead of two). Runs after {@link
-     * #fuseContributionSums}, which has made {@code t2} a {@link MulAdd} with {@code t1} as its
-     * {@code prev}. The same products and sums in the same order, so the same doubles.
+     * β + ω·φ(h)}, {@code p = ḣ·φ'(h); t1 = ω̇·φ(h); t2 = t1 + p·ω; ḣ' = β̇ + t2}, in one pass
+     * instead of four (and {@code t1 = ω̇·x; ḣ = β̇ + t1} of the first layer in one instead of
+     * two). Runs after {@link #fuseContributionSums}, which has made {@code t2} a {@link MulAdd}
+     * with {@code t1} as its {@code prev}. The same products and sums in the same order, so the
+     * same doubles. When {@code φ'(h)} is a negated block read only there (cos's −sin), the sign
+     * moves onto the uniform ω ({@code negate}), as {@link #fuseChains} moves it: {@code (ḣ·(−s))·ω}
+     * and {@code (ḣ·s)·(−ω)} are the same double, zeros included (a strong-zero product is +0
+     * either way).
      */
-    static List<Instr> fuseLinear(List<Instr> pass, int[] uses) {
+    static List<Instr> fuseLinear(List<Instr> pass, int[] uses, UnaryOperator<Ref> negate) {
         List<Instr> out = new ArrayList<>(pass);
         Map<Ref, Integer> open = new HashMap<>(); // a Lin not yet given its c, by dst: where it stands
         Map<Ref, Lin> lins = new HashMap<>();
+        Map<Ref, Integer> products = new HashMap<>(); // block·block contributions read once: where they stand
+        Map<Ref, Integer> negations = new HashMap<>();
         for (int j = 0; j < out.size(); j++) {
             Instr in = out.get(j);
-            if (in instanceof MulAdd m && m.dst().block() && blockByUniform(m.g(), m.e())) {
+            if (in instanceof Apply a && a.op() == Op.NEG && a.dst().block() && a.a().block() && uses[a.dst().index()] == 1) {
+                negations.put(a.dst(), j);
+            } else if (in instanceof MulAdd m && m.prev() == null && m.dst().block() && m.g().block() && m.e().block()
+                    && uses[m.dst().index()] == 1) {
+                products.put(m.dst(), j);
+            } else if (in instanceof MulAdd m && m.dst().block() && blockByUniform(m.g(), m.e())) {
                 Ref x = m.g().block() ? m.g() : m.e();
                 Ref k = m.g().block() ? m.e() : m.g();
                 Lin first = m.prev() == null ? null : lins.get(m.prev());
                 Lin lin;
                 if (m.prev() == null) {
-                    lin = new Lin(m.dst(), x, k, null, null, null); // stays a MulAdd unless fused
+                    lin = new Lin(m.dst(), x, k, null, null, null, null); // stays a MulAdd unless fused
                 } else if (first != null && first.x2() == null && open.containsKey(m.prev())) {
-                    lin = new Lin(m.dst(), first.x1(), first.k1(), x, k, null);
+                    Ref y = null;
+                    Integer p = products.remove(x);
+                    if (p != null) {
+                        MulAdd inner = (MulAdd) out.get(p);
+                        out.set(p, null);
+                        // A negated factor goes second (contributions commute bit for bit), then loses its sign.
+                        boolean swap = !negations.containsKey(inner.e()) && negations.containsKey(inner.g());
+                        x = swap ? inner.e() : inner.g();
+                        y = swap ? inner.g() : inner.e();
+                        Integer n = negations.remove(y);
+                        if (n != null) {
+                            y = ((Apply) out.get(n)).a();
+                            k = negate.apply(k);
+                            out.set(n, null);
+                        }
+                    }
+                    lin = new Lin(m.dst(), first.x1(), first.k1(), x, y, k, null);
                     out.set(open.remove(m.prev()), null);
                     out.set(j, lin);
                 } else {
@@ -164,7 +191,7 @@ final class Passes {
                     continue; // one product plus a block is fuseContributionSums' MulAdd already
                 }
                 out.set(open.remove(t), null);
-                out.set(j, new Lin(s.dst(), lin.x1(), lin.k1(), lin.x2(), lin.k2(), c));
+                out.set(j, new Lin(s.dst(), lin.x1(), lin.k1(), lin.x2(), lin.y2(), lin.k2(), c));
             }
         }
         out.removeIf(Objects::isNull);

@@ -519,45 +519,40 @@ final class VectorKernel extends Kernel {
         return vg.mul(ve).blend(0.0, vg.compare(VectorOperators.EQ, 0.0).or(ve.compare(VectorOperators.EQ, 0.0)));
     }
 
+    // Lin's shapes, each its own loop (see the note above add): the tangent steps of forward
+    // mode are one term plus a uniform, or two terms, the second of three factors, plus a uniform
+    // or a block. Other shapes, which the pass makes rarely or never, take the plain loop.
+
     @Override
-    void lin(double[] d, double[] x1, double k1, double[] x2, double k2, double[] c, double cs, boolean hasC, int n) {
+    void lin(double[] d, double[] x1, double k1, double[] x2, double[] y2, double k2, double[] c, double cs, boolean hasC, int n) {
         DoubleVector v1 = DoubleVector.broadcast(S, k1);
         DoubleVector v2 = DoubleVector.broadcast(S, k2);
+        DoubleVector vc = DoubleVector.broadcast(S, cs);
         int i = 0;
         int bound = S.loopBound(n);
-        if (x2 == null && !hasC) {
-            super.lin(d, x1, k1, x2, k2, c, cs, hasC, n); // one bare product: the pass never makes it
-            return;
-        } else if (x2 == null && c == null) {
-            DoubleVector vc = DoubleVector.broadcast(S, cs);
+        if (x2 == null && hasC && c == null) {
             for (; i < bound; i += L) {
                 contribution(x1, v1, i).add(vc).intoArray(d, i);
             }
-        } else if (x2 == null) {
-            for (; i < bound; i += L) {
-                contribution(x1, v1, i).add(DoubleVector.fromArray(S, c, i)).intoArray(d, i);
-            }
-        } else if (!hasC) {
-            for (; i < bound; i += L) {
-                contribution(x1, v1, i).add(contribution(x2, v2, i)).intoArray(d, i);
-            }
-        } else if (c == null) {
-            DoubleVector vc = DoubleVector.broadcast(S, cs);
+        } else if (x2 != null && y2 == null && hasC && c == null) {
             for (; i < bound; i += L) {
                 contribution(x1, v1, i).add(contribution(x2, v2, i)).add(vc).intoArray(d, i);
             }
-        } else {
+        } else if (x2 != null && y2 == null && hasC) {
             for (; i < bound; i += L) {
                 contribution(x1, v1, i).add(contribution(x2, v2, i)).add(DoubleVector.fromArray(S, c, i)).intoArray(d, i);
             }
-        }
-        for (; i < n; i++) {
-            double t = Op.contribution(x1[i], k1);
-            if (x2 != null) {
-                t = t + Op.contribution(x2[i], k2);
+        } else if (x2 != null && y2 != null && hasC && c == null) {
+            for (; i < bound; i += L) {
+                contribution(x1, v1, i).add(contribution(contribution(x2, y2, i), v2)).add(vc).intoArray(d, i);
             }
-            d[i] = hasC ? t + (c == null ? cs : c[i]) : t;
+        } else if (x2 != null && y2 != null && hasC) {
+            for (; i < bound; i += L) {
+                contribution(x1, v1, i).add(contribution(contribution(x2, y2, i), v2))
+                        .add(DoubleVector.fromArray(S, c, i)).intoArray(d, i);
+            }
         }
+        super.lin(d, x1, k1, x2, y2, k2, c, cs, hasC, n, i);
     }
 
     @Override

@@ -61,6 +61,7 @@ class EnginesAgreeTest {
         Program program = Formula.compile(source).program();
         BatchProgram plain = BatchProgram.compile(program, COLUMNS).withSimd(false).withThreads(1);
         BatchProgram simd = BatchProgram.compile(program, COLUMNS).withSimd(true).withThreads(1);
+        Forward forward = new Forward(program, COLUMNS, rnd, true);
         for (int point = 0; point < 12; point++) {
             Map<String, Double> at = new LinkedHashMap<>();
             for (String name : program.inputs()) {
@@ -94,6 +95,42 @@ class EnginesAgreeTest {
                 agree(engine + " point value", points[COPIES - 1], e.value(), where);
             }
             tensorAgrees(program, at, e.value(), grad, where, overflowingRules);
+            forward.agrees(e, data, scalars, where, overflowingRules);
+        }
+    }
+
+    /**
+     * Forward mode through the batch engine, the directional program's values alone (the run the
+     * compiler fuses most: a tangent step into one {@code lin}), on both kernels, against the
+     * scalar engine's own tangent sweep ({@link Evaluation#jvp}): a different code path, from
+     * the same rules. The direction has a zero component now and then, for the strong zero.
+     */
+    private static final class Forward {
+        private final double[] direction;
+        private final List<BatchProgram> batches;
+
+        /** {@code zeros}: a component may be 0; without, every tangent step is whole, so every fusion of one runs. */
+        Forward(Program program, List<String> columns, Random rnd, boolean zeros) {
+            double[] choices = zeros ? new double[] {0.5, -0.25, 1, 0, -2, 0.125} : new double[] {0.5, -0.25, 1, -2, 0.125};
+            direction = new double[program.inputs().size()];
+            Map<String, Double> v = new LinkedHashMap<>();
+            for (int k = 0; k < direction.length; k++) {
+                direction[k] = choices[rnd.nextInt(choices.length)];
+                v.put(program.inputs().get(k), direction[k]);
+            }
+            Program directional = program.directionalDerivative(v);
+            batches = List.of(BatchProgram.compile(directional, columns).withSimd(false).withThreads(1),
+                    BatchProgram.compile(directional, columns).withSimd(true).withThreads(1));
+        }
+
+        void agrees(Evaluation e, Columns data, Map<String, Double> scalars, String where, boolean overflowingRules) {
+            double jvp = e.jvp(direction);
+            String at = where + "\n  along " + Arrays.toString(direction);
+            for (BatchProgram batch : batches) {
+                String engine = batch.simd() ? "forward mode, batch SIMD" : "forward mode, batch plain";
+                agree(engine + " sum", batch.value(data, scalars).sum(), COPIES * jvp, at, overflowingRules);
+                agree(engine + " point", batch.pointValues(data, scalars)[COPIES - 1], jvp, at, overflowingRules);
+            }
         }
     }
 
@@ -115,6 +152,7 @@ class EnginesAgreeTest {
             Program program = Formula.compile(source).program();
             BatchProgram plain = BatchProgram.compile(program, List.of("x", "y")).withSimd(false).withThreads(1);
             BatchProgram simd = BatchProgram.compile(program, List.of("x", "y")).withSimd(true).withThreads(1);
+            Forward forward = new Forward(program, List.of("x", "y"), rnd, false);
             for (int point = 0; point < 200; point++) {
                 Map<String, Double> at = new LinkedHashMap<>();
                 for (String name : program.inputs()) {
@@ -138,6 +176,7 @@ class EnginesAgreeTest {
                         agree((batch == plain ? "plain" : "SIMD") + " ∂/∂" + s, r.gradient().get(s), COPIES * grad.get(s), where);
                     }
                 }
+                forward.agrees(e, data, scalars, where, false);
             }
         }
     }

@@ -135,14 +135,14 @@ class PassesTest {
         MulAdd t2 = new MulAdd(s(3), s(2), s(1), u(2));
         Apply sum = new Apply(Op.ADD, s(5), u(3), s(3));
         List<Instr> pass = List.of(t1, between, t2, sum);
-        assertThat(Passes.fuseLinear(pass, uses(pass, s(5), 6)))
-                .containsExactly(between, new Lin(s(5), s(0), u(1), s(1), u(2), u(3)));
+        assertThat(Passes.fuseLinear(pass, uses(pass, s(5), 6), PassesTest::negated))
+                .containsExactly(between, new Lin(s(5), s(0), u(1), s(1), null, u(2), u(3)));
         // Without the last sum (t2 is the output): two terms, no c.
         List<Instr> two = List.of(t1, t2);
-        assertThat(Passes.fuseLinear(two, uses(two, s(3), 4))).containsExactly(new Lin(s(3), s(0), u(1), s(1), u(2), null));
+        assertThat(Passes.fuseLinear(two, uses(two, s(3), 4), PassesTest::negated)).containsExactly(new Lin(s(3), s(0), u(1), s(1), null, u(2), null));
         // One term plus a uniform (the first layer's ḣ = β̇ + ω̇·x).
         List<Instr> one = List.of(t1, new Apply(Op.ADD, s(3), s(2), u(3)));
-        assertThat(Passes.fuseLinear(one, uses(one, s(3), 4))).containsExactly(new Lin(s(3), s(0), u(1), null, null, u(3)));
+        assertThat(Passes.fuseLinear(one, uses(one, s(3), 4), PassesTest::negated)).containsExactly(new Lin(s(3), s(0), u(1), null, null, null, u(3)));
     }
 
     @Test
@@ -151,12 +151,34 @@ class PassesTest {
         MulAdd t2 = new MulAdd(s(3), s(2), s(1), u(2));
         // t1 read twice: nothing fuses.
         List<Instr> readTwice = List.of(t1, t2, new Apply(Op.EXP, s(4), s(2), null));
-        assertThat(Passes.fuseLinear(readTwice, uses(readTwice, s(4), 5))).isEqualTo(readTwice);
+        assertThat(Passes.fuseLinear(readTwice, uses(readTwice, s(4), 5), PassesTest::negated)).isEqualTo(readTwice);
         // A product of two blocks is not a Lin term.
         List<Instr> blocks = List.of(new MulAdd(s(2), null, s(1), s(0)), new Apply(Op.ADD, s(3), s(2), u(3)));
-        assertThat(Passes.fuseLinear(blocks, uses(blocks, s(3), 4))).isEqualTo(blocks);
+        assertThat(Passes.fuseLinear(blocks, uses(blocks, s(3), 4), PassesTest::negated)).isEqualTo(blocks);
         // One term plus a block stays the MulAdd fuseContributionSums makes of it.
         List<Instr> plusBlock = List.of(t1, new Apply(Op.ADD, s(3), s(2), s(1)));
-        assertThat(Passes.fuseLinear(plusBlock, uses(plusBlock, s(3), 4))).isEqualTo(plusBlock);
+        assertThat(Passes.fuseLinear(plusBlock, uses(plusBlock, s(3), 4), PassesTest::negated)).isEqualTo(plusBlock);
+    }
+
+    /** A stand-in for the compiler's negation of a uniform: uniform 100 + i for uniform i. */
+    private static Ref negated(Ref k) {
+        return u(100 + k.index());
+    }
+
+    @Test
+    void theSecondTermTakesInAProductOfBlocksAndMovesANegationOntoItsUniform() {
+        // cos's layer: p = ḣ·(−sin h), ḣ' = β̇ + (ω̇·cos h + p·ω).
+        Apply neg = new Apply(Op.NEG, s(3), s(2), null);
+        MulAdd p = new MulAdd(s(4), null, s(1), s(3));
+        MulAdd t1 = new MulAdd(s(5), null, u(1), s(0));
+        MulAdd t2 = new MulAdd(s(6), s(5), s(4), u(2));
+        Apply sum = new Apply(Op.ADD, s(7), u(3), s(6));
+        List<Instr> pass = List.of(neg, p, t1, t2, sum);
+        assertThat(Passes.fuseLinear(pass, uses(pass, s(7), 8), PassesTest::negated))
+                .containsExactly(new Lin(s(7), s(0), u(1), s(1), s(2), u(102), u(3)));
+        // The negated block read elsewhere too: the product is taken in, the sign stays where it is.
+        List<Instr> negReadTwice = List.of(neg, p, t1, t2, sum, new Apply(Op.EXP, s(8), s(3), null));
+        assertThat(Passes.fuseLinear(negReadTwice, uses(negReadTwice, s(8), 9), PassesTest::negated))
+                .containsExactly(neg, new Lin(s(7), s(0), u(1), s(1), s(3), u(2), u(3)), new Apply(Op.EXP, s(8), s(3), null));
     }
 }

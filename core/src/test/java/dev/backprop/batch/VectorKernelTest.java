@@ -221,8 +221,9 @@ class VectorKernelTest {
             boolean hasC = round % 3 != 0;
             double[] c = round % 3 == 1 ? e2 : null;
             double[] x2 = r.nextBoolean() ? e1 : null;
-            k.lin(d, g, s1, x2, s2, c, s2, hasC, n);
-            Kernel.PLAIN.lin(want, g, s1, x2, s2, c, s2, hasC, n);
+            double[] y2 = r.nextBoolean() ? e2 : null;
+            k.lin(d, g, s1, x2, y2, s2, c, s2, hasC, n);
+            Kernel.PLAIN.lin(want, g, s1, x2, y2, s2, c, s2, hasC, n);
             for (int i = 0; i < n; i++) {
                 assertThat(bits(d[i])).as("lin[%d], %s", i, at).isEqualTo(bits(want[i]));
             }
