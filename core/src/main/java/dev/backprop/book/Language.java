@@ -53,13 +53,13 @@ public final class Language {
     }
 
     /**
-     * The language with the ISO 639 code {@code code} ({@code en}, {@code ru}), case-insensitive.
+     * The language with the two-letter ISO 639 code {@code code} ({@code en}, {@code ru}), case-insensitive.
      *
      * @throws IllegalArgumentException when there is no bundle for it; the message names the ones there are
      */
     public static Language of(String code) {
         String c = code == null ? "" : code.strip().toLowerCase(Locale.ROOT);
-        if (!c.matches("[a-z]{2,3}") || !(c.equals(DEFAULT) || exists(c))) {
+        if (!c.matches("[a-z]{2}") || !(c.equals(DEFAULT) || exists(c))) {
             throw new IllegalArgumentException("unknown language '" + code + "' (available: "
                     + String.join(", ", available()) + ")");
         }
@@ -68,10 +68,19 @@ public final class Language {
 
     /** The codes with a bundle: {@value #DEFAULT} first, then the translations alphabetically. */
     public static List<String> available() {
+        return Available.CODES;
+    }
+
+    /** Looked up once, when first asked (help and errors ask; a plain run does not). */
+    private static final class Available {
+        static final List<String> CODES = find();
+    }
+
+    private static List<String> find() {
         List<String> codes = new ArrayList<>();
         codes.add(DEFAULT);
-        // ResourceBundle cannot list its locales, so ask for every ISO 639 code's file; it is
-        // cheap (a lookup each) and keeps "a new language is one file" true
+        // ResourceBundle cannot list its locales, so ask for every ISO 639 code's file (about 190
+        // lookups, some 50 ms on a cold JVM): that keeps "a new language is one file" true
         for (String c : Locale.getISOLanguages()) {
             if (!c.equals(DEFAULT) && exists(c)) {
                 codes.add(c);
@@ -80,7 +89,7 @@ public final class Language {
         return Collections.unmodifiableList(codes);
     }
 
-    /** The ISO 639 code: {@code en}, {@code ru}. */
+    /** The two-letter ISO 639 code: {@code en}, {@code ru}. */
     public String code() {
         return code;
     }
