@@ -1,5 +1,6 @@
 package dev.backprop.cli;
 
+import dev.backprop.book.Language;
 import dev.backprop.book.Trace;
 import dev.backprop.graph.NonFinite;
 import java.io.PrintWriter;
@@ -72,39 +73,43 @@ final class Text {
         }
     }
 
-    /** Step 1 and Step 2 of the book: the forward and backward tables. */
-    static void passes(PrintWriter out, Trace t, int digits) {
-        passes(out, t, digits, List.of());
+    /** Step 1 and Step 2 of the book: the forward and backward tables, headed in {@code lang}. */
+    static void passes(PrintWriter out, Trace t, int digits, Language lang) {
+        passes(out, t, digits, List.of(), lang);
     }
 
     /**
      * Step 1 and Step 2, with the statements in {@code unused} (which the output does not depend
      * on) marked as such, and a line saying what that means.
      */
-    static void passes(PrintWriter out, Trace t, int digits, List<String> unused) {
-        out.println("Step 1: forward pass (every intermediate stored)");
+    static void passes(PrintWriter out, Trace t, int digits, List<String> unused, Language lang) {
+        out.println(lang.text("step1"));
         List<String[]> rows = new ArrayList<>();
         for (Trace.Row r : t.forward()) {
-            String mark = unused.contains(r.name()) ? "(unused)" : "";
+            String mark = unused.contains(r.name()) ? lang.text("step1.unusedMark") : "";
             rows.add(unused.isEmpty() ? new String[] {r.name() + " = " + r.expression(), num(r.number(), digits)}
                     : new String[] {r.name() + " = " + r.expression(), num(r.number(), digits), mark});
         }
         table(out, "  ", rows);
         if (!unused.isEmpty()) {
-            out.println("  (unused): " + t.outputName() + " does not depend on "
-                    + (unused.size() == 1 ? "this statement" : "these statements") + "; its derivative is 0");
+            out.println("  " + lang.text(unused.size() == 1 ? "step1.unusedOne" : "step1.unusedMany", t.outputName()));
         }
         out.println();
-        out.println("Step 2: backward pass (chain rule in reverse)");
+        out.println(lang.text("step2"));
         rows = new ArrayList<>();
         String o = t.outputName();
         for (Trace.Row r : t.backward()) {
             rows.add(new String[] {"∂" + o + "/∂" + r.name(), num(r.number(), digits)});
         }
         if (rows.isEmpty()) {
-            out.println("  (the output is computed in one step)");
+            out.println("  " + lang.text("step2.oneStep"));
         }
         table(out, "  ", rows);
+    }
+
+    /** Prints a text that may span lines (a bundle's value with \n) one println per line, as the platform ends lines. */
+    static void lines(PrintWriter out, String text) {
+        text.lines().forEach(out::println);
     }
 
     /** The gradient with respect to the inputs, one per line. */

@@ -1,6 +1,7 @@
 package dev.backprop.cli;
 
 import dev.backprop.book.ToyModel;
+import dev.backprop.book.Language;
 import dev.backprop.book.Trace;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -46,6 +47,10 @@ final class ToyCommand implements Callable<Integer> {
     @Option(names = "--digits", defaultValue = "3", converter = Digits.class,
             description = "Decimals in tables (0 to 17; default: ${DEFAULT-VALUE}, as the book).")
     int digits;
+    @Option(names = "--lang", defaultValue = "en", converter = Lang.class, completionCandidates = Lang.Codes.class,
+            paramLabel = "LANG", description = "Language of the headings and captions: ${COMPLETION-CANDIDATES}"
+                    + " (default: ${DEFAULT-VALUE}); numbers and formulas are the same in all. --json is unaffected.")
+    Language lang;
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
     @Option(names = "--graph", paramLabel = "FILE.svg|FILE.png|FILE.dot",
@@ -89,24 +94,25 @@ final class ToyCommand implements Callable<Integer> {
             m.put("parameters", params);
             out.println(Json.of(m));
         } else {
-            out.println("Notebook 7.1 toy model: f = β3 + ω3·cos(β2 + ω2·exp(β1 + ω1·sin(β0 + ω0·x))), ℓ = (f − y)²");
+            out.println(lang.text("toy.title", "f = β3 + ω3·cos(β2 + ω2·exp(β1 + ω1·sin(β0 + ω0·x))), ℓ = (f − y)²"));
             List<String> at = new ArrayList<>();
             point.forEach((k, v) -> at.add(k + " = " + v));
-            out.println("at " + String.join(", ", at));
+            out.println(lang.text("toy.at", String.join(", ", at)));
             out.println();
-            out.println("Loss ℓ = " + Text.num(t.value(), digits));
+            out.println(lang.text("toy.loss", Text.num(t.value(), digits)));
             out.println();
-            Text.passes(out, t, digits);
+            Text.passes(out, t, digits, lang);
             out.println();
-            out.println("Step 3: parameter derivatives (∂l/∂βk = ∂l/∂fk, ∂l/∂ωk = hk·∂l/∂fk; h0 = x)");
+            out.println(lang.text("toy.step3", "∂l/∂βk = ∂l/∂fk, ∂l/∂ωk = hk·∂l/∂fk; h0 = x"));
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"", "backprop", "closed form", "finite difference"});
+            rows.add(new String[] {"", lang.text("toy.column.backprop"), lang.text("toy.column.closedForm"),
+                    lang.text("toy.column.finiteDifference")});
             for (ToyModel.Parameter p : report.parameters()) {
                 rows.add(new String[] {"∂l/∂" + p.name(), Text.num(p.backprop(), digits),
                         Text.num(p.closedForm(), digits), Text.num(p.finiteDifference(), digits)});
             }
             Text.table(out, "  ", rows);
-            forwardDifferenceNotes(out, point, report);
+            forwardDifferenceNotes(out, point, report, lang);
         }
         Text.warnNonFinite(spec.commandLine().getErr(), t.nonFinite());
         return 0;
@@ -116,7 +122,8 @@ final class ToyCommand implements Callable<Integer> {
     static final double NOTE_ABOVE = 1e-3;
 
     /** Says where the forward difference is visibly off, and why (the table alone would leave it unexplained). */
-    private static void forwardDifferenceNotes(PrintWriter out, Map<String, Double> point, ToyModel.Report report) {
+    private static void forwardDifferenceNotes(PrintWriter out, Map<String, Double> point, ToyModel.Report report,
+            Language lang) {
         dev.backprop.graph.Program p = dev.backprop.formula.Formula.compile(dev.backprop.book.ToyModel.PROGRAM).program();
         List<String> inputs = p.inputs();
         double[] x = new double[inputs.size()];
@@ -129,7 +136,8 @@ final class ToyCommand implements Callable<Integer> {
                 dev.backprop.check.Diagnosis d = dev.backprop.check.Diagnosis.of(dev.backprop.check.FiniteDifference.of(p), x,
                         inputs.indexOf(q.name()), q.backprop(), q.closedForm(), q.finiteDifference(),
                         dev.backprop.check.FiniteDifference.NOTEBOOK_STEP, false, new dev.backprop.check.AllClose(1e-5, 1e-8));
-                out.println("  ∂l/∂" + q.name() + ": the forward difference is " + Text.num(100 * off, 1) + "% off; " + d.message() + ".");
+                // the diagnosis is the check command's own English sentence; only the frame around it is translated
+                out.println("  " + lang.text("toy.forwardDifferenceOff", "∂l/∂" + q.name(), Text.num(100 * off, 1), d.message()));
             }
         }
     }

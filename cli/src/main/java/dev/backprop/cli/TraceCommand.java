@@ -1,5 +1,6 @@
 package dev.backprop.cli;
 
+import dev.backprop.book.Language;
 import dev.backprop.book.Trace;
 import dev.backprop.formula.Formula;
 import java.io.PrintWriter;
@@ -37,6 +38,10 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--digits", defaultValue = "3", converter = Digits.class,
             description = "Decimals in tables (0 to 17; default: ${DEFAULT-VALUE}).")
     int digits;
+    @Option(names = "--lang", defaultValue = "en", converter = Lang.class, completionCandidates = Lang.Codes.class,
+            paramLabel = "LANG", description = "Language of the headings and captions: ${COMPLETION-CANDIDATES}"
+                    + " (default: ${DEFAULT-VALUE}); numbers and formulas are the same in all. --json is unaffected.")
+    Language lang;
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
     @Option(names = "--graph", paramLabel = "FILE.svg|FILE.png|FILE.dot",
@@ -63,14 +68,13 @@ final class TraceCommand implements Callable<Integer> {
         } else {
             out.println(t.outputName() + " = " + Text.num(t.value(), digits));
             out.println();
-            Text.passes(out, t, digits, f.unused());
+            Text.passes(out, t, digits, f.unused(), lang);
             out.println();
-            out.println("Gradient with respect to the inputs");
+            out.println(lang.text("trace.gradient"));
             Text.gradient(out, t.outputName(), t.gradient(), digits);
             out.println();
-            out.println("The chain rule, spelled out: the adjoint of a value is the sum, over the steps that");
-            out.println("read it, of (that step's adjoint × the local derivative)");
-            chainRule(t, f, digits).forEach(out::println);
+            Text.lines(out, lang.text("trace.chainRule"));
+            chainRule(t, f, digits, lang).forEach(out::println);
         }
         Text.warnNonFinite(spec.commandLine().getErr(), t.nonFinite());
         return 0;
@@ -132,7 +136,7 @@ final class TraceCommand implements Callable<Integer> {
     }
 
     /** One line per adjoint: {@code ∂l/∂y = ∂l/∂t1·cos(y) + ∂l/∂t2·2*y = 1·0.955 + 1·0.600 = 1.555}. */
-    static List<String> chainRule(Trace t, Formula f, int digits) {
+    static List<String> chainRule(Trace t, Formula f, int digits, Language lang) {
         LocalFormulas formulas = new LocalFormulas(t, f);
         String o = t.outputName();
         List<String[]> rows = new ArrayList<>();
@@ -151,7 +155,7 @@ final class TraceCommand implements Callable<Integer> {
             }
             String value = Text.num(e.getValue(), digits);
             if (terms.isEmpty()) {
-                rows.add(new String[] {"∂" + o + "/∂" + name, "= 0 (nothing reads it on the way to " + o + ")"});
+                rows.add(new String[] {"∂" + o + "/∂" + name, lang.text("trace.unread", o)});
             } else {
                 rows.add(new String[] {"∂" + o + "/∂" + name, "= " + String.join(" + ", symbols)
                         + " = " + String.join(" + ", numbers) + " = " + value});

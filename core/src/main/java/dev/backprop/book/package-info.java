@@ -7,6 +7,7 @@
  * notebook 7.3 (how initialisation makes activations and gradients explode or vanish), {@link
  * dev.backprop.book.Demo} the toy model fitted to data it generated itself, and {@link
  * dev.backprop.book.ToyTiming} the toy loss's speed on this machine. The command-line tool only
- * formats what these compute.
+ * formats what these compute, with the headings and captions of {@link dev.backprop.book.Language}
+ * (English, Russian: resource bundles beside these classes).
  */
 package dev.backprop.book;
