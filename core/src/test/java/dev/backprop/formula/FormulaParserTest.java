@@ -209,7 +209,7 @@ class FormulaParserTest {
         Formula f = Formula.compile("f0 = b0 + w0*x; h1 = sin(f0); l = h1^2");
         int l = f.program().output();
         assertThat(f.program().name(l)).isEqualTo("l");
-        assertThat(f.program().describe(l)).isEqualTo("h1^2.0");
+        assertThat(f.program().describe(l)).isEqualTo("h1^2");
         assertThat(f.program().describe(f.program().argument(l, 0))).isEqualTo("sin(f0)");
     }
 
