@@ -383,30 +383,30 @@ final class Nodes {
     }
 
     /**
-     * The names the unnamed operations below {@code end} are shown by: {@code t1, t2, …} in the
-     * order they were recorded, as the book numbers a formula's steps, skipping any that a node's
-     * own name already takes. Null for named nodes, inputs and constants.
+     * The step numbers of the unnamed operations below {@code end}: k for the one shown as
+     * {@code tk}, counting them 1, 2, … in the order they were recorded, as the book numbers a
+     * formula's steps, and skipping any {@code tk} that a node's own name already takes; 0 for
+     * named nodes, inputs and constants. Numbers, not strings: four bytes a node, whatever the size.
      */
-    String[] stepNames(int end) {
-        java.util.Set<String> taken = new java.util.HashSet<>();
+    int[] stepNumbers(int end) {
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
         for (int c = 0; c < names.length && (c << SHIFT) < size; c++) {
             if (names[c] != null) {
                 for (String n : names[c]) {
-                    if (n != null) {
-                        taken.add(n);
+                    if (n != null && n.matches("t[1-9][0-9]{0,8}")) {
+                        taken.add(Integer.parseInt(n.substring(1)));
                     }
                 }
             }
         }
-        String[] steps = new String[end];
+        int[] steps = new int[end];
         int k = 0;
         for (int i = 0; i < end; i++) {
             if (code(i) >= 0 && name(i) == null) {
-                String n;
                 do {
-                    n = "t" + (++k);
-                } while (taken.contains(n));
-                steps[i] = n;
+                    k++;
+                } while (taken.contains(k));
+                steps[i] = k;
             }
         }
         return steps;
@@ -414,11 +414,11 @@ final class Nodes {
 
     /** How a node is shown in traces: its name, else its step name {@code tk}, or a constant's value. */
     String label(int node) {
-        return label(node, stepNames(node + 1));
+        return label(node, stepNumbers(node + 1));
     }
 
-    /** {@link #label(int)} with the step names of {@link #stepNames} computed once by the caller. */
-    String label(int node, String[] steps) {
+    /** {@link #label(int)} with the step numbers of {@link #stepNumbers} computed once by the caller. */
+    String label(int node, int[] steps) {
         String n = name(node);
         if (n != null) {
             return n;
@@ -426,7 +426,7 @@ final class Nodes {
         if (code(node) == CONSTANT) {
             return number(value(node));
         }
-        return steps[node];
+        return "t" + steps[node];
     }
 
     /**
@@ -448,11 +448,11 @@ final class Nodes {
 
     /** The operation that produced a node, in formula syntax over its arguments' labels. */
     String describe(int node) {
-        return describe(node, stepNames(node + 1));
+        return describe(node, stepNumbers(node + 1));
     }
 
-    /** {@link #describe(int)} with the step names of {@link #stepNames} computed once by the caller. */
-    String describe(int node, String[] steps) {
+    /** {@link #describe(int)} with the step numbers of {@link #stepNumbers} computed once by the caller. */
+    String describe(int node, int[] steps) {
         byte c = code(node);
         if (c == CONSTANT) {
             return "constant " + number(value(node));
@@ -480,7 +480,7 @@ final class Nodes {
     }
 
     /** An argument's label, a negative constant in parentheses so {@code x * (-2)} reads as typed. */
-    private String operand(int arg, String[] steps) {
+    private String operand(int arg, int[] steps) {
         String l = label(arg, steps);
         return name(arg) == null && code(arg) == CONSTANT && l.startsWith("-") ? "(" + l + ")" : l;
     }

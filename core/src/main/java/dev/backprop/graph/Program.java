@@ -22,8 +22,8 @@ public final class Program {
     private final List<String> inputNames;
     /** Input name → position in {@link #inputs()}: name lookups stay linear in the names given. */
     private final Map<String, Integer> inputPosition = new HashMap<>();
-    /** Step names of the unnamed operations ({@link Nodes#stepNames}); racing threads compute equal arrays. */
-    private volatile String[] steps;
+    /** Step numbers of the unnamed operations ({@link Nodes#stepNumbers}); racing threads compute equal arrays. */
+    private volatile int[] steps;
 
     Program(Object origin, Nodes nodes, int[] inputs, int output) {
         this.origin = origin;
@@ -164,11 +164,11 @@ public final class Program {
         return nodes.describe(i, steps());
     }
 
-    /** The step names, computed on first use: one pass, so describing every node stays linear. */
-    private String[] steps() {
-        String[] s = steps;
+    /** The step numbers, computed on first use: one pass, so describing every node stays linear. */
+    private int[] steps() {
+        int[] s = steps;
         if (s == null) {
-            s = nodes.stepNames(nodes.size());
+            s = nodes.stepNumbers(nodes.size());
             steps = s;
         }
         return s;

@@ -63,7 +63,7 @@ public record Var(Tape tape, int index) {
     @Override
     public String toString() {
         byte code = tape.nodes.code(index);
-        String[] steps = tape.nodes.stepNames(index + 1);
+        int[] steps = tape.nodes.stepNumbers(index + 1);
         String label = Limits.shortName(tape.nodes.label(index, steps));
         if (code == Nodes.INPUT) {
             return "Var[" + label + " = " + value() + ", input]";
