@@ -204,7 +204,8 @@ public final class Main implements Runnable {
      * {@code args} with a formula that starts like a short option and its attached value
      * ({@code -omega*x}, after graph's {@code -o}) moved behind {@code --}, where picocli reads it as
      * the formula. It cannot be the option: attached values are off ({@link #command}), so
-     * {@code -ofile.svg} is never {@code -o file.svg}; left in place, picocli would refuse it as an
+     * {@code -ofile.svg} is never {@code -o file.svg} (only {@code -o=file.svg} is, as the usage
+     * line shows); left in place, picocli would refuse it as an
      * option without its value. Only for a command whose one positional parameter is the formula,
      * when no {@code --} is given already, and not where the token is an option's value.
      */
@@ -216,7 +217,8 @@ public final class Main implements Runnable {
         int found = -1;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.length() > 2 && a.startsWith("-") && !a.startsWith("--") && spec.findOption(a) == null
+            boolean optionWithValue = a.indexOf('=') > 0 && spec.findOption(a.substring(0, a.indexOf('='))) != null;
+            if (a.length() > 2 && a.startsWith("-") && !a.startsWith("--") && spec.findOption(a) == null && !optionWithValue
                     && spec.optionsMap().containsKey(a.substring(0, 2))) {
                 CommandLine.Model.OptionSpec before = i == 0 ? null : spec.findOption(args.get(i - 1));
                 if (before != null && before.arity().max() > 0) {

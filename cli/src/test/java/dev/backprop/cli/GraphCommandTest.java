@@ -285,6 +285,10 @@ class GraphCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("value = -6.000");
 
+        r = CliTest.run("graph", "-omega*x", "--at", "omega=2,x=3", "-o=" + dir.resolve("equals.svg"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(dir.resolve("equals.svg")).exists();
+
         r = CliTest.run("graph", "x", "--at", "x=1", "-o" + dir.resolve("glued.svg"));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("write -o and its value apart").hasLineCount(1);
