@@ -27,11 +27,13 @@ class ToStringTest {
         Var y = x.mul(two);
         Var h = y.sin().named("h");
         assertThat(x).hasToString("Var[x = 0.5, input]");
-        assertThat(two).hasToString("Var[2.0, constant]");
-        assertThat(y).hasToString("Var[t2 = x * 2.0 = 1.0]");
-        assertThat(h).hasToString("Var[h = sin(t2) = " + Math.sin(1.0) + "]");
+        assertThat(two).hasToString("Var[2, constant]");
+        // The first unnamed operation is step t1 (not its node index, 2), and 2.0 reads as typed.
+        assertThat(y).hasToString("Var[t1 = x * 2 = 1.0]");
+        assertThat(h).hasToString("Var[h = sin(t1) = " + Math.sin(1.0) + "]");
         assertThat(t).hasToString("Tape[4 nodes; inputs x]");
         assertThat(t.gradient(h)).hasToString("Gradient[of h: x=" + 2 * Math.cos(1.0) + "]");
+        assertThat(t.constant(-0.5).mul(x)).hasToString("Var[t2 = (-0.5) * x = -0.25]");
     }
 
     @Test

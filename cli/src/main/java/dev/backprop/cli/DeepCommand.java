@@ -46,7 +46,8 @@ final class DeepCommand implements Callable<Integer> {
     @Option(names = "--graph", paramLabel = "FILE.svg|FILE.png|FILE.dot",
             description = {"Also draw the network: a box per unit with f, h and ∂ℓ/∂f and an arrow per weight ω "
                     + "(up to " + NetworkDiagram.MAX_LAYERS + " layers of " + NetworkDiagram.MAX_UNITS + " units), "
-                    + "else a box per layer with their spread."})
+                    + "else a box per layer with their spread, folded into rows. With --json, also its boxes, "
+                    + "arrows and layout under \"graph\"."})
     Path graph;
 
     @Override
@@ -64,9 +65,7 @@ final class DeepCommand implements Callable<Integer> {
             warnSlowCheck(spec.commandLine().getErr());
         }
         BackpropExperiment.Result r = BackpropExperiment.run(seed, layers, width, x, y, !noCheck);
-        if (graph != null) {
-            draw(NetworkDiagram.of(r, digits), format);
-        }
+        GraphPicture picture = graph == null ? null : draw(NetworkDiagram.of(r, digits), format);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -87,6 +86,9 @@ final class DeepCommand implements Callable<Integer> {
                 checks.put("bias", r.biasChecks().stream().map(LayerCheck::matches).toList());
                 checks.put("weight", r.weightChecks().stream().map(LayerCheck::matches).toList());
                 m.put("finite_difference_check", checks);
+            }
+            if (picture != null) {
+                m.put("graph", GraphFiles.diagramJson(picture));
             }
             out.println(Json.of(m));
             return 0;
@@ -135,16 +137,23 @@ final class DeepCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Writes the network's picture; DOT is left to Graphviz to lay out. */
-    private void draw(Diagram d, GraphFiles.Format format) {
+    /**
+     * Writes the network's picture and returns its layout (for --json); DOT is left to Graphviz to
+     * lay out, so its layout is computed only if {@code json} asks for it, else null.
+     */
+    private GraphPicture draw(Diagram d, GraphFiles.Format format) {
         if (format == GraphFiles.Format.DOT) {
             OutputPaths.write(graph, GraphFiles.dot(d));
-        } else if (format == GraphFiles.Format.SVG) {
-            OutputPaths.write(graph, GraphFiles.svg(GraphPicture.layout(d, null)));
+            return json ? GraphPicture.layout(d, null) : null;
+        }
+        GraphPicture pic = GraphPicture.layout(d, null);
+        if (format == GraphFiles.Format.SVG) {
+            OutputPaths.write(graph, GraphFiles.svg(pic));
         } else {
-            byte[] png = GraphFiles.png(GraphPicture.layout(d, null));
+            byte[] png = GraphFiles.png(pic);
             OutputPaths.write(graph, o -> o.write(png));
         }
+        return pic;
     }
 
     private static List<Object> columns(List<Tensor> ts) {

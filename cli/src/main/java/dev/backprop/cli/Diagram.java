@@ -13,12 +13,20 @@ import java.util.List;
  * @param ordered whether boxes keep their list order within a column and arrows run straight, as
  *                a network's units are drawn; else crossings are minimised and arrows routed at
  *                right angles, which keeps a formula's graph readable
+ * @param wrapped whether a long chain is folded into rows (ELK's graph wrapping) so the picture
+ *                keeps a page's proportions: a deep network's layers, one box each, would
+ *                otherwise make one row tens of thousands of pixels long
  */
-record Diagram(String title, List<Box> boxes, List<Arrow> arrows, boolean ordered) {
+record Diagram(String title, List<Box> boxes, List<Arrow> arrows, boolean ordered, boolean wrapped) {
     /** Copies the lists so a diagram cannot change under its layout. */
     Diagram {
         boxes = List.copyOf(boxes);
         arrows = List.copyOf(arrows);
+    }
+
+    /** A diagram in one row, left to right. */
+    Diagram(String title, List<Box> boxes, List<Arrow> arrows, boolean ordered) {
+        this(title, boxes, arrows, ordered, false);
     }
 
     /** One box: lines of text (the first, its title, in bold), its colour, and whether it is greyed. */

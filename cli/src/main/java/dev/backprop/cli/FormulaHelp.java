@@ -52,6 +52,8 @@ final class FormulaHelp {
 
                 FORMULA on the command line is the text itself, @FILE to read it from a file, or - for
                 standard input. A formula may start with '-': backprop grad "-log(p)" --at p=0.5
+                (also "-omega*x" for graph, whose -o never takes a glued value). After '--', which
+                ends the options, the formula may be anything: backprop grad --at p=0.5 -- "-log(p)"
 
                 Numbers    2  2.5  .5  1e-3          (1e400, too large for a double, is an error)
                 Names      letters, digits and _: x  beta0  omega_1  β0  f₀

@@ -28,7 +28,8 @@ final class GraphCommand implements Callable<Integer> {
     @Option(names = "--help", usageHelp = true, description = "Show this help message and exit (so does -h alone).")
     boolean help;
 
-    @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input.")
+    @Parameters(paramLabel = "FORMULA", description = "The formula, @FILE to read it from a file, or - for standard input; "
+            + "it may start with -o (\"-omega*x\"), since -o's value is never glued to it.")
     String formula;
     @Option(names = "--at", paramLabel = "NAME=VALUE[,NAME=VALUE...]", required = true,
             description = "Values of the inputs; may repeat.")

@@ -265,4 +265,45 @@ final class GraphFiles {
         m.put("edges", edges);
         return m;
     }
+
+    /**
+     * A picture that is not a formula's graph (deep's network) as {@link #json} gives a formula's:
+     * {@code {"title", "width", "height", "nodes": [{"id", "name", "lines", "x", "y", "width",
+     * "height", "highlighted"}…], "edges": [{"from", "to", "label", "points", "highlighted"}…]}}.
+     * A box's numbers are its text lines; the command's own JSON holds them as numbers.
+     */
+    static Map<String, Object> diagramJson(GraphPicture p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("title", p.diagram.title());
+        m.put("width", p.width);
+        m.put("height", p.height);
+        List<Object> nodes = new ArrayList<>();
+        for (GraphPicture.Box b : p.boxes) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("id", b.id());
+            o.put("name", b.lines().get(0));
+            o.put("lines", b.lines().subList(1, b.lines().size()));
+            o.put("x", b.x());
+            o.put("y", b.y());
+            o.put("width", b.width());
+            o.put("height", b.height());
+            o.put("highlighted", !b.muted());
+            nodes.add(o);
+        }
+        List<Object> edges = new ArrayList<>();
+        for (GraphPicture.Route r : p.routes) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("from", r.from());
+            o.put("to", r.to());
+            o.put("label", r.label());
+            List<Object> pts = new ArrayList<>();
+            r.points().forEach(pt -> pts.add(List.of(pt[0], pt[1])));
+            o.put("points", pts);
+            o.put("highlighted", !r.muted());
+            edges.add(o);
+        }
+        m.put("nodes", nodes);
+        m.put("edges", edges);
+        return m;
+    }
 }

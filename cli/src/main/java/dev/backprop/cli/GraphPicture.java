@@ -209,6 +209,11 @@ final class GraphPicture {
             root.setProperty(LayeredOptions.CONSIDER_MODEL_ORDER_STRATEGY,
                     org.eclipse.elk.alg.layered.options.OrderingStrategy.PREFER_NODES);
         }
+        if (d.wrapped()) {
+            // Folded where a single arrow crosses between layers, to about a 16:10 page.
+            root.setProperty(LayeredOptions.WRAPPING_STRATEGY, org.eclipse.elk.alg.layered.options.WrappingStrategy.SINGLE_EDGE);
+            root.setProperty(CoreOptions.ASPECT_RATIO, 1.6);
+        }
         root.setProperty(CoreOptions.SPACING_NODE_NODE, 24.0);
         root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 36.0);
         root.setProperty(LayeredOptions.SPACING_EDGE_NODE_BETWEEN_LAYERS, 12.0);

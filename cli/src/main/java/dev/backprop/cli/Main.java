@@ -102,6 +102,7 @@ public final class Main implements Runnable {
             cl = command(named);
             cl.setCommandName("backprop " + named);
             rest.remove(0);
+            rest = formulaBehindDashes(cl, rest);
         } else {
             cl = new CommandLine(new Main());
             for (String name : COMMANDS.keySet()) {
@@ -199,6 +200,46 @@ public final class Main implements Runnable {
         return null;
     }
 
+    /**
+     * {@code args} with a formula that starts like a short option and its attached value
+     * ({@code -omega*x}, after graph's {@code -o}) moved behind {@code --}, where picocli reads it as
+     * the formula. It cannot be the option: attached values are off ({@link #command}), so
+     * {@code -ofile.svg} is never {@code -o file.svg} (only {@code -o=file.svg} is, as the usage
+     * line shows); left in place, picocli would refuse it as an
+     * option without its value. Only for a command whose one positional parameter is the formula,
+     * when no {@code --} is given already, and not where the token is an option's value.
+     */
+    static List<String> formulaBehindDashes(CommandLine c, List<String> args) {
+        CommandLine.Model.CommandSpec spec = c.getCommandSpec();
+        if (!isFormulaCommand(c) || spec.positionalParameters().size() != 1 || args.contains("--")) {
+            return args;
+        }
+        int found = -1;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            boolean optionWithValue = a.indexOf('=') > 0 && spec.findOption(a.substring(0, a.indexOf('='))) != null;
+            if (a.length() > 2 && a.startsWith("-") && !a.startsWith("--") && spec.findOption(a) == null && !optionWithValue
+                    && spec.optionsMap().containsKey(a.substring(0, 2))) {
+                CommandLine.Model.OptionSpec before = i == 0 ? null : spec.findOption(args.get(i - 1));
+                if (before != null && before.arity().max() > 0) {
+                    continue;
+                }
+                if (found >= 0) {
+                    return args;
+                }
+                found = i;
+            }
+        }
+        if (found < 0) {
+            return args;
+        }
+        List<String> moved = new ArrayList<>(args);
+        String formula = moved.remove(found);
+        moved.add("--");
+        moved.add(formula);
+        return moved;
+    }
+
     /** The value given to a command's FORMULA parameter, or null. */
     private static String formulaArgument(CommandLine c) {
         for (CommandLine.Model.PositionalParamSpec p : c.getCommandSpec().positionalParameters()) {
@@ -234,6 +275,11 @@ public final class Main implements Runnable {
                 return unknownOption(c, a);
             }
         }
+        if (ex instanceof CommandLine.MissingParameterException && ex.getMessage().contains("(" + FORMULA + ") but found")) {
+            // picocli took an argument starting with '-' for an option: say how to make it the formula.
+            String found = ex.getMessage().substring(ex.getMessage().indexOf("but found") + "but found ".length());
+            return "FORMULA " + found + " starts like an option; put it last, after '--' (… -- \"-omega*x\"), or in parentheses";
+        }
         if (ex instanceof CommandLine.UnmatchedArgumentException u) {
             // A mistyped option before the formula takes the formula's place, and the formula is
             // left over: the option is the mistake to name.
@@ -246,6 +292,12 @@ public final class Main implements Runnable {
                 if (a.startsWith("-") && a.length() > 1 && (looksLikeOption(a) || !isFormulaCommand(c))) {
                     return unknownOption(c, a);
                 }
+            }
+            if (formula != null && !unmatched.isEmpty() && unmatched.get(0).length() > 2
+                    && c.getCommandSpec().optionsMap().containsKey(unmatched.get(0).substring(0, 2))) {
+                String o = unmatched.get(0).substring(0, 2);
+                return "FORMULA is " + Limits.quote(formula) + ", and " + Limits.quote(unmatched.get(0)) + " is not " + o
+                        + " with a value: write " + o + " and its value apart (" + o + " " + unmatched.get(0).substring(2) + ")";
             }
             if (formula != null && !unmatched.isEmpty()) {
                 return "FORMULA is one argument, " + Limits.quote(formula) + ", and " + Limits.quote(unmatched.get(0))

@@ -9,8 +9,8 @@ import java.util.List;
  * Notebook 7.2's network as a {@link Diagram}: the input x, the hidden units, the output f_K and
  * the loss ℓ, left to right, each with its forward values (f, h = ReLU(f)) and its backward value
  * ∂ℓ/∂f. Small networks get a box per unit, with its bias and incoming weights, and an arrow per
- * weight; large ones a box per layer with the spread of those values and one arrow per weight
- * matrix.
+ * weight; large ones a box per layer with the spread of those values, the weight matrix that feeds
+ * it and its gradient's norm, the chain of layers folded into rows to keep a page's proportions.
  *
  * <p>Units with f ≤ 0 are greyed, with their arrows: ReLU outputs 0 there and its derivative
  * I[f &gt; 0] is 0, so neither the forward value nor the gradient passes through them.
@@ -150,23 +150,27 @@ final class NetworkDiagram {
                     "f" + (i - 1) + ": " + spread(f, digits),
                     "h" + i + ": " + spread(r.h().get(i).toArray(), digits),
                     "∂ℓ/∂f" + (i - 1) + ": " + spread(r.dlDf().get(i - 1).toArray(), digits),
-                    "inactive (f ≤ 0): " + dead + " of " + width), GraphPicture.Style.OPERATION, false));
-            arrows.add(weights(r, i - 1, digits, i - 1, i));
+                    "inactive (f ≤ 0): " + dead + " of " + width,
+                    weights(r, i - 1, digits)), GraphPicture.Style.OPERATION, false));
+            arrows.add(new Diagram.Arrow(i - 1, i, "", false));
         }
         int out = boxes.size();
         boxes.add(new Diagram.Box(List.of("output", "f" + layers + " = " + num(r.output(), digits),
-                "∂ℓ/∂f" + layers + " = 2(f" + layers + " − y) = " + num(r.dlDf().get(layers).at(0), digits)),
-                GraphPicture.Style.OPERATION, false));
-        arrows.add(weights(r, layers, digits, out - 1, out));
+                "∂ℓ/∂f" + layers + " = 2(f" + layers + " − y) = " + num(r.dlDf().get(layers).at(0), digits),
+                weights(r, layers, digits)), GraphPicture.Style.OPERATION, false));
+        arrows.add(new Diagram.Arrow(out - 1, out, "", false));
         loss(r, layers, digits, boxes, arrows, out);
         return new Diagram(title(layers, width) + ": the spread of f, h = ReLU(f) and ∂ℓ/∂f over each layer's units",
-                boxes, arrows, false);
+                boxes, arrows, false, true);
     }
 
-    /** The arrow for weight matrix Ω_k: its shape and the size of its gradient. */
-    private static Diagram.Arrow weights(BackpropExperiment.Result r, int k, int digits, int from, int to) {
+    /**
+     * Weight matrix Ω_k, which feeds the box it is written in: its shape and the size of its
+     * gradient. In the box rather than on the arrow, so a long chain of layers can be folded into
+     * rows (ELK cannot wrap a graph whose arrows carry labels).
+     */
+    private static String weights(BackpropExperiment.Result r, int k, int digits) {
         int[] shape = r.network().weight(k).shape();
-        return new Diagram.Arrow(from, to, "Ω" + k + " " + shape[0] + "×" + shape[1] + ", ‖∂ℓ/∂Ω" + k + "‖ = "
-                + num(norm(r.dlDweight().get(k)), digits), false);
+        return "Ω" + k + " " + shape[0] + "×" + shape[1] + ", ‖∂ℓ/∂Ω" + k + "‖ = " + num(norm(r.dlDweight().get(k)), digits);
     }
 }

@@ -122,9 +122,29 @@ class DeepGraphTest {
         assertThat(GraphCommandTest.withClass(d, "path", "edge")).hasSize(9 + 1 + 1);
         assertThat(box(boxes, "hidden 4  (20 units)").getTextContent()).contains("f3: mean ").contains("h4: mean ")
                 .contains("∂ℓ/∂f3: mean ").contains("inactive (f ≤ 0): ");
-        List<String> labels = GraphCommandTest.withClass(d, "text", "local").stream().map(Element::getTextContent).toList();
-        assertThat(labels).hasSize(10).anyMatch(l -> l.startsWith("Ω0 20×1, ‖∂ℓ/∂Ω0‖ = "))
-                .anyMatch(l -> l.startsWith("Ω4 20×20, ‖∂ℓ/∂Ω4‖ = ")).anyMatch(l -> l.startsWith("Ω9 1×20, ‖∂ℓ/∂Ω9‖ = "));
+        // Each weight matrix is written in the box it feeds.
+        assertThat(box(boxes, "hidden 1  (20 units)").getTextContent()).contains("Ω0 20×1, ‖∂ℓ/∂Ω0‖ = ");
+        assertThat(box(boxes, "hidden 5  (20 units)").getTextContent()).contains("Ω4 20×20, ‖∂ℓ/∂Ω4‖ = ");
+        assertThat(box(boxes, "output").getTextContent()).contains("Ω9 1×20, ‖∂ℓ/∂Ω9‖ = ");
+    }
+
+    @Test
+    void aVeryDeepNetworkIsFoldedIntoRowsNotOneLongRow() throws Exception {
+        Path png = dir.resolve("deep.png");
+        CliTest.Result r = CliTest.run("deep", "--no-check", "--layers", "50", "--width", "80", "--graph", png.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        // One row of 52 boxes was 74,486 × 238 pixels; folded, it keeps a page's proportions.
+        assertThat(image.getWidth()).isLessThan(4 * image.getHeight());
+        assertThat(image.getHeight()).isLessThan(4 * image.getWidth());
+
+        Path svg = dir.resolve("deep.svg");
+        r = CliTest.run("deep", "--no-check", "--layers", "50", "--width", "80", "--graph", svg.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.size(svg)).isLessThan(1 << 20);
+        Document d = GraphCommandTest.xml(svg);
+        assertThat(GraphCommandTest.withClass(d, "g", "node")).hasSize(1 + 50 + 2);
+        assertThat(GraphCommandTest.withClass(d, "path", "edge")).hasSize(50 + 1 + 1);
     }
 
     @Test
@@ -191,5 +211,29 @@ class DeepGraphTest {
         r = CliTest.run("deep", "--graph", dir.resolve("no/such/dir/deep.svg").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("backprop: --graph").hasLineCount(1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void jsonGivesTheBoxesArrowsAndLayoutBesideTheNumbers() throws Exception {
+        CliTest.Result r = CliTest.run("deep", "--no-check", "--layers", "2", "--width", "3", "--graph", dir.resolve("n.dot").toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        Map<String, Object> m = (Map<String, Object>) JsonReader.parse(r.out(), "output");
+        Map<String, Object> g = (Map<String, Object>) m.get("graph");
+        List<Map<String, Object>> nodes = (List<Map<String, Object>>) g.get("nodes");
+        List<Map<String, Object>> edges = (List<Map<String, Object>>) g.get("edges");
+        assertThat(nodes).hasSize(1 + 2 * 3 + 2);
+        assertThat(edges).hasSize(3 + 3 * 3 + 3 + 1);
+        for (Map<String, Object> n : nodes) {
+            assertThat(n).containsKeys("id", "name", "lines", "x", "y", "width", "height", "highlighted");
+            assertThat((Double) n.get("x") + (Double) n.get("width")).isLessThanOrEqualTo((Double) g.get("width"));
+        }
+        // The boxes show the numbers the JSON gives: unit 0 of hidden layer 1 has f0[0].
+        double f00 = ((Number) ((List<Object>) ((List<Object>) m.get("f")).get(0)).get(0)).doubleValue();
+        Map<String, Object> unit = nodes.stream().filter(n -> n.get("name").equals("hidden 1, unit 0")).findFirst().orElseThrow();
+        assertThat((List<String>) unit.get("lines")).contains("f0 = " + String.format(Locale.ROOT, "%.3f", f00));
+        for (Map<String, Object> e : edges) {
+            assertThat((List<Object>) e.get("points")).hasSizeGreaterThanOrEqualTo(2);
+        }
     }
 }

@@ -252,4 +252,50 @@ class GraphCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("backprop: --graph").hasLineCount(1);
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anonymousStepsAreT1T2InOrderAndConstantsReadAsTyped() {
+        CliTest.Result r = CliTest.run("graph", "a = x*2; l = sin(a) + a^2*3 - 0.5*a", "--at", "x=0.5", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<Map<String, Object>> nodes = (List<Map<String, Object>>) ((Map<String, Object>) JsonReader.parse(r.out(), "output")).get("nodes");
+        List<String> steps = nodes.stream().filter(n -> n.get("kind").equals("operation")).map(n -> n.get("name") + " = " + n.get("expression")).toList();
+        assertThat(steps).containsExactly("a = x * 2", "t1 = sin(a)", "t2 = a^2", "t3 = t2 * 3", "t4 = t1 + t3", "t5 = 0.5 * a", "l = t4 - t5");
+
+        // A one-line formula: graph --json and trace --json name the same steps the same way.
+        String formula = "t1*sin(t1) + 2*t1^0.5";
+        r = CliTest.run("graph", formula, "--at", "t1=0.5", "--json");
+        List<String> drawn = ((List<Map<String, Object>>) ((Map<String, Object>) JsonReader.parse(r.out(), "output")).get("nodes")).stream()
+                .filter(n -> n.get("kind").equals("operation")).map(n -> (String) n.get("name")).toList();
+        r = CliTest.run("trace", formula, "--at", "t1=0.5", "--json");
+        List<String> traced = ((List<Map<String, Object>>) ((Map<String, Object>) JsonReader.parse(r.out(), "output")).get("forward")).stream()
+                .map(n -> (String) n.get("name")).toList();
+        assertThat(drawn).isEqualTo(traced).containsExactly("t2", "t3", "t4", "t5", "value");
+    }
+
+    @Test
+    void aFormulaStartingLikeMinusOIsTheFormula() throws Exception {
+        Path svg = dir.resolve("minus.svg");
+        CliTest.Result r = CliTest.run("graph", "-omega*x", "--at", "omega=2,x=3", "-o", svg.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("value = -6.000");
+        assertThat(withClass(xml(svg), "g", "node")).hasSize(Formula.compile("-omega*x").program().size());
+
+        r = CliTest.run("graph", "--at", "omega=2,x=3", "-o", dir.resolve("dashes.dot").toString(), "--", "-omega*x");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("value = -6.000");
+
+        r = CliTest.run("graph", "-omega*x", "--at", "omega=2,x=3", "-o=" + dir.resolve("equals.svg"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(dir.resolve("equals.svg")).exists();
+
+        r = CliTest.run("graph", "x", "--at", "x=1", "-o" + dir.resolve("glued.svg"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("write -o and its value apart").hasLineCount(1);
+        for (String command : List.of("grad", "trace", "check", "hessian")) {
+            r = CliTest.run(command, "-omega*x", "--at", "omega=2,x=3");
+            assertThat(r.code()).as(command + ": " + r.err()).isZero();
+            assertThat(r.out()).as(command).contains("-3.0"); // ∂/∂omega of -omega*x at x = 3
+        }
+    }
 }

@@ -382,43 +382,106 @@ final class Nodes {
         return -1;
     }
 
-    /** How a node is shown in traces: its name, else {@code t<index>}. */
+    /**
+     * The step numbers of the unnamed operations below {@code end}: k for the one shown as
+     * {@code tk}, counting them 1, 2, … in the order they were recorded, as the book numbers a
+     * formula's steps, and skipping any {@code tk} that a node's own name already takes; 0 for
+     * named nodes, inputs and constants. Numbers, not strings: four bytes a node, whatever the size.
+     */
+    int[] stepNumbers(int end) {
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        for (int c = 0; c < names.length && (c << SHIFT) < size; c++) {
+            if (names[c] != null) {
+                for (String n : names[c]) {
+                    if (n != null && n.matches("t[1-9][0-9]{0,8}")) {
+                        taken.add(Integer.parseInt(n.substring(1)));
+                    }
+                }
+            }
+        }
+        int[] steps = new int[end];
+        int k = 0;
+        for (int i = 0; i < end; i++) {
+            if (code(i) >= 0 && name(i) == null) {
+                do {
+                    k++;
+                } while (taken.contains(k));
+                steps[i] = k;
+            }
+        }
+        return steps;
+    }
+
+    /** How a node is shown in traces: its name, else its step name {@code tk}, or a constant's value. */
     String label(int node) {
+        return label(node, stepNumbers(node + 1));
+    }
+
+    /** {@link #label(int)} with the step numbers of {@link #stepNumbers} computed once by the caller. */
+    String label(int node, int[] steps) {
         String n = name(node);
         if (n != null) {
             return n;
         }
         if (code(node) == CONSTANT) {
-            return Double.toString(value(node));
+            return number(value(node));
         }
-        return "t" + node;
+        return "t" + steps[node];
+    }
+
+    /**
+     * A constant as a user would type it: the shortest text that reads back as the same double
+     * ({@code 2}, {@code 0.5}, {@code 1e-8}), not {@code 2.0} or {@code 1.0E-8}.
+     */
+    static String number(double v) {
+        String s = Double.toString(v);
+        if (!Double.isFinite(v)) {
+            return s;
+        }
+        int e = s.indexOf('E');
+        String mantissa = e < 0 ? s : s.substring(0, e);
+        if (mantissa.endsWith(".0")) {
+            mantissa = mantissa.substring(0, mantissa.length() - 2);
+        }
+        return e < 0 ? mantissa : mantissa + "e" + s.substring(e + 1);
     }
 
     /** The operation that produced a node, in formula syntax over its arguments' labels. */
     String describe(int node) {
+        return describe(node, stepNumbers(node + 1));
+    }
+
+    /** {@link #describe(int)} with the step numbers of {@link #stepNumbers} computed once by the caller. */
+    String describe(int node, int[] steps) {
         byte c = code(node);
         if (c == CONSTANT) {
-            return "constant " + value(node);
+            return "constant " + number(value(node));
         }
         if (c == INPUT) {
             return "input";
         }
         Rule op = rule(c);
-        String x = label(arg(node, 0));
+        String x = operand(arg(node, 0), steps);
         if (op == Op.NEG) {
             return "-" + x;
         }
         int n = count(node);
         if (n == 2 && op == Op.POW) {
-            return x + "^" + label(arg(node, 1));
+            return x + "^" + operand(arg(node, 1), steps);
         }
         if (n == 2 && op instanceof Op o && o.isInfix()) {
-            return x + " " + op.symbol() + " " + label(arg(node, 1));
+            return x + " " + op.symbol() + " " + operand(arg(node, 1), steps);
         }
         StringJoiner j = new StringJoiner(", ", op.symbol() + "(", ")");
         for (int k = 0; k < n; k++) {
-            j.add(label(arg(node, k)));
+            j.add(label(arg(node, k), steps));
         }
         return j.toString();
+    }
+
+    /** An argument's label, a negative constant in parentheses so {@code x * (-2)} reads as typed. */
+    private String operand(int arg, int[] steps) {
+        String l = label(arg, steps);
+        return name(arg) == null && code(arg) == CONSTANT && l.startsWith("-") ? "(" + l + ")" : l;
     }
 }

@@ -22,6 +22,8 @@ public final class Program {
     private final List<String> inputNames;
     /** Input name → position in {@link #inputs()}: name lookups stay linear in the names given. */
     private final Map<String, Integer> inputPosition = new HashMap<>();
+    /** Step numbers of the unnamed operations ({@link Nodes#stepNumbers}); racing threads compute equal arrays. */
+    private volatile int[] steps;
 
     Program(Object origin, Nodes nodes, int[] inputs, int output) {
         this.origin = origin;
@@ -145,14 +147,31 @@ public final class Program {
         return nodes.name(i);
     }
 
-    /** Node {@code i}'s name, or {@code t<i>} for an unnamed one. */
+    /**
+     * Node {@code i}'s name; for an unnamed operation its step name, {@code t1, t2, …} counting the
+     * unnamed operations in order (skipping names already taken); for a constant its value as typed
+     * ({@code 2}, {@code 0.5}).
+     */
     public String label(int i) {
-        return nodes.label(i);
+        return nodes.label(i, steps());
     }
 
-    /** The operation that produced node {@code i}, in formula syntax ({@code "sin(f0)"}). */
+    /**
+     * The operation that produced node {@code i}, in formula syntax over its arguments' labels
+     * ({@code "sin(f0)"}, {@code "h1^2"}, {@code "t1 * (-0.5)"}).
+     */
     public String describe(int i) {
-        return nodes.describe(i);
+        return nodes.describe(i, steps());
+    }
+
+    /** The step numbers, computed on first use: one pass, so describing every node stays linear. */
+    private int[] steps() {
+        int[] s = steps;
+        if (s == null) {
+            s = nodes.stepNumbers(nodes.size());
+            steps = s;
+        }
+        return s;
     }
 
     /** Whether node {@code i} is a primitive operation (not an input or a constant). */

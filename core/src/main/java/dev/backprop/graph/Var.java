@@ -58,18 +58,19 @@ public record Var(Tape tape, int index) {
 
     /**
      * The node as a trace shows it, with its value: {@code Var[x = 1.5, input]},
-     * {@code Var[t3 = sin(x) = 0.997…]}, {@code Var[2.0, constant]}.
+     * {@code Var[t1 = sin(x) = 0.997…]}, {@code Var[2, constant]}.
      */
     @Override
     public String toString() {
         byte code = tape.nodes.code(index);
-        String label = Limits.shortName(tape.nodes.label(index));
+        int[] steps = tape.nodes.stepNumbers(index + 1);
+        String label = Limits.shortName(tape.nodes.label(index, steps));
         if (code == Nodes.INPUT) {
             return "Var[" + label + " = " + value() + ", input]";
         }
         if (code == Nodes.CONSTANT && tape.nodes.name(index) == null) {
-            return "Var[" + value() + ", constant]";
+            return "Var[" + Nodes.number(value()) + ", constant]";
         }
-        return "Var[" + label + " = " + tape.nodes.describe(index) + " = " + value() + "]";
+        return "Var[" + label + " = " + tape.nodes.describe(index, steps) + " = " + value() + "]";
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.backprop.graph.Program;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -209,8 +210,21 @@ class FormulaParserTest {
         Formula f = Formula.compile("f0 = b0 + w0*x; h1 = sin(f0); l = h1^2");
         int l = f.program().output();
         assertThat(f.program().name(l)).isEqualTo("l");
-        assertThat(f.program().describe(l)).isEqualTo("h1^2.0");
+        assertThat(f.program().describe(l)).isEqualTo("h1^2");
         assertThat(f.program().describe(f.program().argument(l, 0))).isEqualTo("sin(f0)");
+    }
+
+    @Test
+    void anonymousStepsInsideStatementsAreNumberedInOrderSkippingTakenNames() {
+        Program p = Formula.compile("t2 = x*3; l = sin(t2) + t2^2*0.5").program();
+        int l = p.output();
+        // sin(t2) is the first unnamed step; t2^2 the second, shown as t3 since t2 is a statement's name
+        assertThat(p.describe(l)).isEqualTo("t1 + t4");
+        assertThat(p.label(p.argument(l, 0))).isEqualTo("t1");
+        assertThat(p.describe(p.argument(l, 0))).isEqualTo("sin(t2)");
+        int half = p.argument(l, 1);
+        assertThat(p.describe(half)).isEqualTo("t3 * 0.5");
+        assertThat(p.describe(p.argument(half, 0))).isEqualTo("t2^2");
     }
 
     @Test
