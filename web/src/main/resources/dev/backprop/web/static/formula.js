@@ -308,6 +308,7 @@
       await go();
     } else {
       $("formula").value = EXAMPLES[0][1];
+      document.body.dataset.ready = "0";
     }
   });
 })();
