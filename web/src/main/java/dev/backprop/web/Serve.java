@@ -16,13 +16,15 @@ import picocli.CommandLine.Option;
  * {@code backprop serve}: starts the explorer and waits until Ctrl-C. The launcher runs this
  * class from the web module's jar, so the one-shot commands never load a server.
  */
-@Command(name = "backprop serve", mixinStandardHelpOptions = true,
-        description = {"The explorer: backpropagation live in the browser.",
-                "Serves pages for any formula (graph, forward and backward steps, the chain rule,",
-                "backprop against finite differences and the closed form), notebooks 7.1, 7.2 and 7.3,",
-                "and fitting, with a JSON API (POST /api/trace answers what 'backprop trace --json' prints).",
-                "Binds 127.0.0.1 unless told otherwise. Ctrl-C stops it."})
+@Command(name = "backprop serve",
+        description = {"The explorer: backpropagation live in the browser, offline.",
+                "Pages for any formula (its graph, the forward and backward passes step by step with the",
+                "chain rule typeset, backprop against finite differences and the closed form),",
+                "notebooks 7.1, 7.2 and 7.3, and fitting; a JSON API (POST /api/trace answers what",
+                "'backprop trace --json' prints). Binds 127.0.0.1 unless told otherwise; Ctrl-C stops it."})
 public final class Serve implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
     @Option(names = "--port", defaultValue = "8080", description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
     @Option(names = "--host", defaultValue = "127.0.0.1",
