@@ -51,6 +51,11 @@ public final class Explorer implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // A client that sends its request slowly, or never finishes it, holds a connection thread:
+        // after 20 s the server drops it (the JDK's default is to wait for ever).
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "20");
+        }
     }
 
     private final HttpServer server;

@@ -67,6 +67,27 @@ class ApiTest {
     }
 
     @Test
+    void graphsLaidOutAtOnceAreEachRight() throws Exception {
+        // The layout engine (ELK) is shared by the requests computing together: none may see another's graph.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Boolean>> answers = new java.util.ArrayList<>();
+            for (int k = 0; k < 32; k++) {
+                int n = 1 + k % 4;
+                String formula = "x" + "*sin(x)".repeat(n) + " + y^" + n;
+                String expected = cli("graph", formula, "--at", "x=" + k + ",y=0.5", "--json");
+                String body = "{\"formula\": \"" + formula + "\", \"at\": {\"x\": " + k + ", \"y\": 0.5}}";
+                answers.add(pool.submit(() -> Http.post(server, "/api/graph", body).body().equals(expected)));
+            }
+            for (java.util.concurrent.Future<Boolean> a : answers) {
+                assertThat(a.get()).isTrue();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void aParseErrorIs400WithItsLineAndColumn() throws Exception {
         Http.Answer a = Http.post(server, "/api/trace", "{\"formula\": \"x*(sin(y) + y^2\", \"at\": {\"x\": 1, \"y\": 2}}");
         assertThat(a.status()).isEqualTo(400);
