@@ -235,6 +235,48 @@ class ApiTest {
                 .isEqualTo(400);
     }
 
+    /** A fit of the most rows and steps allowed: far longer to run than the test waits. */
+    static String slowFit() {
+        StringBuilder csv = new StringBuilder("x,y\\n");
+        for (int i = 0; i < Bounds.MAX_ROWS; i++) {
+            csv.append(i * 1e-3).append(',').append(Math.sin(i * 1e-3)).append("\\n");
+        }
+        return "{\"data\": \"" + csv + "\", \"formula\": \"(a*sin(b*x) - y)^2\", \"init\": {\"a\": 0.5, \"b\": 0.5}, "
+                + "\"lr\": 0.0001, \"steps\": " + Bounds.MAX_FIT_STEPS + "}";
+    }
+
+    @Test
+    void fitsAreBoundedAndAClosedStreamEndsItsRun() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest longFit = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/fit"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(slowFit())).build();
+        List<java.io.InputStream> open = new java.util.ArrayList<>();
+        for (int i = 0; i < Bounds.MAX_FITS; i++) {
+            java.net.http.HttpResponse<java.io.InputStream> r = client.send(longFit, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(r.statusCode()).isEqualTo(200);
+            // The first line is there: the run has started and holds its place.
+            new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8)).readLine();
+            open.add(r.body());
+        }
+        Http.Answer third = Http.post(server, "/api/fit", "{\"steps\": 10}");
+        assertThat(third.status()).isEqualTo(503);
+        assertThat((String) json(third.body()).get("error")).contains("busy");
+        for (java.io.InputStream in : open) {
+            in.close();
+        }
+        // The runs notice at their next write that nobody reads them, and give their places back.
+        int status = 0;
+        long t0 = System.nanoTime();
+        for (int tries = 0; tries < 50 && status != 200; tries++) {
+            Thread.sleep(100);
+            status = Http.post(server, "/api/fit", "{\"steps\": 10}").status();
+        }
+        assertThat(status).isEqualTo(200);
+        // Long before either run could have finished: 20,000 steps over 10,000 rows.
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+    }
+
     @Test
     void pagesAndMathJaxComeFromTheJar() throws Exception {
         for (String page : List.of("/", "/formula", "/toy", "/deep", "/init", "/fit")) {
