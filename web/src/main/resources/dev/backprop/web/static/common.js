@@ -4,7 +4,9 @@
 "use strict";
 const BP = (() => {
   const params = new URLSearchParams(location.search);
-  const lang = params.get("lang") === "ru" ? "ru" : "en";
+  // The language asked for; the server answers with the one it has (English for any other).
+  let lang = params.get("lang") || "en";
+  let languages = ["en"];
   let messages = {};
 
   function t(key) {
@@ -44,12 +46,12 @@ const BP = (() => {
   function updateLanguageLinks() {
     for (const a of document.querySelectorAll("a[data-lang]")) {
       const p = new URLSearchParams(location.search);
-      if (a.dataset.lang === "en") p.delete("lang");
+      if (a.dataset.lang === languages[0]) p.delete("lang");
       else p.set("lang", a.dataset.lang);
       a.href = location.pathname + (p.toString() ? "?" + p.toString() : "");
     }
     for (const a of document.querySelectorAll("a[data-page]")) {
-      a.href = a.dataset.page + (lang === "en" ? "" : "?lang=" + lang);
+      a.href = a.dataset.page + (lang === languages[0] ? "" : "?lang=" + encodeURIComponent(lang));
     }
   }
 
@@ -63,7 +65,7 @@ const BP = (() => {
       nav.append(a);
     }
     const langs = el("span", {class: "langs"});
-    for (const l of ["en", "ru"]) {
+    for (const l of languages) {
       const a = el("a", {"data-lang": l, id: "lang-" + l, text: l.toUpperCase()});
       if (l === lang) a.className = "current";
       langs.append(a);
@@ -80,9 +82,12 @@ const BP = (() => {
 
   /** Loads the texts, draws the header and translates the page; then calls {@code start}. */
   async function init(start) {
+    const r = await fetch("/api/messages?lang=" + encodeURIComponent(lang));
+    const bundle = await r.json();
+    messages = bundle.messages;
+    lang = bundle.lang;
+    languages = bundle.languages;
     document.documentElement.lang = lang;
-    const r = await fetch("/api/messages?lang=" + lang);
-    messages = (await r.json()).messages;
     header();
     translate();
     updateLanguageLinks();
@@ -338,5 +343,5 @@ const BP = (() => {
     }
   }
 
-  return {lang, t, el, svg, setState, init, api, num, numCell, table, texName, exprTex, numTex, math, chart, params, translate};
+  return {get lang() { return lang; }, t, el, svg, setState, init, api, num, numCell, table, texName, exprTex, numTex, math, chart, params, translate};
 })();
