@@ -163,6 +163,35 @@ class BrowserTest {
     }
 
     @Test
+    void everyExampleOpensWithTheCoresValues() {
+        driver.get(url("/formula?lang=ru"));
+        ready(null);
+        org.openqa.selenium.support.ui.Select examples = new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("examples")));
+        int n = examples.getOptions().size() - 1;
+        assertThat(n).isEqualTo(4);
+        for (int i = 1; i <= n; i++) {
+            String mark = readyMark();
+            examples.selectByIndex(i);
+            ready(mark);
+            Formula f = Formula.compile(driver.findElement(By.id("formula")).getAttribute("value"));
+            Map<String, Double> at = new LinkedHashMap<>();
+            for (String name : f.inputs()) {
+                at.put(name, Double.parseDouble(driver.findElement(By.id("in-" + name)).getAttribute("value")));
+            }
+            Trace t = Trace.of(f, at);
+            assertThat(value(driver.findElement(By.id("value-line")))).as(f.source()).isEqualTo(t.value());
+            for (Map.Entry<String, Double> g : t.gradient().entrySet()) {
+                assertThat(cell("check-table", g.getKey(), 2)).as(g.getKey()).isEqualTo(g.getValue());
+            }
+            typeset("#check-table");
+            if (i == 2) {
+                // The toy loss in the book's steps, at the notebook's point: ℓ = 0.139 as the notebook prints.
+                assertThat(driver.findElement(By.id("value-line")).getText()).startsWith("l = 0.13858");
+            }
+        }
+    }
+
+    @Test
     void stepButtonsWalkTheForwardThenTheBackwardPass() {
         driver.get(url("/formula?f=" + enc("x*sin(y) + y^2") + "&at=" + enc("x=1.5,y=0.3")));
         ready(null);
@@ -190,6 +219,31 @@ class BrowserTest {
         typeset("#step-math");
         assertThat(cell("backward-table", "y", 2)).isEqualTo(1.5 * Math.cos(0.3) + 0.6);
         assertThat(driver.findElement(By.cssSelector("#node-t2")).getText()).doesNotContain("= ?");
+    }
+
+    @Test
+    void stepsInsideAStatementFollowTheirStatement() {
+        driver.get(url("/formula?f=" + enc("m = exp(a) + exp(b)\nl = -log(exp(a)/m)") + "&at=" + enc("a=1,b=2")));
+        ready(null);
+        driver.findElement(By.id("reset")).click();
+        driver.findElement(By.id("fwd-step")).click();
+        // Statement m computed: its inner steps have values, statement l's do not yet.
+        assertThat(driver.findElement(By.id("node-m")).getAttribute("class")).contains("lit");
+        assertThat(driver.findElement(By.cssSelector("#node-t1")).getText()).doesNotContain("= ?");
+        // Each step redraws the graph: the box of log(…) is found anew each time.
+        java.util.function.Supplier<String> log = () -> driver.findElements(By.cssSelector("#graph .node")).stream()
+                .map(WebElement::getText).filter(t -> t.contains("log(")).findFirst().orElseThrow();
+        assertThat(log.get()).contains("= ?");
+        driver.findElement(By.id("fwd-step")).click();
+        assertThat(log.get()).doesNotContain("= ?");
+        driver.findElement(By.id("bwd-step")).click();
+        driver.findElement(By.id("bwd-step")).click();
+        // Backward through l reaches m: the steps of l have adjoints, those inside m not yet.
+        assertThat(driver.findElement(By.id("step-info")).getText()).contains("1/").contains("m");
+        assertThat(log.get()).contains("∂l/∂");
+        assertThat(driver.findElement(By.id("node-t1")).getText()).doesNotContain("∂l/∂");
+        driver.findElement(By.id("bwd-step")).click();
+        assertThat(driver.findElement(By.id("node-t1")).getText()).contains("∂l/∂");
     }
 
     @Test

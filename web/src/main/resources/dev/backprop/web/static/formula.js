@@ -105,24 +105,42 @@
     document.body.dataset.ready = String(mine);
   }
 
-  /** What the current step shows: which nodes have values, which adjoints, and which node is lit. */
+  /**
+   * What the current step shows: which nodes have values, which adjoints, and which node is lit.
+   * The passes' rows are statements (and, backward, the inputs), while the graph also has the
+   * steps inside each statement; the graph's node ids follow the program's order, so a statement's
+   * inner steps are the nodes between the previous statement's node and its own.
+   */
   function visible() {
-    const t = current.trace, s = current.step;
+    const t = current.trace, s = current.step, nodes = current.graph.nodes;
+    const id = new Map(nodes.map((n) => [n.name, n.id]));
     const values = new Set(), adjoints = new Set();
     let lit = null;
-    const inputs = Object.keys(t.gradient);
-    inputs.forEach((n) => values.add(n));
-    for (const node of current.graph.nodes) if (node.kind === "constant") values.add(node.name);
+    const fixed = (n) => n.kind === "input" || n.kind === "constant";
+    nodes.filter(fixed).forEach((n) => values.add(n.name));
     if (s.mode === "all") {
-      current.graph.nodes.forEach((n) => { values.add(n.name); adjoints.add(n.name); });
+      nodes.forEach((n) => { values.add(n.name); adjoints.add(n.name); });
     } else if (s.mode === "forward") {
-      t.forward.slice(0, s.k).forEach((r) => values.add(r.name));
-      lit = s.k > 0 ? t.forward[s.k - 1].name : null;
+      if (s.k > 0) {
+        lit = t.forward[s.k - 1].name;
+        const upTo = id.get(lit);
+        nodes.filter((n) => n.id <= upTo).forEach((n) => values.add(n.name));
+      }
     } else {
-      t.forward.forEach((r) => values.add(r.name));
-      adjoints.add(t.forward[t.forward.length - 1].name);
-      t.backward.slice(0, s.k).forEach((r) => adjoints.add(r.name));
-      lit = s.k > 0 ? t.backward[s.k - 1].name : t.forward[t.forward.length - 1].name;
+      nodes.forEach((n) => values.add(n.name));
+      const out = t.forward[t.forward.length - 1].name;
+      adjoints.add(out);
+      lit = out;
+      if (s.k > 0) {
+        lit = t.backward[s.k - 1].name;
+        const done = t.backward.slice(0, s.k);
+        const inputsReached = done.some((r) => nodes.find((n) => n.name === r.name && n.kind === "input"));
+        // The latest statement reached, and every step after it in the program.
+        const statements = done.filter((r) => !nodes.find((n) => n.name === r.name && fixed(n)));
+        const from = inputsReached ? -1 : statements.length ? id.get(statements[statements.length - 1].name) : id.get(out);
+        nodes.filter((n) => !fixed(n) && n.id >= from).forEach((n) => adjoints.add(n.name));
+        done.forEach((r) => adjoints.add(r.name));
+      }
     }
     return {values, adjoints, lit};
   }
