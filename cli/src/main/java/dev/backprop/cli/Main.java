@@ -56,6 +56,7 @@ public final class Main implements Runnable {
         COMMANDS.put("jvp", JvpCommand::new);
         COMMANDS.put("hvp", HvpCommand::new);
         COMMANDS.put("jacobian", JacobianCommand::new);
+        COMMANDS.put("serve", ServeCommand::new);
         COMMANDS.put("help", HelpCommand::new);
     }
 

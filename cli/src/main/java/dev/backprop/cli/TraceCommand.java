@@ -58,13 +58,7 @@ final class TraceCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("value", t.value());
-            m.put("forward", forward(t));
-            m.put("backward", backward(t, f));
-            m.put("gradient", t.gradient());
-            m.put("unused", f.unused());
-            out.println(Json.of(m));
+            out.println(Json.of(json(t, f)));
         } else {
             out.println(t.outputName() + " = " + Text.num(t.value(), digits));
             out.println();
@@ -78,6 +72,17 @@ final class TraceCommand implements Callable<Integer> {
         }
         Text.warnNonFinite(spec.commandLine().getErr(), t.nonFinite());
         return 0;
+    }
+
+    /** What --json prints: shared with {@link JsonOutput}, so the explorer answers the same text. */
+    static Map<String, Object> json(Trace t, Formula f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("value", t.value());
+        m.put("forward", forward(t));
+        m.put("backward", backward(t, f));
+        m.put("gradient", t.gradient());
+        m.put("unused", f.unused());
+        return m;
     }
 
     static Map<String, Double> values(List<Trace.Row> rows) {

@@ -131,7 +131,7 @@ class CommandLineEdgesTest {
         int start = lines.indexOf("Commands:");
         assertThat(start).isPositive();
         for (String name : List.of("toy", "grad", "trace", "check", "diff", "deep", "init", "bench", "fit", "train",
-                "predict", "hessian", "jvp", "hvp", "jacobian", "help")) {
+                "predict", "hessian", "jvp", "hvp", "jacobian", "serve", "help")) {
             String line = lines.stream().skip(start + 1).filter(l -> l.startsWith("  " + name + " ")).findFirst().orElseThrow();
             String summary = line.substring(2 + name.length()).strip();
             assertThat(summary).as(name).endsWith(".").doesNotContain("  ");
