@@ -180,14 +180,17 @@
       const lines = [n.name, n.kind === "operation" || n.kind === "output" ? n.expression : ""];
       lines.push(v.values.has(n.name) ? "= " + BP.num(n.value) : "= ?");
       if (v.adjoints.has(n.name)) lines.push("∂" + g.output + "/∂" + n.name + " = " + BP.num(n.adjoint));
-      let y = n.y + 15;
+      // The layout sized the box for the command line's picture; the lines are spaced to fit it,
+      // so the last one (the adjoint) stays inside the box.
+      const step = Math.min(14, (n.height - 5) / Math.max(1, lines.filter((l) => l).length));
+      let y = n.y + step;
       for (const [i, line] of lines.entries()) {
         if (!line) continue;
         const tx = BP.svg("text", {x: n.x + 6, y: y, class: i === 0 ? "title" : ""}, line);
         if (i === 2 && v.values.has(n.name)) tx.setAttribute("data-value", String(n.value));
         if (i === 3) tx.setAttribute("data-adjoint", String(n.adjoint));
         grp.append(tx);
-        y += 14;
+        y += step;
       }
       e.append(grp);
     }
