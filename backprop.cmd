@@ -11,6 +11,27 @@ if "%here:~-1%"=="\" set "here=%here:~0,-1%"
 set "jar=%here%\cli\target\backprop.jar"
 set "cds=%here%\cli\target\backprop.jsa"
 
+rem `serve` runs the explorer from the web module's jar (its libraries beside it in web\target\lib),
+rem built when missing; after changing the sources, build it again (mvn -pl web -am package).
+rem The jar skips the leading "serve" itself.
+if /i "%~1"=="serve" (
+  if not exist "%here%\web\target\backprop-web.jar" (
+    where mvn >nul 2>nul || (echo backprop: Maven ^(mvn^) is needed to build; install it and retry 1>&2 & exit /b 2)
+    echo backprop: building the explorer ^(first run^)... 1>&2
+    pushd "%here%"
+    call mvn -B -Dstyle.color=never -Dmaven.test.skip=true -pl web -am package > "%TEMP%\backprop-web-build.log" 2>&1
+    set "rc=!errorlevel!"
+    popd
+    if not "!rc!"=="0" (
+      findstr /r "ERROR BUILD" "%TEMP%\backprop-web-build.log" 1>&2
+      echo backprop: the build failed ^(full log: %TEMP%\backprop-web-build.log^) 1>&2
+      exit /b 2
+    )
+  )
+  java %BACKPROP_JAVA_OPTS% -jar "%here%\web\target\backprop-web.jar" %*
+  exit /b !errorlevel!
+)
+
 rem PowerShell prints "stale" if a pom or a source is newer than the jar, "cds-old" if the archive
 rem is missing or not newer than the jar, and "failed-old" if a failed recording is older than the
 rem jar (worth trying again).

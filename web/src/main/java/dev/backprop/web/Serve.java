@@ -44,6 +44,11 @@ public final class Serve implements Callable<Integer> {
 
     /** Runs {@code backprop serve ARGS}; returns only on a bad argument or when the address cannot be bound. */
     public static void main(String[] args) {
+        // backprop.cmd passes the whole command line, "serve" included: cmd cannot drop one
+        // argument from %* without re-reading (and mangling) the others.
+        if (args.length > 0 && args[0].equals("serve")) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         CommandLine cl = new CommandLine(new Serve(out, err));
