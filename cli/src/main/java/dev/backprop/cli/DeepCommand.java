@@ -68,18 +68,7 @@ final class DeepCommand implements Callable<Integer> {
         GraphPicture picture = graph == null ? null : draw(NetworkDiagram.of(r, digits), format);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("output", r.output());
-            m.put("loss", r.loss());
-            m.put("f", columns(r.f()));
-            m.put("h", columns(r.h()));
-            m.put("dl_df", columns(r.dlDf()));
-            m.put("dl_dbias", columns(r.dlDbias()));
-            List<Object> weights = new ArrayList<>();
-            for (Tensor w : r.dlDweight()) {
-                weights.add(List.of((Object[]) w.toMatrix()));
-            }
-            m.put("dl_dweight", weights);
+            Map<String, Object> m = new LinkedHashMap<>(JsonOutput.network(r));
             m.put("dl_dinput", r.dlDinput().size() == 1 ? (Object) r.dlDinput().at(0) : r.dlDinput().toArray());
             if (!noCheck) {
                 Map<String, Object> checks = new LinkedHashMap<>();
@@ -154,14 +143,6 @@ final class DeepCommand implements Callable<Integer> {
             OutputPaths.write(graph, o -> o.write(png));
         }
         return pic;
-    }
-
-    private static List<Object> columns(List<Tensor> ts) {
-        List<Object> l = new ArrayList<>();
-        for (Tensor t : ts) {
-            l.add(t.toArray());
-        }
-        return l;
     }
 
     /**

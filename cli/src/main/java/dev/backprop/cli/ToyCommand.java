@@ -83,15 +83,7 @@ final class ToyCommand implements Callable<Integer> {
             m.put("loss", t.value());
             m.put("forward", TraceCommand.values(t.forward()));
             m.put("backward", TraceCommand.values(t.backward()));
-            Map<String, Object> params = new LinkedHashMap<>();
-            for (ToyModel.Parameter p : report.parameters()) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("backprop", p.backprop());
-                e.put("closed_form", p.closedForm());
-                e.put("finite_difference", p.finiteDifference());
-                params.put(p.name(), e);
-            }
-            m.put("parameters", params);
+            m.put("parameters", JsonOutput.toyParameters(report.parameters()));
             out.println(Json.of(m));
         } else {
             out.println(lang.text("toy.title", "f = β3 + ω3·cos(β2 + ω2·exp(β1 + ω1·sin(β0 + ω0·x))), ℓ = (f − y)²"));

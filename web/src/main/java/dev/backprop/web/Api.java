@@ -12,7 +12,6 @@ import dev.backprop.formula.FormulaException;
 import dev.backprop.io.DataException;
 import dev.backprop.io.JsonReader;
 import dev.backprop.io.JsonWriter;
-import dev.backprop.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -185,15 +184,7 @@ final class Api {
             backward.add(row(row.name(), "op", row.expression(), row.number()));
         }
         m.put("backward", backward);
-        Map<String, Object> params = new LinkedHashMap<>();
-        for (ToyModel.Parameter p : r.parameters()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("backprop", p.backprop());
-            e.put("closed_form", p.closedForm());
-            e.put("finite_difference", p.finiteDifference());
-            params.put(p.name(), e);
-        }
-        m.put("parameters", params);
+        m.put("parameters", JsonOutput.toyParameters(r.parameters()));
         return JsonWriter.write(m);
     }
 
@@ -219,25 +210,11 @@ final class Api {
         m.put("width", width);
         m.put("x", x);
         m.put("y", y);
-        m.put("output", r.output());
-        m.put("loss", r.loss());
-        m.put("f", columns(r.f()));
-        m.put("h", columns(r.h()));
-        m.put("dl_df", columns(r.dlDf()));
-        m.put("dl_dbias", columns(r.dlDbias()));
-        List<Object> weights = new ArrayList<>();
-        r.dlDweight().forEach(w -> weights.add(java.util.Arrays.asList(w.toMatrix())));
-        m.put("dl_dweight", weights);
+        m.putAll(JsonOutput.network(r));
         m.put("bias_checks", checks(r.biasChecks()));
         m.put("weight_checks", checks(r.weightChecks()));
         m.put("all_match", r.allMatch());
         return JsonWriter.write(m);
-    }
-
-    private static List<Object> columns(List<Tensor> ts) {
-        List<Object> out = new ArrayList<>();
-        ts.forEach(t -> out.add(t.toArray()));
-        return out;
     }
 
     private static List<Object> checks(List<BackpropExperiment.LayerCheck> cs) {
