@@ -65,9 +65,9 @@ class SparkSumTest {
             }
             rows.add(RowFactory.create(v));
         }
-        // coalesce keeps the row order (repartition would shuffle it).
-        return SPARK.createDataFrame(rows, schema).repartition(1).coalesce(1).repartition(partitions, org.apache.spark.sql.functions.lit(0))
-                .coalesce(partitions);
+        // parallelize slices the list in order: partition k holds the k-th run of rows.
+        var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(SPARK.sparkContext());
+        return SPARK.createDataFrame(sc.parallelize(rows, partitions), schema);
     }
 
     /**
@@ -122,7 +122,9 @@ class SparkSumTest {
         SparkSum s = SparkSum.of(f, List.of("x", "y"));
         Dataset<Row> rows = frame(data, 5);
         assertThat(rows.rdd().getNumPartitions()).isEqualTo(5);
-        SparkSum.Result r = s.gradient(SparkData.of(rows, s.columns(), "points"), toyPoint());
+        SparkData d = SparkData.of(rows, s.columns(), "points");
+        assertThat(d.starts()).containsExactly(0, 4000, 8000, 12000, 16000, 20000);
+        SparkSum.Result r = s.gradient(d, toyPoint());
         assertSame(f, data, r, toyPoint());
         // The SIMD kernel is held to the same bound.
         assertSame(f, data, s.withSimd(true).gradient(SparkData.of(rows, s.columns(), "points"), toyPoint()), toyPoint());
