@@ -177,7 +177,12 @@ public final class SparkData implements AutoCloseable {
     long[] starts() {
         long[] s = starts;
         if (s == null) {
-            List<int[]> sizes = parts.map(p -> new int[] {p.partition(), p.rows()}).collect();
+            List<int[]> sizes;
+            try {
+                sizes = parts.map(p -> new int[] {p.partition(), p.rows()}).collect();
+            } catch (Exception e) { // a data error on an executor: see SparkSum.unwrap
+                throw SparkSum.unwrap(e);
+            }
             s = new long[partitions() + 1];
             for (int[] x : sizes) {
                 s[x[0] + 1] = x[1];
