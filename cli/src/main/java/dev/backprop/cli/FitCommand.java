@@ -312,32 +312,30 @@ final class FitCommand implements Callable<Integer> {
                        List<String> parameters, long rows, Map<String, Double> start, java.util.function.Consumer<Path> curve) {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        {
-            bar.finish();
-            Training.noteRefusedNewtonSteps(optimizer, r.steps(), err);
-            int code = Training.report(r, err);
-            String title = "Fitting " + String.join(", ", parameters) + " to " + Text.count(rows, "point");
-            if (training.json) {
-                o.println(Json.of(training.json(Training.outFile(r.paramMap(), r), r, training.plots(curve != null))));
-                o.flush();
-                return Training.exitCode(code, training.save(Training.outFile(r.paramMap(), r), r, title, curve, err));
-            }
-            o.println("Fitted " + String.join(", ", parameters) + " to minimise the formula summed over "
-                    + Text.count(rows, "point") + " of " + data + ",");
-            o.println("with " + describe(schedule) + ".");
-            List<String[]> table = new ArrayList<>();
-            table.add(new String[] {"parameter", "initial", "fitted"});
-            for (String p : parameters) {
-                table.add(new String[] {p, Text.num(start.get(p), training.digits), Text.num(r.paramMap().get(p), training.digits)});
-            }
-            table.add(new String[] {"loss", Text.num(r.initialLoss(), training.digits), Text.num(r.loss(), training.digits)});
-            Text.table(o, "  ", table);
-            o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
+        bar.finish();
+        Training.noteRefusedNewtonSteps(optimizer, r.steps(), err);
+        int code = Training.report(r, err);
+        String title = "Fitting " + String.join(", ", parameters) + " to " + Text.count(rows, "point");
+        if (training.json) {
+            o.println(Json.of(training.json(Training.outFile(r.paramMap(), r), r, training.plots(curve != null))));
             o.flush();
-            Training.Saved saved = training.save(Training.outFile(r.paramMap(), r), r, title, curve, err);
-            printFiles(o, saved);
-            return Training.exitCode(code, saved);
+            return Training.exitCode(code, training.save(Training.outFile(r.paramMap(), r), r, title, curve, err));
         }
+        o.println("Fitted " + String.join(", ", parameters) + " to minimise the formula summed over "
+                + Text.count(rows, "point") + " of " + data + ",");
+        o.println("with " + describe(schedule) + ".");
+        List<String[]> table = new ArrayList<>();
+        table.add(new String[] {"parameter", "initial", "fitted"});
+        for (String p : parameters) {
+            table.add(new String[] {p, Text.num(start.get(p), training.digits), Text.num(r.paramMap().get(p), training.digits)});
+        }
+        table.add(new String[] {"loss", Text.num(r.initialLoss(), training.digits), Text.num(r.loss(), training.digits)});
+        Text.table(o, "  ", table);
+        o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
+        o.flush();
+        Training.Saved saved = training.save(Training.outFile(r.paramMap(), r), r, title, curve, err);
+        printFiles(o, saved);
+        return Training.exitCode(code, saved);
     }
 
     private int demo() {
