@@ -18,6 +18,7 @@ run() {
     grep -v '^WARNING: Using incubator modules'
 }
 run single 10000000 10
+run single 10000000 10 1
 run spark 'local[2]' "$rows" 32 5
 run spark 'local[1]' "$rows" 32 5
 # The fixed cost of one aggregation: a few rows per partition, so the work is nothing.

@@ -21,7 +21,7 @@ import org.apache.spark.sql.functions;
  * submitted to a real cluster.
  *
  * <pre>
- * SparkBench single ROWS REPEATS              the batch engine, all cores, SIMD
+ * SparkBench single ROWS REPEATS [THREADS]    the batch engine (default: all cores), SIMD from 10⁶ rows
  * SparkBench spark MASTER ROWS PARTITIONS REPEATS   rows made by spark.range, then cached as blocks
  * </pre>
  * Prints one line of {@code key=value} pairs per measurement; times are medians of REPEATS.
@@ -41,11 +41,11 @@ public final class SparkBench {
     /** Runs one measurement (see the class comment). */
     public static void main(String[] args) {
         if (args.length >= 3 && args[0].equals("single")) {
-            single(Long.parseLong(args[1]), Integer.parseInt(args[2]));
+            single(Long.parseLong(args[1]), Integer.parseInt(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 0);
         } else if (args.length >= 5 && args[0].equals("spark")) {
             spark(args[1], Long.parseLong(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
         } else {
-            System.err.println("usage: SparkBench single ROWS REPEATS | spark MASTER ROWS PARTITIONS REPEATS");
+            System.err.println("usage: SparkBench single ROWS REPEATS [THREADS] | spark MASTER ROWS PARTITIONS REPEATS");
             System.exit(2);
         }
     }
@@ -60,7 +60,7 @@ public final class SparkBench {
         return m;
     }
 
-    private static void single(long rows, int repeats) {
+    private static void single(long rows, int repeats, int threads) {
         int n = Math.toIntExact(rows);
         RandomState r = new RandomState(1);
         double[] x = new double[n];
@@ -74,6 +74,9 @@ public final class SparkBench {
         m.put("y", y);
         Columns data = new Columns(m);
         BatchProgram b = BatchProgram.compile(ToyModel.formula().program(), List.of("x", "y")).withSimd(rows >= SIMD_ROWS);
+        if (threads > 0) {
+            b = b.withThreads(threads);
+        }
         Map<String, Double> at = at();
         double[] t = new double[repeats];
         double sink = 0;
