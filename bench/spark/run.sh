@@ -14,7 +14,7 @@ fi
 opts="$(sed -n 's#.*<spark.jvm.options>\(.*\)</spark.jvm.options>.*#\1#p' "$here/spark/pom.xml")"
 run() {
   # shellcheck disable=SC2086
-  java $opts -Xmx"$heap" -Dlog4j2.configurationFile="$here/spark/src/main/resources/backprop-spark-log4j2.properties" -cp "$jar:$here/spark/target/lib/*" dev.backprop.spark.SparkBench "$@" 2>&1 |
+  java $opts ${BACKPROP_SPARK_OPTS:-} -Xmx"$heap" -Dlog4j2.configurationFile="$here/spark/src/main/resources/backprop-spark-log4j2.properties" -cp "$jar:$here/spark/target/lib/*" dev.backprop.spark.SparkBench "$@" 2>&1 |
     grep -v '^WARNING: Using incubator modules'
 }
 run single 10000000 10
@@ -23,5 +23,6 @@ run spark 'local[2]' "$rows" 32 5
 run spark 'local[1]' "$rows" 32 5
 # The fixed cost of one aggregation: a few rows per partition, so the work is nothing.
 run spark 'local[2]' 1000 2 30
+BACKPROP_SPARK_OPTS=-Dbackprop.spark.localCheckpoint=true run spark 'local[2]' 1000 2 30
 run spark 'local[2]' 100000 2 30
 run single 1000 30

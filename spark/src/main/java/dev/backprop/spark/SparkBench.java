@@ -118,8 +118,31 @@ public final class SparkBench {
             }
         }
         double ms = median(t);
-        System.out.printf("mode=spark master=%s rows=%d partitions=%d load_s=%.1f ms_per_gradient=%.2f ns_per_row=%.3f check=%.6e%n",
-                master, n, partitions, load, ms, ms * 1e6 / n, sink / (repeats + WARM));
+        // The peer for the fixed cost: the same tree aggregation over the same cached blocks with
+        // no work in it (a zero vector per partition), so what is left is Spark's cost of a job.
+        double[] empty = new double[repeats];
+        for (int k = -WARM; k < repeats; k++) {
+            long t1 = System.nanoTime();
+            sink += SparkSum.aggregate(data, 10, part -> new double[10])[0];
+            if (k >= 0) {
+                empty[k] = (System.nanoTime() - t1) / 1e6;
+            }
+        }
+        // And the cost of any Spark job of that many tasks: a tree aggregation over a parallelised
+        // list, whose lineage is one RDD rather than a query plan.
+        var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        var plain = sc.parallelize(java.util.stream.IntStream.range(0, partitions).boxed().toList(), partitions);
+        double[] job = new double[repeats];
+        for (int k = -WARM; k < repeats; k++) {
+            long t1 = System.nanoTime();
+            sink += plain.treeAggregate(0, (a, b) -> a + b, (a, b) -> a + b, SparkSum.DEPTH);
+            if (k >= 0) {
+                job[k] = (System.nanoTime() - t1) / 1e6;
+            }
+        }
+        System.out.printf("mode=spark master=%s rows=%d partitions=%d load_s=%.1f ms_per_gradient=%.2f ns_per_row=%.3f "
+                        + "ms_per_empty_aggregation=%.2f ms_per_plain_job=%.2f check=%.6e%n",
+                master, n, partitions, load, ms, ms * 1e6 / n, median(empty), median(job), sink / (repeats + WARM));
         data.close();
         spark.stop();
     }

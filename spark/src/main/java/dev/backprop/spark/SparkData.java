@@ -35,6 +35,13 @@ import org.apache.spark.storage.StorageLevel;
  * Any other type (dates, arrays, booleans) is refused by name before any job runs.
  */
 public final class SparkData implements AutoCloseable {
+    /**
+     * {@code -Dbackprop.spark.localCheckpoint=true}: cached blocks are also local checkpoints, so a
+     * job no longer ships the query plan that made them (measured: about half the fixed cost of a
+     * step on local[2], see BENCHMARKS.md), at the price of Spark's fault tolerance: an executor
+     * lost means a failed fit instead of recomputed blocks. Off by default.
+     */
+    static final boolean LOCAL_CHECKPOINT = Boolean.getBoolean("backprop.spark.localCheckpoint");
     private final JavaRDD<Part> parts;
     private final List<String> columns;
     private final List<String> names;
@@ -48,9 +55,30 @@ public final class SparkData implements AutoCloseable {
      * @param partition the partition's index
      * @param columns   its rows of each column read, possibly none
      */
-    record Part(int partition, Columns columns) {
+    record Part(int partition, Columns columns) implements Serializable {
         int rows() {
             return columns.rows();
+        }
+
+        /** Columns is not serialisable; a block spilled to disk or shipped is written as arrays. */
+        private Object writeReplace() {
+            List<String> names = columns.names();
+            double[][] values = new double[names.size()][];
+            for (int c = 0; c < values.length; c++) {
+                values[c] = columns.column(names.get(c));
+            }
+            return new Stored(partition, names.toArray(new String[0]), values);
+        }
+    }
+
+    /** A {@link Part} as written: its partition, column names and values. */
+    private record Stored(int partition, String[] names, double[][] values) implements Serializable {
+        private Object readResolve() {
+            Map<String, double[]> m = new LinkedHashMap<>();
+            for (int c = 0; c < names.length; c++) {
+                m.put(names[c], values[c]);
+            }
+            return new Part(partition, new Columns(m));
         }
     }
 
@@ -156,12 +184,15 @@ public final class SparkData implements AutoCloseable {
     }
 
     /**
-     * Keeps the column blocks in the executors' memory, for work that sweeps the data many times
-     * (a fit). Blocks that do not fit are recomputed from the source when next needed.
+     * Keeps the column blocks on the executors, for work that sweeps the data many times (a fit):
+     * in memory, and on local disk (serialised as arrays) those that do not fit.
      */
     public synchronized SparkData cache() {
         if (!cached) {
-            parts.persist(StorageLevel.MEMORY_ONLY());
+            parts.persist(StorageLevel.MEMORY_AND_DISK());
+            if (LOCAL_CHECKPOINT) {
+                parts.rdd().localCheckpoint();
+            }
             cached = true;
         }
         return this;

@@ -226,4 +226,24 @@ class SparkSumTest {
         assertThat(r.sum()).isEqualTo(2 * 4950.0);
         assertThat(r.gradient()).containsEntry("a", 4950.0);
     }
+
+    @Test
+    void aBlockSpilledToDiskComesBackWhole() throws Exception {
+        Columns c = points(700, 13);
+        SparkData.Part part = new SparkData.Part(3, c);
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(part);
+        }
+        Object back;
+        try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            back = in.readObject();
+        }
+        assertThat(back).isInstanceOf(SparkData.Part.class);
+        SparkData.Part p = (SparkData.Part) back;
+        assertThat(p.partition()).isEqualTo(3);
+        assertThat(p.columns().names()).containsExactly("x", "y");
+        assertThat(p.columns().column("x")).containsExactly(c.column("x"));
+        assertThat(p.columns().column("y")).containsExactly(c.column("y"));
+    }
 }
