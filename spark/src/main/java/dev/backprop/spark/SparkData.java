@@ -37,8 +37,9 @@ import org.apache.spark.storage.StorageLevel;
 public final class SparkData implements AutoCloseable {
     /**
      * {@code -Dbackprop.spark.localCheckpoint=true}: cached blocks are also local checkpoints, so a
-     * job no longer ships the query plan that made them (measured: about half the fixed cost of a
-     * step on local[2], see BENCHMARKS.md), at the price of Spark's fault tolerance: an executor
+     * job no longer ships the query plan that made them (measured on local[2]: a fifth to a half of
+     * the fixed cost of a step on 8 partitions, nothing measurable on 2; see BENCHMARKS.md), at the
+     * price of Spark's fault tolerance: an executor
      * lost means a failed fit instead of recomputed blocks. Off by default.
      */
     static final boolean LOCAL_CHECKPOINT = Boolean.getBoolean("backprop.spark.localCheckpoint");
