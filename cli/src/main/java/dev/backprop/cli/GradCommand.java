@@ -174,7 +174,7 @@ final class GradCommand implements Callable<Integer> {
     }
 
     /**
-     * Binds each input of {@code f} to one of the columns {@code names} of the data called
+     * Binds each input of {@code f} to one of the columns {@code columnNames} of the data called
      * {@code origin} or to an --at value; {@code source} is what a missing input's message names.
      */
     static Bound bind(Formula f, List<String> columnNames, String origin, String source, List<String> at) {
