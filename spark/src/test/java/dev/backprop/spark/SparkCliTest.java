@@ -174,4 +174,18 @@ class SparkCliTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("backprop: --spark needs a master URL").doesNotContain("\tat ");
     }
+
+    @Test
+    void aTableOfTheSessionIsNamedByTable() {
+        Local.spark().read().option("header", true).option("inferSchema", true).csv(csv.toString()).createOrReplaceTempView("points");
+        String[] args = {"grad", "(a*x + b - y)^2", "--at", "a=0.5,b=-1", "--json", "--data"};
+        Run one = run(with(args, csv.toString()));
+        Run many = run(with(args, "table:points", "--spark", "local[2]"));
+        assertThat(many.code()).as(many.err()).isZero();
+        assertJsonClose(many.out(), one.out(), 1e-12);
+        Run missing = run(with(args, "table:nowhere", "--spark", "local[2]"));
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("backprop: table:nowhere: ").doesNotContain("\tat ");
+        assertThat(missing.err().lines().count()).isEqualTo(1);
+    }
 }

@@ -146,4 +146,26 @@ class SparkFitTest {
             }
         }
     }
+
+    @Test
+    void partitionsWithNoRowsTakePartInMiniBatchFits() {
+        Columns data = SparkSumTest.points(10, 14);
+        Formula f = Formula.compile("(a*x + b - y)^2");
+        Schedule schedule = Schedule.epochs(4).withBatch(3).withSeed(2);
+        FitResult one = FormulaFit.of(f, data, List.of("a", "b")).fit(ab(0, 1), Optimizer.adam(0.1), schedule, Progress.NONE,
+                new AtomicBoolean());
+        // 10 rows sliced in order over 16 partitions: 6 of them empty.
+        try (SparkFit s = SparkFit.of(f, SparkSumTest.frame(data, 16), "points", List.of("a", "b"))) {
+            long[] starts = s.data().starts();
+            int empty = 0;
+            for (int k = 0; k + 1 < starts.length; k++) {
+                empty += starts[k + 1] == starts[k] ? 1 : 0;
+            }
+            assertThat(empty).isEqualTo(6);
+            FitResult many = s.fit(ab(0, 1), Optimizer.adam(0.1), schedule, Progress.NONE, new AtomicBoolean());
+            assertThat(many.steps()).isEqualTo(one.steps()).isEqualTo(16);
+            assertClose(many.params(), one.params(), 1e-9);
+            assertClose(many.losses(), one.losses(), 1e-9);
+        }
+    }
 }
