@@ -233,6 +233,12 @@ public final class SparkSum implements Serializable {
                 return (RuntimeException) t;
             }
         }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("SparkContext was shut down")) {
+                // Ctrl-C or SIGTERM stopped Spark in the middle of a job: no result, and no stack trace.
+                return new IllegalArgumentException("Spark stopped before the job finished (interrupted)");
+            }
+        }
         if (e instanceof SparkException) {
             String m = e.getMessage();
             int at = m == null ? -1 : m.indexOf("dev.backprop.io.DataException: ");
