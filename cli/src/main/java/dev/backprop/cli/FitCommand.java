@@ -60,6 +60,10 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--compare", description = "With --demo: gd, sgd, momentum, nesterov and adam, each at a learning rate "
             + "found by a short search, and their loss curves on one chart (--plot).")
     boolean compare;
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Fit on Apache Spark (local[2], spark://HOST:7077, yarn, k8s://…): each step's loss and gradient "
+                    + "summed over the partitions; --data may then be CSV, Parquet, a directory of them, or table:NAME.")
+    String spark;
     @Mixin
     Training training;
 
@@ -67,6 +71,9 @@ final class FitCommand implements Callable<Integer> {
     public Integer call() {
         // Conservatively with the fitted-curve chart: whether it is drawn is known only after reading the data.
         training.checkOutputs(inputs(), true);
+        if (spark != null && (demo || compare)) {
+            throw new BadInput("--spark fits FORMULA to --data on Spark; --demo makes its own small data: drop --spark");
+        }
         if (compare && !demo) {
             throw new BadInput("--compare compares the optimisers on the demo: add --demo");
         }
@@ -255,7 +262,11 @@ final class FitCommand implements Callable<Integer> {
         if (init == null || init.isEmpty()) {
             throw new BadInput("fit needs --init NAME=VALUE,… naming the parameters to fit");
         }
+        SparkBackend backend = spark == null ? null : SparkBackend.load();
         Formula f = Inputs.formula(formula);
+        if (backend != null) {
+            return sparkFit(f, initial(init), backend);
+        }
         Columns columns = DataSet.read(data).columns;
         Map<String, Double> start = initial(init);
         FormulaFit fit;
@@ -269,38 +280,74 @@ final class FitCommand implements Callable<Integer> {
         }
         var optimizer = training.optimizer(0.01);
         var schedule = training.schedule(1000);
-        PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         warnUnusedColumns(err, f, fit.columns(), columns.names());
         Training.Bar bar = new Training.Bar();
         return Training.run(stop -> fit.fit(start, optimizer, schedule, bar, stop), r -> {
-            bar.finish();
-            Training.noteRefusedNewtonSteps(optimizer, r.steps(), err);
-            int code = Training.report(r, err);
             String[] xy = training.plot == null ? null : curveColumns(fit.columns(), columns);
-            String title = "Fitting " + String.join(", ", fit.parameters()) + " to " + Text.count(columns.rows(), "point");
             java.util.function.Consumer<Path> curve = xy == null ? null : file -> curvePlot(file, fit, xy, columns, start, r.paramMap(), err);
-            if (training.json) {
-                o.println(Json.of(training.json(Training.outFile(r.paramMap(), r), r, training.plots(curve != null))));
-                o.flush();
-                return Training.exitCode(code, training.save(Training.outFile(r.paramMap(), r), r, title, curve, err));
-            }
-            o.println("Fitted " + String.join(", ", fit.parameters()) + " to minimise the formula summed over "
-                    + Text.count(columns.rows(), "point") + " of " + data + ",");
-            o.println("with " + describe(schedule) + ".");
-            List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"parameter", "initial", "fitted"});
-            for (String p : fit.parameters()) {
-                rows.add(new String[] {p, Text.num(start.get(p), training.digits), Text.num(r.paramMap().get(p), training.digits)});
-            }
-            rows.add(new String[] {"loss", Text.num(r.initialLoss(), training.digits), Text.num(r.loss(), training.digits)});
-            Text.table(o, "  ", rows);
-            o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
-            o.flush();
-            Training.Saved saved = training.save(Training.outFile(r.paramMap(), r), r, title, curve, err);
-            printFiles(o, saved);
-            return Training.exitCode(code, saved);
+            return finish(r, bar, optimizer, schedule, fit.parameters(), columns.rows(), start, curve);
         });
+    }
+
+    /**
+     * {@code fit --spark}: the same run with the loss and its gradient aggregated on Spark, and the
+     * same report; without the fitted-curve chart, which would need the data on this machine.
+     */
+    private int sparkFit(Formula f, Map<String, Double> start, SparkBackend backend) {
+        if (target != null) {
+            throw new BadInput("--target chooses the fitted-curve chart, which --spark does not draw (the data stays on the cluster); drop it");
+        }
+        try (SparkBackend.Data ds = backend.open(spark, data)) {
+            SparkBackend.Fit fit;
+            try {
+                fit = ds.fit(f, start.keySet());
+            } catch (IllegalArgumentException e) {
+                throw new BadInput(e.getMessage());
+            }
+            long n = fit.rows();
+            if (n == 0) {
+                throw new BadInput(ds.origin() + ": no rows of data");
+            }
+            var optimizer = training.optimizer(0.01);
+            var schedule = training.schedule(1000);
+            PrintWriter err = spec.commandLine().getErr();
+            warnUnusedColumns(err, f, fit.columns(), ds.names());
+            Training.Bar bar = new Training.Bar();
+            return Training.run(stop -> fit.fit(start, optimizer, schedule, bar, stop),
+                    r -> finish(r, bar, optimizer, schedule, fit.parameters(), n, start, null));
+        }
+    }
+
+    /** Reports a fit of a formula and writes its files: the same for data on this machine and on Spark. */
+    private int finish(FitResult r, Training.Bar bar, dev.backprop.optim.Optimizer optimizer, dev.backprop.fit.Schedule schedule,
+                       List<String> parameters, long rows, Map<String, Double> start, java.util.function.Consumer<Path> curve) {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        bar.finish();
+        Training.noteRefusedNewtonSteps(optimizer, r.steps(), err);
+        int code = Training.report(r, err);
+        String title = "Fitting " + String.join(", ", parameters) + " to " + Text.count(rows, "point");
+        if (training.json) {
+            o.println(Json.of(training.json(Training.outFile(r.paramMap(), r), r, training.plots(curve != null))));
+            o.flush();
+            return Training.exitCode(code, training.save(Training.outFile(r.paramMap(), r), r, title, curve, err));
+        }
+        o.println("Fitted " + String.join(", ", parameters) + " to minimise the formula summed over "
+                + Text.count(rows, "point") + " of " + data + ",");
+        o.println("with " + describe(schedule) + ".");
+        List<String[]> table = new ArrayList<>();
+        table.add(new String[] {"parameter", "initial", "fitted"});
+        for (String p : parameters) {
+            table.add(new String[] {p, Text.num(start.get(p), training.digits), Text.num(r.paramMap().get(p), training.digits)});
+        }
+        table.add(new String[] {"loss", Text.num(r.initialLoss(), training.digits), Text.num(r.loss(), training.digits)});
+        Text.table(o, "  ", table);
+        o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
+        o.flush();
+        Training.Saved saved = training.save(Training.outFile(r.paramMap(), r), r, title, curve, err);
+        printFiles(o, saved);
+        return Training.exitCode(code, saved);
     }
 
     private int demo() {

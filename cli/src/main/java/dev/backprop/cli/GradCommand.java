@@ -55,6 +55,10 @@ final class GradCommand implements Callable<Integer> {
     Integer digits;
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "With --data: sum on Apache Spark (local[2], spark://HOST:7077, yarn, k8s://…); --data may then be "
+                    + "CSV, Parquet, a directory of them, or table:NAME.")
+    String spark;
 
     /** A number as --digits asks: every digit by default (shortest exact), else that many decimals. */
     private String num(double v) {
@@ -63,8 +67,12 @@ final class GradCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (spark != null && data == null) {
+            throw new BadInput("--spark sums over --data on Spark; give --data FILE");
+        }
+        SparkBackend backend = spark == null ? null : SparkBackend.load();
         Formula f = Inputs.formula(formula);
-        return data == null ? atPoint(f) : overData(f);
+        return data == null ? atPoint(f) : backend != null ? overSpark(f, backend) : overData(f);
     }
 
     private int atPoint(Formula f) {
@@ -104,26 +112,55 @@ final class GradCommand implements Callable<Integer> {
         BatchResult r = b.gradient(ds.columns, given);
         Map<String, Double> grad = new LinkedHashMap<>();
         names.forEach(n -> grad.put(n, r.gradient().get(n)));
-        PrintWriter out = spec.commandLine().getOut();
-        String o = f.outputName();
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("value", r.sum());
-            m.put("mean", r.mean());
-            m.put("n", r.n());
-            m.put("gradient", grad);
-            out.println(Json.of(m));
-        } else {
-            out.println("Σ" + o + " = " + num(r.sum()) + "   (sum over " + Text.count(r.n(), "row") + " of " + ds.origin + ")");
-            out.println("mean " + o + " = " + num(r.mean()));
-            grad.forEach((k, v) -> out.println("∂Σ" + o + "/∂" + k + " = " + num(v)));
-        }
-        boolean finite = Double.isFinite(r.sum()) && grad.values().stream().allMatch(Double::isFinite);
+        boolean finite = print(f, r.n(), r.sum(), r.mean(), grad, ds.origin);
         if (!finite) {
             b.firstNonFinite(ds.columns, given, names).ifPresent(bad -> spec.commandLine().getErr().println(
                     "backprop: warning: " + (bad.row() < 0 ? "" : ds.row(bad.row()) + ": ") + bad.message()));
         }
         return 0;
+    }
+
+    /**
+     * The sum over data on Spark: the same binding rules and the same output as {@link #overData},
+     * the rows summed by the backend (the batch engine per partition, then a tree aggregation).
+     */
+    private int overSpark(Formula f, SparkBackend backend) {
+        try (SparkBackend.Data ds = backend.open(spark, data)) {
+            Bound bound = bind(f, ds.names(), ds.origin(), ds.origin(), at);
+            List<String> cols = bound.columns();
+            List<String> names = wrtScalars(f, cols, wrt);
+            SparkBackend.Sum r = ds.gradient(f, cols, bound.given());
+            if (r.n() == 0) {
+                throw new BadInput(ds.origin() + ": no rows of data");
+            }
+            Map<String, Double> grad = new LinkedHashMap<>();
+            names.forEach(n -> grad.put(n, r.gradient().get(n)));
+            if (!print(f, r.n(), r.sum(), r.sum() / r.n(), grad, ds.origin())) {
+                spec.commandLine().getErr().println("backprop: warning: the sum or its gradient is not finite; "
+                        + "run without --spark on a sample of the data to find the first row that makes it so");
+            }
+        }
+        return 0;
+    }
+
+    /** Prints a sum over data and its gradient; whether every number printed is finite. */
+    private boolean print(Formula f, long n, double sum, double mean, Map<String, Double> grad, String origin) {
+        PrintWriter out = spec.commandLine().getOut();
+        String o = f.outputName();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("value", sum);
+            m.put("mean", mean);
+            m.put("n", n);
+            m.put("gradient", grad);
+            out.println(Json.of(m));
+        } else {
+            out.println("Σ" + o + " = " + num(sum) + "   (sum over " + Text.count(n, "row") + " of " + origin + ")");
+            out.println("mean " + o + " = " + num(mean));
+            grad.forEach((k, v) -> out.println("∂Σ" + o + "/∂" + k + " = " + num(v)));
+        }
+        out.flush();
+        return Double.isFinite(sum) && grad.values().stream().allMatch(Double::isFinite);
     }
 
     /** A formula bound to data: the inputs that take columns, and the --at values of the others. */
@@ -132,27 +169,37 @@ final class GradCommand implements Callable<Integer> {
 
     /** Binds each input of {@code f} to a column of {@code ds} or to an --at value, never both. */
     static Bound bind(Formula f, DataSet ds, List<String> at) {
+        // Every input's source is named the same way for a CSV; for .npy files, by the file list.
+        return bind(f, ds.columns.names(), ds.origin, ds.sourceFor(""), at);
+    }
+
+    /**
+     * Binds each input of {@code f} to one of the columns {@code columnNames} of the data called
+     * {@code origin} or to an --at value; {@code source} is what a missing input's message names.
+     */
+    static Bound bind(Formula f, List<String> columnNames, String origin, String source, List<String> at) {
+        Set<String> has = new HashSet<>(columnNames);
         try {
-            f.checkColumns(ds.columns.names());
+            f.checkColumns(columnNames);
         } catch (IllegalArgumentException e) {
-            throw new BadInput(ds.origin + ": " + e.getMessage());
+            throw new BadInput(origin + ": " + e.getMessage());
         }
         Map<String, Double> given = Inputs.assignments(at);
         Inputs.requireInputs(f, given.keySet(), "--at");
         for (String name : given.keySet()) {
-            if (ds.columns.has(name)) {
-                throw new BadInput("--at gives " + Limits.quote(name) + ", which is also a column of " + ds.origin
+            if (has.contains(name)) {
+                throw new BadInput("--at gives " + Limits.quote(name) + ", which is also a column of " + origin
                         + "; give each input one way");
             }
         }
         List<String> cols = new ArrayList<>();
         for (String name : f.inputs()) {
-            if (ds.columns.has(name)) {
+            if (has.contains(name)) {
                 cols.add(name);
             } else if (!given.containsKey(name)) {
-                throw new BadInput(ds.sourceFor(name) + ": no column '" + name + "' for input '" + name
+                throw new BadInput(source + ": no column '" + name + "' for input '" + name
                         + "' of the formula, and no --at " + name + "=VALUE (columns: "
-                        + Limits.list(ds.columns.names()) + ")");
+                        + Limits.list(columnNames) + ")");
             }
         }
         return new Bound(cols, given);

@@ -8,12 +8,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The training loop shared by formulas and networks. */
-final class Loop {
+/**
+ * The training loop shared by formulas and networks: one optimiser step per scheduled step over
+ * the whole data or a seeded mini-batch, stopping on divergence with the last finite parameters.
+ * Public for problems defined outside this package (data on a Spark cluster).
+ */
+public final class Loop {
     private Loop() {
     }
 
-    static FitResult run(List<String> names, double[] init, Problem problem, Optimizer optimizer,
+    /**
+     * Runs {@code optimizer} on {@code problem} from {@code init}; {@code names} label the parameters.
+     *
+     * @throws IllegalArgumentException if the problem has no rows
+     */
+    public static FitResult run(List<String> names, double[] init, Problem problem, Optimizer optimizer,
                          Schedule schedule, Progress progress, AtomicBoolean interrupt) {
         int n = problem.rows();
         if (n == 0) {

@@ -3,9 +3,10 @@ package dev.backprop.fit;
 /**
  * The seam between the training loop and a model: the loss over some rows of the data (summed, or
  * averaged when {@link #averaged()}) and its gradient. The loop never knows whether a formula or a
- * network is behind it.
+ * network is behind it, nor where the rows live: public so that another module (backprop-spark)
+ * can put data held elsewhere behind the same loop, and so share its stopping rules.
  */
-interface Problem {
+public interface Problem {
     /** The number of points. */
     int rows();
 

@@ -1,7 +1,7 @@
 package dev.backprop.fit;
 
 /** A {@link Problem} that also gives the Hessian of its loss, which Newton's method needs. */
-interface SecondOrderProblem extends Problem {
+public interface SecondOrderProblem extends Problem {
     /** {@link #loss(int[], double[], double[])}, and the Hessian of that loss into {@code hessian}. */
     double loss(int[] rows, double[] params, double[] gradient, double[][] hessian);
 }

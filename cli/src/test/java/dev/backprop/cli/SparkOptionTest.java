@@ -1,0 +1,45 @@
+package dev.backprop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --spark} where the Spark module is not on the class path (as in this module's tests):
+ * one line saying how to get it, exit 2, before any data is read.
+ */
+class SparkOptionTest {
+    private static String[] run(int[] code, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        code[0] = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new String[] {out.toString(), err.toString()};
+    }
+
+    @Test
+    void withoutTheModuleGradAndFitSayHowToGetIt() {
+        for (String[] args : new String[][] {
+            {"grad", "a*x", "--data", "no-such.csv", "--at", "a=1", "--spark", "local[2]"},
+            {"fit", "a*x", "--data", "no-such.csv", "--init", "a=1", "--spark", "local[2]"}}) {
+            int[] code = new int[1];
+            String[] r = run(code, args);
+            assertThat(code[0]).isEqualTo(2);
+            assertThat(r[0]).isEmpty();
+            assertThat(r[1]).startsWith("backprop: --spark needs the backprop-spark module").endsWith("\n");
+            assertThat(r[1].lines().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void sparkWithoutDataOrWithTheDemoIsRefused() {
+        int[] code = new int[1];
+        String[] r = run(code, "grad", "a*x", "--at", "a=1,x=2", "--spark", "local[2]");
+        assertThat(code[0]).isEqualTo(2);
+        assertThat(r[1]).isEqualTo("backprop: --spark sums over --data on Spark; give --data FILE\n");
+        r = run(code, "fit", "--demo", "--spark", "local[2]");
+        assertThat(code[0]).isEqualTo(2);
+        assertThat(r[1]).startsWith("backprop: --spark fits FORMULA to --data on Spark");
+    }
+}

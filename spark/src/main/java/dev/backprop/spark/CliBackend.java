@@ -1,0 +1,203 @@
+package dev.backprop.spark;
+
+import dev.backprop.cli.SparkBackend;
+import dev.backprop.fit.FitResult;
+import dev.backprop.fit.Progress;
+import dev.backprop.fit.Schedule;
+import dev.backprop.formula.Formula;
+import dev.backprop.io.DataException;
+import dev.backprop.optim.Optimizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The command line's {@code --spark}: found by {@link java.util.ServiceLoader}, it opens a Spark
+ * session on the master given, reads {@code --data} as Spark reads it, and runs {@link SparkSum}
+ * and {@link SparkFit}. Spark's own errors (a master URL it cannot parse, a path that does not
+ * exist) come back as one-line {@link IllegalArgumentException}s.
+ */
+public final class CliBackend implements SparkBackend {
+    /** Needed by {@link java.util.ServiceLoader}. */
+    public CliBackend() {
+    }
+
+    @Override
+    public Data open(String master, String data) {
+        quietLogging();
+        // A session already running in this JVM (an application that calls the command line)
+        // is joined and left running; one started here is stopped when the command ends.
+        boolean joined = SparkSession.getDefaultSession().isDefined() || System.getProperty("spark.master") != null;
+        SparkSession spark = session(master);
+        boolean failed = true;
+        try {
+            Dataset<Row> rows = read(spark, data);
+            failed = false;
+            return new Opened(spark, rows, data, !joined);
+        } finally {
+            if (failed && !joined) {
+                spark.stop();
+            }
+        }
+    }
+
+    /**
+     * Spark's INFO lines and task stack traces would bury the command's output; under
+     * spark-submit (spark.master set by it) the cluster's logging applies instead.
+     */
+    private static void quietLogging() {
+        if (System.getProperty("spark.master") == null && System.getProperty("log4j2.configurationFile") == null) {
+            var url = CliBackend.class.getResource("/backprop-spark-log4j2.properties");
+            if (url != null) {
+                System.setProperty("log4j2.configurationFile", url.toString());
+            }
+        }
+    }
+
+    private static SparkSession session(String master) {
+        if (master.isBlank()) {
+            throw new IllegalArgumentException("--spark needs a master URL: local[2], spark://HOST:7077, yarn, k8s://HOST:PORT");
+        }
+        try {
+            SparkSession.Builder b = SparkSession.builder().appName("backprop");
+            if (!master.equals(System.getProperty("spark.master"))) {
+                b = b.master(master).config("spark.ui.enabled", "false");
+            }
+            return b.getOrCreate();
+        } catch (Exception e) { // SparkException is checked in Java's eyes and thrown undeclared
+            throw new IllegalArgumentException("--spark " + master + ": " + firstLine(e));
+        }
+    }
+
+    /**
+     * {@code --data}: {@code table:NAME} names a table of the session's catalog; a path ending in
+     * .parquet, or a directory holding Parquet files, is Parquet; anything else is CSV with a header
+     * row, its cells read as the command line reads numbers.
+     */
+    static Dataset<Row> read(SparkSession spark, String data) {
+        if (data.isBlank()) {
+            throw new IllegalArgumentException("--data names no file; give FILE.csv, FILE.parquet, a directory, or table:NAME");
+        }
+        try {
+            if (data.startsWith("table:")) {
+                return spark.table(data.substring("table:".length()));
+            }
+            boolean remote = data.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") && !data.startsWith("file:");
+            String format = data.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet") ? "parquet" : "csv";
+            if (!remote) {
+                Path p = Path.of(data.startsWith("file:") ? java.net.URI.create(data).getPath() : data);
+                if (!Files.exists(p)) {
+                    throw new DataException(data + ": no such file");
+                }
+                if (Files.isDirectory(p)) {
+                    format = directoryFormat(p, data);
+                }
+            }
+            if (format.equals("parquet")) {
+                return spark.read().parquet(data);
+            }
+            return spark.read().option("header", true).option("ignoreLeadingWhiteSpace", true)
+                    .option("ignoreTrailingWhiteSpace", true).csv(data);
+        } catch (DataException | IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalArgumentException(data + ": " + firstLine(e));
+        }
+    }
+
+    private static String directoryFormat(Path dir, String data) throws IOException {
+        try (Stream<Path> files = Files.walk(dir, 2)) {
+            List<String> names = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
+                    .filter(n -> !n.startsWith(".") && !n.startsWith("_")).toList();
+            if (names.stream().anyMatch(n -> n.endsWith(".parquet"))) {
+                return "parquet";
+            }
+            if (names.stream().anyMatch(n -> n.endsWith(".csv"))) {
+                return "csv";
+            }
+            throw new DataException(data + ": a directory with no .csv or .parquet file");
+        }
+    }
+
+    /** An exception's message in one line, without Spark's error-class prefix and SQL state. */
+    static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        m = m.strip().split("\n", 2)[0];
+        m = m.replaceFirst("^\\[[A-Z_.]+\\]\\s*", "").replaceFirst("\\s*SQLSTATE: \\w+\\s*$", "");
+        return m;
+    }
+
+    private static final class Opened implements Data {
+        private final SparkSession spark;
+        private final Dataset<Row> rows;
+        private final String origin;
+        private final boolean owned;
+
+        Opened(SparkSession spark, Dataset<Row> rows, String origin, boolean owned) {
+            this.spark = spark;
+            this.rows = rows;
+            this.origin = origin;
+            this.owned = owned;
+        }
+
+        @Override
+        public List<String> names() {
+            return Arrays.asList(rows.columns());
+        }
+
+        @Override
+        public String origin() {
+            return origin;
+        }
+
+        @Override
+        public Sum gradient(Formula formula, List<String> columns, Map<String, Double> at) {
+            SparkSum s = SparkSum.of(formula, columns);
+            SparkSum.Result r = s.gradient(SparkData.of(rows, s.columns(), origin), at);
+            return new Sum(r.n(), r.sum(), r.gradient());
+        }
+
+        @Override
+        public Fit fit(Formula formula, Collection<String> parameters) {
+            SparkFit f = SparkFit.of(formula, rows, origin, parameters);
+            return new Fit() {
+                @Override
+                public List<String> parameters() {
+                    return f.parameters();
+                }
+
+                @Override
+                public List<String> columns() {
+                    return f.columns();
+                }
+
+                @Override
+                public long rows() {
+                    return f.data().rows();
+                }
+
+                @Override
+                public FitResult fit(Map<String, Double> init, Optimizer optimizer, Schedule schedule, Progress progress,
+                                     AtomicBoolean interrupt) {
+                    return f.fit(init, optimizer, schedule, progress, interrupt);
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            if (owned) {
+                spark.stop();
+            }
+        }
+    }
+}

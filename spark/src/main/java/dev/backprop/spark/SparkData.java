@@ -1,0 +1,247 @@
+package dev.backprop.spark;
+
+import dev.backprop.io.Columns;
+import dev.backprop.io.DataException;
+import dev.backprop.io.Limits;
+import dev.backprop.io.Numbers;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The numeric columns of a Spark {@link Dataset} that a formula reads, held as one block of
+ * columns ({@link Columns}) per partition: what the batch engine takes. Rows are turned into
+ * columns once, when a partition is first computed; every gradient after that runs over arrays.
+ *
+ * <p>Columns are bound by name, as {@code grad --data} binds CSV columns. A numeric column (any
+ * Spark numeric type) is read as doubles; a text column (CSV read without a schema) is parsed cell
+ * by cell with the command line's own number syntax ({@link Numbers}), so a cell that is not a
+ * number fails with the message a CSV file gets, less the line number, which Spark does not know.
+ * Any other type (dates, arrays, booleans) is refused by name before any job runs.
+ */
+public final class SparkData implements AutoCloseable {
+    /**
+     * {@code -Dbackprop.spark.localCheckpoint=true}: cached blocks are also local checkpoints, so a
+     * job no longer ships the query plan that made them (measured on local[2]: a fifth to a half of
+     * the fixed cost of a step on 8 partitions, nothing measurable on 2; see BENCHMARKS.md), at the
+     * price of Spark's fault tolerance: an executor
+     * lost means a failed fit instead of recomputed blocks. Off by default.
+     */
+    static final boolean LOCAL_CHECKPOINT = Boolean.getBoolean("backprop.spark.localCheckpoint");
+    private final JavaRDD<Part> parts;
+    private final List<String> columns;
+    private final List<String> names;
+    private final String origin;
+    private volatile long[] starts;
+    private boolean cached;
+
+    /**
+     * One partition's rows as columns.
+     *
+     * @param partition the partition's index
+     * @param columns   its rows of each column read, possibly none
+     */
+    record Part(int partition, Columns columns) implements Serializable {
+        int rows() {
+            return columns.rows();
+        }
+
+        /** Columns is not serialisable; a block spilled to disk or shipped is written as arrays. */
+        private Object writeReplace() {
+            List<String> names = columns.names();
+            double[][] values = new double[names.size()][];
+            for (int c = 0; c < values.length; c++) {
+                values[c] = columns.column(names.get(c));
+            }
+            return new Stored(partition, names.toArray(new String[0]), values);
+        }
+    }
+
+    /** A {@link Part} as written: its partition, column names and values. */
+    private record Stored(int partition, String[] names, double[][] values) implements Serializable {
+        private Object readResolve() {
+            Map<String, double[]> m = new LinkedHashMap<>();
+            for (int c = 0; c < names.length; c++) {
+                m.put(names[c], values[c]);
+            }
+            return new Part(partition, new Columns(m));
+        }
+    }
+
+    private SparkData(JavaRDD<Part> parts, List<String> columns, List<String> names, String origin) {
+        this.parts = parts;
+        this.columns = columns;
+        this.names = names;
+        this.origin = origin;
+    }
+
+    /**
+     * The columns {@code columns} of {@code data}, read lazily (no Spark job runs here).
+     *
+     * @param origin what messages call the data (a file name)
+     * @throws IllegalArgumentException naming a column that {@code data} lacks
+     * @throws DataException            naming a column whose type is not numbers or text
+     */
+    public static SparkData of(Dataset<Row> data, Collection<String> columns, String origin) {
+        List<String> all = Arrays.asList(data.columns());
+        List<String> cols = List.copyOf(new java.util.LinkedHashSet<>(columns));
+        List<Column> select = new ArrayList<>();
+        boolean[] text = new boolean[cols.size()];
+        for (int c = 0; c < cols.size(); c++) {
+            String name = cols.get(c);
+            if (!all.contains(name)) {
+                // BatchProgram's wording for the same mistake on one machine.
+                throw new IllegalArgumentException("missing column '" + name + "' (columns: " + String.join(", ", all) + ")");
+            }
+            StructField field = data.schema().apply(name);
+            DataType type = field.dataType();
+            Column col = data.col("`" + name.replace("`", "``") + "`");
+            if (type instanceof NumericType) {
+                select.add(col.cast("double"));
+            } else if (type instanceof StringType) {
+                text[c] = true;
+                select.add(col);
+            } else {
+                throw new DataException(origin + ": column " + Limits.quote(name) + " holds " + type.simpleString()
+                        + " values, not numbers");
+            }
+        }
+        Dataset<Row> picked = data.select(select.toArray(new Column[0]));
+        JavaRDD<InternalRow> rows = picked.queryExecution().toRdd().toJavaRDD();
+        String[] colNames = cols.toArray(new String[0]);
+        JavaRDD<Part> parts = rows.mapPartitionsWithIndex((index, it) -> List.of(toColumns(index, it, colNames, text, origin)).iterator(), true);
+        return new SparkData(parts, cols, all, origin);
+    }
+
+    /** Turns one partition's rows into columns; the only per-row loop, run once per partition. */
+    private static Part toColumns(int index, Iterator<InternalRow> it, String[] names, boolean[] text, String origin) {
+        int w = names.length;
+        double[][] d = new double[w][1024];
+        int n = 0;
+        while (it.hasNext()) {
+            InternalRow r = it.next();
+            if (n == d[0].length && w > 0) {
+                for (int c = 0; c < w; c++) {
+                    d[c] = Arrays.copyOf(d[c], n * 2);
+                }
+            }
+            for (int c = 0; c < w; c++) {
+                if (text[c]) {
+                    String s = r.isNullAt(c) ? "" : r.getUTF8String(c).toString().strip();
+                    try {
+                        d[c][n] = Numbers.parse(s);
+                    } catch (NumberFormatException e) {
+                        throw new DataException(origin + ": " + Limits.quote(s) + " " + e.getMessage()
+                                + " (column " + Limits.shortName(names[c]) + ")");
+                    }
+                } else if (r.isNullAt(c)) {
+                    throw new DataException(origin + ": '' is not a number (column " + Limits.shortName(names[c]) + ")");
+                } else {
+                    d[c][n] = r.getDouble(c);
+                }
+            }
+            n++;
+        }
+        Map<String, double[]> m = new LinkedHashMap<>();
+        for (int c = 0; c < w; c++) {
+            m.put(names[c], d[c].length == n ? d[c] : Arrays.copyOf(d[c], n));
+        }
+        return new Part(index, new Columns(m));
+    }
+
+    /** The columns read, in order. */
+    public List<String> columns() {
+        return columns;
+    }
+
+    /** Every column of the data set, in order. */
+    public List<String> names() {
+        return names;
+    }
+
+    /** What messages call the data. */
+    public String origin() {
+        return origin;
+    }
+
+    /** The number of partitions. */
+    public int partitions() {
+        return parts.getNumPartitions();
+    }
+
+    /**
+     * Keeps the column blocks on the executors, for work that sweeps the data many times (a fit):
+     * in memory, and on local disk (serialised as arrays) those that do not fit.
+     */
+    public synchronized SparkData cache() {
+        if (!cached) {
+            parts.persist(StorageLevel.MEMORY_AND_DISK());
+            if (LOCAL_CHECKPOINT) {
+                parts.rdd().localCheckpoint();
+            }
+            cached = true;
+        }
+        return this;
+    }
+
+    /** The number of rows (one Spark job the first time). */
+    public long rows() {
+        long[] s = starts();
+        return s[s.length - 1];
+    }
+
+    /** The first global row of each partition, and the number of rows last: one job, run once. */
+    long[] starts() {
+        long[] s = starts;
+        if (s == null) {
+            List<int[]> sizes;
+            try {
+                sizes = parts.map(p -> new int[] {p.partition(), p.rows()}).collect();
+            } catch (Exception e) { // a data error on an executor: see SparkSum.unwrap
+                throw SparkSum.unwrap(e);
+            }
+            s = new long[partitions() + 1];
+            for (int[] x : sizes) {
+                s[x[0] + 1] = x[1];
+            }
+            for (int k = 1; k < s.length; k++) {
+                s[k] += s[k - 1];
+            }
+            starts = s;
+        }
+        return s;
+    }
+
+    JavaRDD<Part> parts() {
+        return parts;
+    }
+
+    /** Releases the cached blocks, if any. */
+    @Override
+    public synchronized void close() {
+        if (cached) {
+            parts.unpersist(false);
+            cached = false;
+        }
+    }
+
+    /** A serialisable function of one partition's block, for the aggregations. */
+    interface PartFunction extends Serializable {
+        double[] apply(Part part);
+    }
+}

@@ -1,0 +1,191 @@
+package dev.backprop.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.backprop.cli.Main;
+import dev.backprop.io.JsonReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code grad --spark} and {@code fit --spark} through the command line's own entry point, against
+ * the same commands without {@code --spark}: the same JSON keys, and numbers equal within 1e-12
+ * relative for a gradient (the partitions' sums are added in another order than the blocks') and
+ * 1e-9 for a fit (that difference carried through the steps). The data: 1000 seeded points of
+ * y = sin x + noise, written by numpy-free Java so the test needs no tool.
+ */
+class SparkCliTest {
+    @TempDir
+    static Path dir;
+    static Path csv;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static String[] with(String[] args, String... more) {
+        List<String> l = new ArrayList<>(List.of(args));
+        l.addAll(List.of(more));
+        return l.toArray(new String[0]);
+    }
+
+    @BeforeAll
+    static void data() throws IOException {
+        Local.spark(); // joined by the command, so the suite starts Spark once
+        csv = dir.resolve("d.csv");
+        var c = SparkSumTest.points(1000, 21);
+        StringBuilder sb = new StringBuilder("x,y\n");
+        double[] x = c.column("x");
+        double[] y = c.column("y");
+        for (int i = 0; i < x.length; i++) {
+            sb.append(x[i]).append(',').append(y[i]).append('\n');
+        }
+        Files.writeString(csv, sb);
+    }
+
+    /** Asserts two JSON texts have the same structure and numbers within {@code rel}. */
+    static void assertJsonClose(String got, String want, double rel) {
+        assertClose(JsonReader.parse(got, "got"), JsonReader.parse(want, "want"), rel, "$");
+    }
+
+    private static void assertClose(Object got, Object want, double rel, String at) {
+        if (want instanceof Map<?, ?> w) {
+            assertThat(got).as(at).isInstanceOf(Map.class);
+            Map<?, ?> g = (Map<?, ?>) got;
+            assertThat(new ArrayList<>(g.keySet())).as(at).isEqualTo(new ArrayList<>(w.keySet()));
+            for (Object k : w.keySet()) {
+                assertClose(g.get(k), w.get(k), rel, at + "." + k);
+            }
+        } else if (want instanceof Double w && got instanceof Double g) {
+            assertThat(Math.abs(g - w)).as(at + ": " + g + " vs " + w).isLessThanOrEqualTo(rel * Math.abs(w));
+        } else {
+            assertThat(got).as(at).isEqualTo(want);
+        }
+    }
+
+    @Test
+    void gradPrintsTheSingleMachineJson() {
+        String[] args = {"grad", "(a*x + b - y)^2", "--data", csv.toString(), "--at", "a=0.5,b=-1", "--json"};
+        Run one = run(args);
+        Run many = run(with(args, "--spark", "local[2]"));
+        assertThat(one.code()).isZero();
+        assertThat(many.code()).as(many.err()).isZero();
+        assertThat(many.err()).isEmpty();
+        assertJsonClose(many.out(), one.out(), 1e-12);
+        // The text output too: the same lines, the same origin named.
+        Run text = run("grad", "(a*x + b - y)^2", "--data", csv.toString(), "--at", "a=0.5,b=-1", "--spark", "local[2]", "--digits", "6");
+        Run textOne = run("grad", "(a*x + b - y)^2", "--data", csv.toString(), "--at", "a=0.5,b=-1", "--digits", "6");
+        assertThat(text.out()).isEqualTo(textOne.out());
+    }
+
+    @Test
+    void parquetAndADirectoryOfCsvFilesGiveTheSameSums() throws IOException {
+        Path parquet = dir.resolve("d.parquet");
+        Local.spark().read().option("header", true).option("inferSchema", true).csv(csv.toString())
+                .write().mode("overwrite").parquet(parquet.toString());
+        Path parts = dir.resolve("parts");
+        Files.createDirectories(parts);
+        List<String> lines = Files.readAllLines(csv);
+        Files.write(parts.resolve("a.csv"), lines.subList(0, 400));
+        List<String> rest = new ArrayList<>(List.of(lines.get(0)));
+        rest.addAll(lines.subList(400, lines.size()));
+        Files.write(parts.resolve("b.csv"), rest);
+        String[] args = {"grad", "(a*x + b - y)^2", "--at", "a=0.5,b=-1", "--json", "--data"};
+        Run one = run(with(args, csv.toString()));
+        for (Path p : List.of(parquet, parts)) {
+            Run many = run(with(args, p.toString(), "--spark", "local[2]"));
+            assertThat(many.code()).as(many.err()).isZero();
+            assertJsonClose(many.out(), one.out(), 1e-12);
+        }
+    }
+
+    @Test
+    void fitPrintsTheSingleMachineJsonAndWritesOut() throws IOException {
+        Path outOne = dir.resolve("one.json");
+        Path outMany = dir.resolve("many.json");
+        String[] args = {"fit", "(a*x + b - y)^2", "--data", csv.toString(), "--init", "a=0,b=1", "--optimizer", "adam",
+            "--lr", "0.05", "--steps", "40", "--json", "--out"};
+        Run one = run(with(args, outOne.toString()));
+        Run many = run(with(args, outMany.toString(), "--spark", "local[2]"));
+        assertThat(one.code()).isZero();
+        assertThat(many.code()).as(many.err()).isZero();
+        assertJsonClose(many.out(), one.out(), 1e-9);
+        assertJsonClose(Files.readString(outMany), Files.readString(outOne), 1e-9);
+    }
+
+    @Test
+    void aDivergingFitStopsAsOnOneMachine() {
+        String[] args = {"fit", "(a*x + b - y)^2", "--data", csv.toString(), "--init", "a=0,b=1", "--optimizer", "gd",
+            "--lr", "10", "--steps", "500", "--json"};
+        Run one = run(args);
+        Run many = run(with(args, "--spark", "local[2]"));
+        assertThat(one.code()).isEqualTo(1);
+        assertThat(many.code()).isEqualTo(1);
+        assertThat(many.out()).contains("\"stop\": \"diverged at step");
+        assertJsonClose(many.out(), one.out(), 1e-9);
+    }
+
+    @Test
+    void badDataIsOneLineAndExitTwo() throws IOException {
+        Path text = dir.resolve("t.csv");
+        Files.writeString(text, "x,y\n1,2\n3,abc\n");
+        Path empty = dir.resolve("e.csv");
+        Files.writeString(empty, "x,y\n");
+        Object[][] cases = {
+            {csv, "(a*x - z)^2", "no column 'z'|neither a column"},
+            {text, "(a*x - y)^2", "'abc' is not a number \\(column y\\)"},
+            {empty, "(a*x - y)^2", "no rows of data"},
+            {dir.resolve("missing.csv"), "(a*x - y)^2", "no such file"},
+        };
+        for (Object[] c : cases) {
+            for (String command : List.of("grad", "fit")) {
+                String[] args = {command, (String) c[1], "--data", c[0].toString(), command.equals("grad") ? "--at" : "--init", "a=1"};
+                Run one = run(args);
+                Run r = run(with(args, "--spark", "local[2]"));
+                assertThat(r.code()).as(command + " " + c[0] + ": " + r.err()).isEqualTo(2);
+                assertThat(r.out()).isEmpty();
+                assertThat(r.err()).containsPattern((String) c[2]).doesNotContain("\tat ").endsWith("\n");
+                assertThat(r.err().lines().count()).isEqualTo(1);
+                // The single machine's words, less the line and column that Spark does not know,
+                // and less "(only a header)", which Spark cannot tell from a file of no lines.
+                assertThat(r.err()).isEqualTo(one.err().replaceFirst(":\\d+:\\d+:", ":").replace(" (only a header)", ""));
+            }
+        }
+    }
+
+    @Test
+    void aBadMasterIsOneLine() {
+        Run r = run("grad", "a*x", "--data", csv.toString(), "--at", "a=1", "--spark", "");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("backprop: --spark needs a master URL").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aTableOfTheSessionIsNamedByTable() {
+        Local.spark().read().option("header", true).option("inferSchema", true).csv(csv.toString()).createOrReplaceTempView("points");
+        String[] args = {"grad", "(a*x + b - y)^2", "--at", "a=0.5,b=-1", "--json", "--data"};
+        Run one = run(with(args, csv.toString()));
+        Run many = run(with(args, "table:points", "--spark", "local[2]"));
+        assertThat(many.code()).as(many.err()).isZero();
+        assertJsonClose(many.out(), one.out(), 1e-12);
+        Run missing = run(with(args, "table:nowhere", "--spark", "local[2]"));
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("backprop: table:nowhere: ").doesNotContain("\tat ");
+        assertThat(missing.err().lines().count()).isEqualTo(1);
+    }
+}
