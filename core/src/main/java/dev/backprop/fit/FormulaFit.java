@@ -9,7 +9,6 @@ import dev.backprop.io.Limits;
 import dev.backprop.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -237,20 +236,7 @@ public final class FormulaFit {
      */
     public FitResult fit(Map<String, Double> init, Optimizer optimizer, Schedule schedule, Progress progress,
                          AtomicBoolean interrupt) {
-        Set<String> known = new HashSet<>(parameters);
-        for (String k : init.keySet()) {
-            if (!known.contains(k)) {
-                throw new IllegalArgumentException("unknown parameter " + Limits.quote(k) + " (parameters: " + Limits.list(parameters) + ")");
-            }
-        }
-        double[] start = new double[parameters.size()];
-        for (int i = 0; i < start.length; i++) {
-            Double v = init.get(parameters.get(i));
-            if (v == null) {
-                throw new IllegalArgumentException("no starting value for parameter '" + parameters.get(i) + "'");
-            }
-            start[i] = v;
-        }
+        double[] start = Loop.start(parameters, init);
         // The kernel is chosen for the whole run, so every step of it runs the same code.
         BatchProgram batch = this.batch.forWork((long) schedule.stepsFor(data.rows()) * schedule.batchFor(data.rows()));
         return Loop.run(parameters, start, new SecondOrderProblem() {

@@ -3,9 +3,13 @@ package dev.backprop.fit;
 import dev.backprop.optim.Objective;
 import dev.backprop.optim.Optimizer;
 import dev.backprop.optim.SecondOrderObjective;
+import dev.backprop.io.Limits;
 import dev.backprop.random.RandomState;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,6 +19,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Loop {
     private Loop() {
+    }
+
+    /**
+     * The starting vector of a run, in the order of {@code names}, from a value for every name.
+     *
+     * @throws IllegalArgumentException if {@code init} lacks a name or names another
+     */
+    public static double[] start(List<String> names, Map<String, Double> init) {
+        Set<String> known = new HashSet<>(names);
+        for (String k : init.keySet()) {
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException("unknown parameter " + Limits.quote(k) + " (parameters: " + Limits.list(names) + ")");
+            }
+        }
+        double[] start = new double[names.size()];
+        for (int i = 0; i < start.length; i++) {
+            Double v = init.get(names.get(i));
+            if (v == null) {
+                throw new IllegalArgumentException("no starting value for parameter '" + names.get(i) + "'");
+            }
+            start[i] = v;
+        }
+        return start;
     }
 
     /**

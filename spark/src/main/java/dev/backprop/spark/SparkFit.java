@@ -10,15 +10,12 @@ import dev.backprop.fit.Schedule;
 import dev.backprop.fit.SecondOrderProblem;
 import dev.backprop.formula.Formula;
 import dev.backprop.io.Columns;
-import dev.backprop.io.Limits;
 import dev.backprop.optim.Optimizer;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -94,20 +91,7 @@ public final class SparkFit implements AutoCloseable {
      */
     public FitResult fit(Map<String, Double> init, Optimizer optimizer, Schedule schedule, Progress progress,
                          AtomicBoolean interrupt) {
-        Set<String> known = new HashSet<>(parameters);
-        for (String k : init.keySet()) {
-            if (!known.contains(k)) {
-                throw new IllegalArgumentException("unknown parameter " + Limits.quote(k) + " (parameters: " + Limits.list(parameters) + ")");
-            }
-        }
-        double[] start = new double[parameters.size()];
-        for (int i = 0; i < start.length; i++) {
-            Double v = init.get(parameters.get(i));
-            if (v == null) {
-                throw new IllegalArgumentException("no starting value for parameter '" + parameters.get(i) + "'");
-            }
-            start[i] = v;
-        }
+        double[] start = Loop.start(parameters, init);
         long total = data.rows();
         if (total > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(data.origin() + ": " + total + " rows; a fit numbers its rows with an int (at most "
