@@ -213,6 +213,15 @@ class SparkCliTest {
             assertJsonClose(many.out(), one.out(), 1e-9);
             assertJsonClose(Files.readString(outMany), Files.readString(outOne), 1e-9);
         }
+        // Resuming the saved classifier (its kind, shape and classes come from the file) on Spark.
+        String[] resume = {"train", "--init", "@" + dir.resolve("net-one-1.json"), "--optimizer", "sgd", "--lr", "0.1",
+            "--steps", "5", "--json", "--data", classes.toString()};
+        Run one = run(resume);
+        Run many = run(with(resume, "--spark", "local[2]"));
+        assertThat(one.code()).as(one.err()).isZero();
+        assertThat(many.code()).as(many.err()).isZero();
+        assertThat(many.out()).contains("\"initial_accuracy\"");
+        assertJsonClose(many.out(), one.out(), 1e-9);
     }
 
     @Test
