@@ -38,6 +38,14 @@ public interface SparkBackend {
         /** A fit of {@code parameters}, checked as {@link dev.backprop.fit.FormulaFit#of} checks them. */
         Fit fit(Formula formula, Collection<String> parameters);
 
+        /**
+         * A ReLU network to train on the data: by least squares of {@code targets}, or as a
+         * classifier against the one column of class labels {@code targets} names.
+         *
+         * @throws IllegalArgumentException naming a missing column
+         */
+        NetworkTraining network(List<String> inputs, List<String> targets, boolean classifier);
+
         /** Stops the session (when this opened it). */
         @Override
         void close();
@@ -60,6 +68,35 @@ public interface SparkBackend {
 
         /** Runs core's training loop with the loss aggregated on Spark. */
         FitResult fit(Map<String, Double> init, Optimizer optimizer, Schedule schedule, Progress progress, AtomicBoolean interrupt);
+    }
+
+    /** A prepared distributed network training, as {@link dev.backprop.fit.NetworkFit}'s. */
+    interface NetworkTraining {
+        /** The number of rows (a Spark job the first time). */
+        long rows();
+
+        /** A classifier's label column checked for values below {@code bound} (one Spark job). */
+        Labels labels(int bound);
+
+        /**
+         * Runs core's training loop on Spark from {@code init}; {@code classes} is a classifier's
+         * number of classes (its labels checked first), ignored for least squares.
+         */
+        dev.backprop.fit.NetworkFit.Trained fit(dev.backprop.nn.Network init, int classes, Optimizer optimizer, Schedule schedule,
+                                                Progress progress, AtomicBoolean interrupt);
+    }
+
+    /**
+     * What a label column holds; rows are counted from 0 over the partitions in order (the file's
+     * order for one CSV file).
+     *
+     * @param firstBad     the first row whose value is not a class label, or −1
+     * @param badValue     its value
+     * @param max          the largest label before it, −1 for no rows
+     * @param maxRow       the first row holding that label
+     * @param firstOutside the first row (before {@code firstBad}) whose label is not below the bound asked about, or −1
+     */
+    record Labels(long firstBad, double badValue, int max, long maxRow, long firstOutside) {
     }
 
     /**

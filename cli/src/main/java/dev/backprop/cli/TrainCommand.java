@@ -65,6 +65,10 @@ final class TrainCommand implements Callable<Integer> {
     Integer width;
     @Option(names = "--init", paramLabel = "@FILE", description = "Start from a network saved by --out (e.g. @net.json) instead of He initialisation.")
     String init;
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Train on Apache Spark (local[2], spark://HOST:7077, yarn, k8s://…): each step's loss and gradient "
+                    + "summed over the partitions; --data may then be CSV, Parquet, a directory of them, or table:NAME.")
+    String spark;
     @Mixin
     Training training;
 
@@ -79,12 +83,16 @@ final class TrainCommand implements Callable<Integer> {
         DataSet.paths(data).forEach(p -> paths.input("--data", p));
         Model start = init == null ? null : loadInit(paths);
         resolve(start);
-        training.checkOutputs(paths, !xent && inputs.size() == 1 && targets.size() == 1);
+        // On Spark the data stays on the cluster: no chart of the network's curve through it.
+        training.checkOutputs(paths, spark == null && !xent && inputs.size() == 1 && targets.size() == 1);
         if (start == null && (k < 1 || d < 1)) {
             throw new BadInput("--layers and --width must be at least 1, got " + k + " and " + d);
         }
         unique(inputs, "--inputs");
         unique(targets, "--targets");
+        if (spark != null) {
+            return sparkTrain(start);
+        }
         DataSet ds = DataSet.read(data);
         Columns columns = ds.columns;
         for (String c : concat(inputs, targets)) {
@@ -104,62 +112,146 @@ final class TrainCommand implements Callable<Integer> {
         }
         Network first = start != null ? start.network() : Init.he(new RandomState(training.seed), inputs.size(), d, k, outputs);
         var optimizer = training.optimizer(0.01);
-        PrintWriter o = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         Training.Bar bar = new Training.Bar();
         return Training.run(stop -> fit.fit(first, optimizer, schedule, bar, stop), t -> {
-            bar.finish();
-            FitResult r = t.result();
-            int code = Training.report(r, err);
-            Model model = xent ? Model.classifier(t.network(), inputs, targets.get(0)) : Model.regression(t.network(), inputs, targets);
-            Map<String, Object> file = model.toMap();
-            file.put("loss", r.loss());
-            file.put("steps", r.steps());
-            if (xent) {
-                file.put("accuracy", t.accuracy());
-            }
-            String title = d > 0 ? "Training a ReLU network (K = " + k + ", D = " + d + ")" : "Training a ReLU network";
             java.util.function.Consumer<Path> curve = !xent && inputs.size() == 1 && targets.size() == 1
                     ? f -> curvePlot(f, columns, t.network()) : null;
-            if (training.json) {
-                Map<String, Object> m = training.json(file, r, training.plots(curve != null));
-                if (xent) {
-                    m.put("initial_accuracy", t.initialAccuracy());
-                }
-                o.println(Json.of(m));
-                o.flush();
-                return Training.exitCode(code, training.save(file, r, title, curve, err));
-            }
-            int n = columns.rows();
-            o.println("Trained a ReLU network, " + shape(t.network())
-                    + " (" + Text.count(r.params().length, "parameter") + "), on " + Text.count(n, "row") + " of " + data
-                    + (start == null ? "" : ", starting from " + init.substring(1)));
-            o.println((xent ? "softmax cross-entropy against " + classes + " classes of " + Limits.quote(targets.get(0))
-                    : "least squares") + ", " + training.optimizerName() + ", "
-                    + (schedule.steps() > 0 ? Text.count(schedule.steps(), "step") : Text.count(schedule.epochs(), "epoch"))
-                    + (schedule.batchSize() == 0 ? ", every row each step" : ", mini-batches of " + schedule.batchSize()));
-            if (xent) {
-                o.println("loss (mean per row): " + Text.num(r.initialLoss(), training.digits) + " → " + Text.num(r.loss(), training.digits));
-                o.println("accuracy: " + Text.num(t.initialAccuracy(), training.digits) + " → " + Text.num(t.accuracy(), training.digits)
-                        + " (" + Math.round(t.accuracy() * n) + " of " + Text.count(n, "row") + " classified right)");
-            } else {
-                o.println("loss: " + Text.num(r.initialLoss(), training.digits) + " → " + Text.num(r.loss(), training.digits)
-                        + " (mean per row " + Text.num(r.loss() / n, training.digits) + ")");
-            }
-            o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
-            o.flush();
-            Training.Saved saved = training.save(file, r, title, curve, err);
-            if (saved.out()) {
-                o.println("Network: " + training.out + " (backprop predict --model " + training.out + " --data FILE)");
-            }
-            List<String> plots = saved.plots();
-            if (plots.size() == 1) {
-                o.println("Loss curve: " + plots.get(0));
-            } else if (plots.size() == 2) {
-                o.println("Loss curve: " + plots.get(0) + "; data and the network's curve: " + plots.get(1));
-            }
-            return Training.exitCode(code, saved);
+            return finish(t, bar, schedule, start, columns.rows(), curve);
         });
+    }
+
+    /**
+     * {@code train --spark}: the same run with each step's loss and gradient aggregated on Spark,
+     * and the same report; without the chart of the network's curve through the data, which would
+     * need the data on this machine.
+     */
+    private int sparkTrain(Model start) {
+        if (data.contains("=") || data.toLowerCase(Locale.ROOT).endsWith(".npy")) {
+            throw new BadInput("--spark reads --data as CSV, Parquet, a directory of them, or table:NAME, not .npy files; "
+                    + "train them without --spark");
+        }
+        SparkBackend backend = SparkBackend.load();
+        var schedule = training.schedule(1000); // validates --seed before it is used below
+        if (training.optimizerName().equals("newton")) {
+            throw new BadInput("--optimizer newton needs the Hessian of the loss, which fit computes for formulas; "
+                    + "train's networks use adam, sgd, momentum, nesterov or gd");
+        }
+        var optimizer = training.optimizer(0.01);
+        try (SparkBackend.Data ds = backend.open(spark, data)) {
+            SparkBackend.NetworkTraining fit;
+            try {
+                fit = ds.network(inputs, targets, xent);
+            } catch (IllegalArgumentException e) {
+                String absent = missing(ds.names());
+                throw new BadInput(absent == null ? e.getMessage()
+                        : data + " has no column " + absent + " (columns: " + Limits.list(ds.names()) + ")");
+            }
+            long n = fit.rows();
+            if (n == 0) {
+                throw new BadInput(ds.origin() + ": no rows of data");
+            }
+            if (n > Integer.MAX_VALUE) {
+                throw new BadInput(ds.origin() + ": " + n + " rows; train numbers its rows with an int");
+            }
+            if (xent) {
+                checkLabels(fit.labels(classes == null ? Integer.MAX_VALUE : classes), ds.origin(), start);
+            }
+            int outputs = xent ? classes : targets.size();
+            // The parameters and the optimiser's copies live on the driver; each task holds one partition's activations.
+            NetworkMemory.require(inputs.size(), Math.max(d, 1), k, outputs, 80, 0,
+                    xent ? " with one output for each of " + Text.count(outputs, "class") + "," : ",");
+            Network first = start != null ? start.network() : Init.he(new RandomState(training.seed), inputs.size(), d, k, outputs);
+            int c = xent ? classes : 0;
+            Training.Bar bar = new Training.Bar();
+            return Training.run(stop -> fit.fit(first, c, optimizer, schedule, bar, stop),
+                    t -> finish(t, bar, schedule, start, n, null));
+        }
+    }
+
+    /** The first of --inputs and --targets that {@code names} lacks, quoted; null if none. */
+    private String missing(List<String> names) {
+        for (String c : concat(inputs, targets)) {
+            if (!names.contains(c)) {
+                return Limits.quote(c);
+            }
+        }
+        return null;
+    }
+
+    /** {@link #labels}'s checks and words for labels on Spark, whose rows have no line number. */
+    private void checkLabels(SparkBackend.Labels l, String origin, Model start) {
+        String column = targets.get(0);
+        if (l.firstBad() >= 0) {
+            throw new BadInput("row " + (l.firstBad() + 1) + " (" + origin + "): " + Limits.quote(column) + " is "
+                    + Text.shortest(l.badValue()) + ", not a class label; --loss xent needs whole numbers 0, 1, 2, …");
+        }
+        if (classes != null && l.max() >= classes) {
+            throw new BadInput("row " + (l.maxRow() + 1) + " (" + origin + "): " + Limits.quote(column) + " is " + l.max() + ", but "
+                    + (start != null ? "--init " + init.substring(1) + " has " : "--classes gives ") + classes
+                    + " classes (labels 0…" + (classes - 1) + ")");
+        }
+        if (classes == null) {
+            if (l.max() == 0) {
+                throw new BadInput(origin + ": every label in " + Limits.quote(column)
+                        + " is 0; a classifier needs at least two classes (give --classes C if the data lacks some)");
+            }
+            classes = l.max() + 1;
+        }
+    }
+
+    /** Reports a trained network and writes its files: the same for data on this machine and on Spark. */
+    private int finish(NetworkFit.Trained t, Training.Bar bar, dev.backprop.fit.Schedule schedule, Model start, long n,
+                       java.util.function.Consumer<Path> curve) {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        bar.finish();
+        FitResult r = t.result();
+        int code = Training.report(r, err);
+        Model model = xent ? Model.classifier(t.network(), inputs, targets.get(0)) : Model.regression(t.network(), inputs, targets);
+        Map<String, Object> file = model.toMap();
+        file.put("loss", r.loss());
+        file.put("steps", r.steps());
+        if (xent) {
+            file.put("accuracy", t.accuracy());
+        }
+        String title = d > 0 ? "Training a ReLU network (K = " + k + ", D = " + d + ")" : "Training a ReLU network";
+        if (training.json) {
+            Map<String, Object> m = training.json(file, r, training.plots(curve != null));
+            if (xent) {
+                m.put("initial_accuracy", t.initialAccuracy());
+            }
+            o.println(Json.of(m));
+            o.flush();
+            return Training.exitCode(code, training.save(file, r, title, curve, err));
+        }
+        o.println("Trained a ReLU network, " + shape(t.network())
+                + " (" + Text.count(r.params().length, "parameter") + "), on " + Text.count(n, "row") + " of " + data
+                + (start == null ? "" : ", starting from " + init.substring(1)));
+        o.println((xent ? "softmax cross-entropy against " + classes + " classes of " + Limits.quote(targets.get(0))
+                : "least squares") + ", " + training.optimizerName() + ", "
+                + (schedule.steps() > 0 ? Text.count(schedule.steps(), "step") : Text.count(schedule.epochs(), "epoch"))
+                + (schedule.batchSize() == 0 ? ", every row each step" : ", mini-batches of " + schedule.batchSize()));
+        if (xent) {
+            o.println("loss (mean per row): " + Text.num(r.initialLoss(), training.digits) + " → " + Text.num(r.loss(), training.digits));
+            o.println("accuracy: " + Text.num(t.initialAccuracy(), training.digits) + " → " + Text.num(t.accuracy(), training.digits)
+                    + " (" + Math.round(t.accuracy() * n) + " of " + Text.count(n, "row") + " classified right)");
+        } else {
+            o.println("loss: " + Text.num(r.initialLoss(), training.digits) + " → " + Text.num(r.loss(), training.digits)
+                    + " (mean per row " + Text.num(r.loss() / n, training.digits) + ")");
+        }
+        o.println(Text.count(r.steps(), "step") + (r.completed() ? "" : " (" + Training.stopName(r) + ")"));
+        o.flush();
+        Training.Saved saved = training.save(file, r, title, curve, err);
+        if (saved.out()) {
+            o.println("Network: " + training.out + " (backprop predict --model " + training.out + " --data FILE)");
+        }
+        List<String> plots = saved.plots();
+        if (plots.size() == 1) {
+            o.println("Loss curve: " + plots.get(0));
+        } else if (plots.size() == 2) {
+            o.println("Loss curve: " + plots.get(0) + "; data and the network's curve: " + plots.get(1));
+        }
+        return Training.exitCode(code, saved);
     }
 
     /** Reads --init @FILE, which no output may overwrite. */

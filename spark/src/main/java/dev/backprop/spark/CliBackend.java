@@ -2,10 +2,12 @@ package dev.backprop.spark;
 
 import dev.backprop.cli.SparkBackend;
 import dev.backprop.fit.FitResult;
+import dev.backprop.fit.NetworkFit;
 import dev.backprop.fit.Progress;
 import dev.backprop.fit.Schedule;
 import dev.backprop.formula.Formula;
 import dev.backprop.io.DataException;
+import dev.backprop.nn.Network;
 import dev.backprop.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -141,6 +143,7 @@ public final class CliBackend implements SparkBackend {
         private final Dataset<Row> rows;
         private final String origin;
         private final boolean owned;
+        private final List<SparkNetworkFit> opened = new java.util.ArrayList<>();
 
         Opened(SparkSession spark, Dataset<Row> rows, String origin, boolean owned) {
             this.spark = spark;
@@ -194,7 +197,34 @@ public final class CliBackend implements SparkBackend {
         }
 
         @Override
+        public NetworkTraining network(List<String> inputs, List<String> targets, boolean classifier) {
+            SparkNetworkFit f = classifier ? SparkNetworkFit.unchecked(rows, origin, inputs, targets.get(0))
+                    : SparkNetworkFit.of(rows, origin, inputs, targets);
+            opened.add(f);
+            return new NetworkTraining() {
+                @Override
+                public long rows() {
+                    return f.rows();
+                }
+
+                @Override
+                public Labels labels(int bound) {
+                    SparkNetworkFit.Labels l = f.labels(bound);
+                    return new Labels(l.firstBad(), l.badValue(), l.max(), l.maxRow(), l.firstOutside());
+                }
+
+                @Override
+                public NetworkFit.Trained fit(Network init, int classes, Optimizer optimizer, Schedule schedule, Progress progress,
+                                              AtomicBoolean interrupt) {
+                    return (classifier ? f.withClasses(classes) : f).fit(init, optimizer, schedule, progress, interrupt);
+                }
+            };
+        }
+
+        @Override
         public void close() {
+            // A joined session outlives the command: its cached blocks must not.
+            opened.forEach(SparkNetworkFit::close);
             if (owned) {
                 spark.stop();
             }

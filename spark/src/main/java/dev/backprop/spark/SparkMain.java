@@ -19,7 +19,7 @@ public final class SparkMain {
         List<String> a = new ArrayList<>(Arrays.asList(args));
         String master = System.getProperty("spark.master");
         boolean given = a.stream().anyMatch(s -> s.equals("--spark") || s.startsWith("--spark="));
-        boolean sparkCommand = !a.isEmpty() && (a.get(0).equals("grad") || a.get(0).equals("fit"));
+        boolean sparkCommand = !a.isEmpty() && List.of("grad", "fit", "train").contains(a.get(0));
         if (sparkCommand && !given && master != null && a.stream().anyMatch(s -> s.equals("--data") || s.startsWith("--data="))) {
             a.add(1, "--spark=" + master);
         }

@@ -71,6 +71,14 @@ class SparkCliTest {
             for (Object k : w.keySet()) {
                 assertClose(g.get(k), w.get(k), rel, at + "." + k);
             }
+        } else if (want instanceof List<?> w) {
+            // A network's weights: lists of lists of numbers, each held to the same tolerance.
+            assertThat(got).as(at).isInstanceOf(List.class);
+            List<?> g = (List<?>) got;
+            assertThat(g).as(at).hasSameSizeAs(w);
+            for (int i = 0; i < w.size(); i++) {
+                assertClose(g.get(i), w.get(i), rel, at + "[" + i + "]");
+            }
         } else if (want instanceof Double w && got instanceof Double g) {
             assertThat(Math.abs(g - w)).as(at + ": " + g + " vs " + w).isLessThanOrEqualTo(rel * Math.abs(w));
         } else {
@@ -166,6 +174,83 @@ class SparkCliTest {
                 assertThat(r.err()).isEqualTo(one.err().replaceFirst(":\\d+:\\d+:", ":").replace(" (only a header)", ""));
             }
         }
+    }
+
+    /** {@link SparkFitTest#labelled}'s rows (x, y and the class label c) as a CSV file. */
+    static Path labelledCsv(String name) throws IOException {
+        var c = SparkFitTest.labelled(300, 31);
+        StringBuilder sb = new StringBuilder("x,y,c\n");
+        for (int i = 0; i < c.rows(); i++) {
+            sb.append(c.column("x")[i]).append(',').append(c.column("y")[i]).append(',').append((int) c.column("c")[i]).append('\n');
+        }
+        Path p = dir.resolve(name);
+        Files.writeString(p, sb);
+        return p;
+    }
+
+    @Test
+    void trainPrintsTheSingleMachineJsonAndWritesOut() throws IOException {
+        Path classes = labelledCsv("c.csv");
+        Path parquet = dir.resolve("c.parquet");
+        Local.spark().read().option("header", true).option("inferSchema", true).csv(classes.toString())
+                .write().mode("overwrite").parquet(parquet.toString());
+        String[] squared = {"train", "--inputs", "x", "--targets", "y", "--layers", "1", "--width", "6", "--optimizer", "adam",
+            "--lr", "0.02", "--steps", "15", "--seed", "3", "--json"};
+        String[] xent = {"train", "--inputs", "x,y", "--targets", "c", "--loss", "xent", "--layers", "1", "--width", "5",
+            "--optimizer", "adam", "--lr", "0.05", "--epochs", "2", "--batch", "64", "--seed", "2", "--json"};
+        Object[][] cases = {{squared, csv, csv}, {xent, classes, classes}, {xent, classes, parquet}};
+        int k = 0;
+        for (Object[] c : cases) {
+            String[] args = with((String[]) c[0], "--data");
+            Path outOne = dir.resolve("net-one-" + k + ".json");
+            Path outMany = dir.resolve("net-many-" + k++ + ".json");
+            Run one = run(with(args, c[1].toString(), "--out", outOne.toString()));
+            Run many = run(with(args, c[2].toString(), "--out", outMany.toString(), "--spark", "local[2]"));
+            assertThat(one.code()).as(one.err()).isZero();
+            assertThat(many.code()).as(many.err()).isZero();
+            assertThat(many.err()).isEmpty();
+            assertThat(many.out()).contains("\"steps\"");
+            assertJsonClose(many.out(), one.out(), 1e-9);
+            assertJsonClose(Files.readString(outMany), Files.readString(outOne), 1e-9);
+        }
+        // Resuming the saved classifier (its kind, shape and classes come from the file) on Spark.
+        String[] resume = {"train", "--init", "@" + dir.resolve("net-one-1.json"), "--optimizer", "sgd", "--lr", "0.1",
+            "--steps", "5", "--json", "--data", classes.toString()};
+        Run one = run(resume);
+        Run many = run(with(resume, "--spark", "local[2]"));
+        assertThat(one.code()).as(one.err()).isZero();
+        assertThat(many.code()).as(many.err()).isZero();
+        assertThat(many.out()).contains("\"initial_accuracy\"");
+        assertJsonClose(many.out(), one.out(), 1e-9);
+    }
+
+    @Test
+    void trainRefusesWhatSparkCannotDoInOneLine() throws IOException {
+        Path bad = dir.resolve("bad-label.csv");
+        Files.writeString(bad, "x,c\n0.5,0\n1.5,1\n2.5,1.5\n3.5,1\n");
+        Path three = dir.resolve("three.csv");
+        Files.writeString(three, "x,c\n0.5,0\n1.5,2\n2.5,1\n");
+        String[] xent = {"train", "--inputs", "x", "--targets", "c", "--loss", "xent", "--steps", "2", "--data"};
+        Object[][] cases = {
+            {with(xent, bad.toString()), "'c' is 1.5, not a class label"},
+            {with(xent, three.toString(), "--classes", "2"), "'c' is 2, but --classes gives 2 classes"},
+            {with(xent, csv.toString()), "has no column 'c'"},
+        };
+        for (Object[] c : cases) {
+            String[] args = (String[]) c[0];
+            Run one = run(args);
+            Run r = run(with(args, "--spark", "local[2]"));
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).contains((String) c[1]).doesNotContain("\tat ");
+            assertThat(r.err().lines().count()).isEqualTo(1);
+            // The single machine's words, less the CSV line number that Spark does not know.
+            assertThat(r.err()).isEqualTo(one.err().replaceFirst(" line \\d+\\)", ")"));
+        }
+        Run npy = run("train", "--inputs", "x", "--targets", "y", "--data", "x=x.npy,y=y.npy", "--spark", "local[2]");
+        assertThat(npy.code()).isEqualTo(2);
+        assertThat(npy.err()).startsWith("backprop: --spark reads --data as CSV").doesNotContain("\tat ");
+        assertThat(npy.err().lines().count()).isEqualTo(1);
     }
 
     @Test

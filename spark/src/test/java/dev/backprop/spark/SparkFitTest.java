@@ -147,6 +147,74 @@ class SparkFitTest {
         }
     }
 
+    /** Columns x, y of {@link SparkSumTest#points} and c: a class label from the band of x (three classes). */
+    static Columns labelled(int n, long seed) {
+        Columns p = SparkSumTest.points(n, seed);
+        double[] x = p.column("x");
+        double[] c = new double[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = x[i] < -1.3 ? 0 : x[i] < 1.3 ? 1 : 2;
+        }
+        Map<String, double[]> m = new LinkedHashMap<>();
+        m.put("x", x);
+        m.put("y", p.column("y"));
+        m.put("c", c);
+        return new Columns(m);
+    }
+
+    @Test
+    void aClassifierTrainsAsOnOneMachine() {
+        Columns data = labelled(300, 31);
+        Network init = Init.he(new RandomState(4), 2, 5, 1, 3);
+        for (Schedule schedule : List.of(Schedule.steps(25), Schedule.epochs(2).withBatch(40).withSeed(6))) {
+            NetworkFit single = NetworkFit.classifier(data, List.of("x", "y"), "c", 0);
+            NetworkFit.Trained one = single.fit(init, Optimizer.adam(0.05), schedule, Progress.NONE, new AtomicBoolean());
+            try (SparkNetworkFit s = SparkNetworkFit.classifier(SparkSumTest.frame(data, 3), "points", List.of("x", "y"), "c", 0)) {
+                NetworkFit.Trained many = s.fit(init, Optimizer.adam(0.05), schedule, Progress.NONE, new AtomicBoolean());
+                assertThat(many.result().steps()).isEqualTo(one.result().steps());
+                assertClose(many.result().params(), one.result().params(), 1e-9);
+                assertThat(Math.abs(many.result().loss() - one.result().loss())).isLessThanOrEqualTo(1e-9 * one.result().loss());
+                assertThat(one.result().loss()).isLessThan(one.result().initialLoss());
+                assertThat(many.initialAccuracy()).isEqualTo(one.initialAccuracy());
+                assertThat(many.accuracy()).isEqualTo(one.accuracy()).isGreaterThan(one.initialAccuracy());
+                assertThat(Math.abs(s.loss(init) - single.loss(init))).isLessThanOrEqualTo(1e-12 * single.loss(init));
+            }
+        }
+    }
+
+    /** The message of the IllegalArgumentException {@code r} throws (failing if it throws none). */
+    static String message(Runnable r) {
+        try {
+            r.run();
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("no IllegalArgumentException");
+    }
+
+    @Test
+    void badLabelsGiveTheSingleMachineMessages() {
+        Columns good = labelled(60, 32);
+        for (double bad : new double[] {1.5, -1, Double.NaN}) {
+            Map<String, double[]> m = new LinkedHashMap<>();
+            double[] c = good.column("c").clone();
+            c[47] = bad; // in the fourth of four partitions
+            c[52] = 0.5; // after it: the first bad one is named
+            m.put("x", good.column("x"));
+            m.put("c", c);
+            Columns data = new Columns(m);
+            String want = message(() -> NetworkFit.classifier(data, List.of("x"), "c", 0));
+            assertThat(want).contains("index 47");
+            assertThatThrownBy(() -> SparkNetworkFit.classifier(SparkSumTest.frame(data, 4), "points", List.of("x"), "c", 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage(want);
+        }
+        // Labels 0, 1, 2 with two classes asked for: the first row labelled 2.
+        String want = message(() -> NetworkFit.classifier(good, List.of("x"), "c", 2));
+        assertThat(want).startsWith("label ");
+        assertThatThrownBy(() -> SparkNetworkFit.classifier(SparkSumTest.frame(good, 4), "points", List.of("x"), "c", 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(want);
+    }
+
     @Test
     void partitionsWithNoRowsTakePartInMiniBatchFits() {
         Columns data = SparkSumTest.points(10, 14);
