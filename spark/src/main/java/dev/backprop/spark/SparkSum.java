@@ -234,8 +234,11 @@ public final class SparkSum implements Serializable {
             }
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("SparkContext was shut down")) {
-                // Ctrl-C or SIGTERM stopped Spark in the middle of a job: no result, and no stack trace.
+            String m = t.getMessage();
+            if (m != null && (m.contains("SparkContext was shut down") || m.contains("SparkContext has been shutdown")
+                    || m.contains("Cannot call methods on a stopped SparkContext"))) {
+                // Ctrl-C or SIGTERM stopped Spark in the middle of a job, or before the next one: no
+                // result, and no stack trace.
                 return new IllegalArgumentException("Spark stopped before the job finished (interrupted)");
             }
         }

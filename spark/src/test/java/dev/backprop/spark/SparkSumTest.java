@@ -246,4 +246,21 @@ class SparkSumTest {
         assertThat(p.columns().column("x")).containsExactly(c.column("x"));
         assertThat(p.columns().column("y")).containsExactly(c.column("y"));
     }
+
+    /**
+     * SIGTERM or Ctrl-C stops Spark's context from Spark's own shutdown hook, under a job or before
+     * the next: each of Spark's ways of saying so becomes one line, not an internal error with a
+     * stack trace (it was, for the job started after the stop).
+     */
+    @Test
+    void aStoppedSparkIsOneLineWhateverSparkCallsIt() {
+        for (String said : List.of("Job 7 cancelled because SparkContext was shut down", "SparkContext has been shutdown",
+                "Cannot call methods on a stopped SparkContext.")) {
+            RuntimeException e = SparkSum.unwrap(new IllegalStateException("outer", new IllegalStateException(said)));
+            assertThat(e).as(said).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("Spark stopped before the job finished (interrupted)");
+        }
+        RuntimeException other = SparkSum.unwrap(new IllegalStateException("something else"));
+        assertThat(other).isNotInstanceOf(IllegalArgumentException.class);
+    }
 }
