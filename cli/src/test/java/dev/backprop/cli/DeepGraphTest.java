@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.backprop.io.JsonReader;
 import java.awt.image.BufferedImage;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -177,27 +174,9 @@ class DeepGraphTest {
         String text = Files.readString(dot);
         assertThat(text.lines().filter(l -> l.matches("\\s*n\\d+ \\[label=.*"))).hasSize(1 + 5 * 6 + 2);
         assertThat(text.lines().filter(l -> l.contains(" -> "))).hasSize(6 + 4 * 36 + 6 + 1);
-        Assumptions.assumeTrue(onPath("dot"), "Graphviz's dot is not installed here (apt-get install graphviz); CI installs it");
+        Assumptions.assumeTrue(GraphCommandTest.onPath("dot"), "Graphviz's dot is not installed here (apt-get install graphviz); CI installs it");
         Path out = dir.resolve("deep-dot.svg");
-        Process p = new ProcessBuilder("dot", "-Tsvg", "-o", out.toString(), dot.toString()).redirectErrorStream(true).start();
-        String messages = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(messages).isZero();
-        assertThat(messages).as("dot's warnings").isEmpty();
-        assertThat(Files.readString(out)).contains("ℓ = 327.371");
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String d : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
+        assertThat(GraphCommandTest.renderedByDot(dot, out)).contains("ℓ = 327.371");
     }
 
     @Test

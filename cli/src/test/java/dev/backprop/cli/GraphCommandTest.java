@@ -143,16 +143,21 @@ class GraphCommandTest {
         assertThat(text.lines().filter(l -> l.matches("\\s*n\\d+ \\[label=.*"))).hasSize(f.program().size());
         Assumptions.assumeTrue(onPath("dot"), "Graphviz's dot is not installed here (apt-get install graphviz); CI installs it");
         Path out = dir.resolve("toy-dot.svg");
+        assertThat(renderedByDot(dot, out)).contains("∂l/∂omega0");
+    }
+
+    /** Graphviz's SVG of a DOT file, which dot must accept without a warning. */
+    static String renderedByDot(Path dot, Path out) throws Exception {
         Process p = new ProcessBuilder("dot", "-Tsvg", "-o", out.toString(), dot.toString())
                 .redirectErrorStream(true).start();
         String messages = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(messages).isZero();
         assertThat(messages).as("dot's warnings").isEmpty();
-        assertThat(Files.readString(out)).contains("∂l/∂omega0");
+        return Files.readString(out);
     }
 
-    private static boolean onPath(String program) {
+    static boolean onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;
