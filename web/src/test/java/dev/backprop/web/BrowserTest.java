@@ -35,6 +35,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
+import org.openqa.selenium.chromium.HasNetworkConditions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
@@ -400,10 +402,21 @@ class BrowserTest {
 
         driver.get(url("/fit?steps=20000&lr=0.001"));
         ready(null);
-        driver.findElement(By.id("start")).click();
-        waiting().until(d -> d.findElement(By.id("status")).getAttribute("data-loss") != null);
-        driver.findElement(By.id("stop")).click();
-        waiting().until(d -> d.findElement(By.tagName("body")).getAttribute("data-finished") != null);
+        // A run of 20,000 steps can finish between its first loss and the click on a fast machine;
+        // with the browser's download throttled, the server's stream (a line per step) fills the
+        // socket and the run waits on it, so Stop always comes first.
+        HasNetworkConditions network = (HasNetworkConditions) driver;
+        ChromiumNetworkConditions slow = new ChromiumNetworkConditions();
+        slow.setDownloadThroughput(2 * 1024);
+        network.setNetworkConditions(slow);
+        try {
+            driver.findElement(By.id("start")).click();
+            waiting().until(d -> d.findElement(By.id("status")).getAttribute("data-loss") != null);
+            driver.findElement(By.id("stop")).click();
+            waiting().until(d -> d.findElement(By.tagName("body")).getAttribute("data-finished") != null);
+        } finally {
+            network.deleteNetworkConditions();
+        }
         assertThat(driver.findElement(By.id("status")).getText()).startsWith("Stopped");
         assertThat(driver.findElement(By.id("start")).isEnabled()).isTrue();
     }
