@@ -238,11 +238,7 @@ final class GraphFiles {
             o.put("expression", x.expression());
             o.put("value", x.value());
             o.put("adjoint", x.adjoint());
-            o.put("x", b.x());
-            o.put("y", b.y());
-            o.put("width", b.width());
-            o.put("height", b.height());
-            o.put("highlighted", !b.muted());
+            placed(o, b);
             nodes.add(o);
         }
         List<Object> edges = new ArrayList<>();
@@ -255,9 +251,7 @@ final class GraphFiles {
             o.put("argument", e.argument());
             o.put("local", e.local());
             o.put("contribution", e.contribution());
-            List<Object> pts = new ArrayList<>();
-            r.points().forEach(pt -> pts.add(List.of(pt[0], pt[1])));
-            o.put("points", pts);
+            o.put("points", points(r));
             o.put("label", List.of(r.labelX(), r.labelY(), r.labelWidth(), r.labelHeight()));
             edges.add(o);
         }
@@ -283,11 +277,7 @@ final class GraphFiles {
             o.put("id", b.id());
             o.put("name", b.lines().get(0));
             o.put("lines", b.lines().subList(1, b.lines().size()));
-            o.put("x", b.x());
-            o.put("y", b.y());
-            o.put("width", b.width());
-            o.put("height", b.height());
-            o.put("highlighted", !b.muted());
+            placed(o, b);
             nodes.add(o);
         }
         List<Object> edges = new ArrayList<>();
@@ -296,14 +286,28 @@ final class GraphFiles {
             o.put("from", r.from());
             o.put("to", r.to());
             o.put("label", r.label());
-            List<Object> pts = new ArrayList<>();
-            r.points().forEach(pt -> pts.add(List.of(pt[0], pt[1])));
-            o.put("points", pts);
+            o.put("points", points(r));
             o.put("highlighted", !r.muted());
             edges.add(o);
         }
         m.put("nodes", nodes);
         m.put("edges", edges);
         return m;
+    }
+
+    /** A box's place in the layout and whether it is highlighted: the same keys in both JSON forms. */
+    private static void placed(Map<String, Object> o, GraphPicture.Box b) {
+        o.put("x", b.x());
+        o.put("y", b.y());
+        o.put("width", b.width());
+        o.put("height", b.height());
+        o.put("highlighted", !b.muted());
+    }
+
+    /** An arrow's bend points as [x, y] pairs. */
+    private static List<Object> points(GraphPicture.Route r) {
+        List<Object> pts = new ArrayList<>();
+        r.points().forEach(pt -> pts.add(List.of(pt[0], pt[1])));
+        return pts;
     }
 }

@@ -2,6 +2,7 @@ package dev.backprop.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backprop.book.ToyModel;
 import dev.backprop.cli.JsonOutput;
 import dev.backprop.formula.Formula;
 import java.io.IOException;
@@ -38,17 +39,8 @@ class LoadTest {
     }
 
     static String expected(int client, int i) {
-        Map<String, Double> p = new LinkedHashMap<>();
+        Map<String, Double> p = ToyModel.notebookPoint(); // the notebook's parameters, x varied per request
         p.put("x", client + i / 100.0);
-        p.put("y", 2.0);
-        p.put("beta0", 1.0);
-        p.put("beta1", 2.0);
-        p.put("beta2", -3.0);
-        p.put("beta3", 0.4);
-        p.put("omega0", 0.1);
-        p.put("omega1", -0.4);
-        p.put("omega2", 2.0);
-        p.put("omega3", 3.0);
         Formula f = Formula.compile(FORMULA);
         Map<String, Double> ordered = new LinkedHashMap<>();
         f.inputs().forEach(n -> ordered.put(n, p.get(n)));
