@@ -16,8 +16,12 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -138,6 +142,9 @@ public final class CliBackend implements SparkBackend {
         return m;
     }
 
+    /** How long a stop request waits for a fit to finish its step and write its result (as the command line's own wait). */
+    private static final int HOLD_SECONDS = 30;
+
     private static final class Opened implements Data {
         private final SparkSession spark;
         private final Dataset<Row> rows;
@@ -145,11 +152,33 @@ public final class CliBackend implements SparkBackend {
         private final boolean owned;
         private final List<SparkNetworkFit> opened = new java.util.ArrayList<>();
 
+        /** Released by {@link #close}: the command has written its result and Spark may stop. */
+        private final CountDownLatch closed = new CountDownLatch(1);
+        /** Set once a fit starts: from then on a stop request waits for the command to finish. */
+        private volatile boolean fitting;
+        private final Runnable hold = this::holdSpark;
+
         Opened(SparkSession spark, Dataset<Row> rows, String origin, boolean owned) {
             this.spark = spark;
             this.rows = rows;
             this.origin = origin;
             this.owned = owned;
+            // Spark stops its context, and the executors of local mode, from a hook that Hadoop's
+            // hook manager runs at FileSystem's priority + 30; this one runs first and holds them
+            // while a fit that was asked to stop finishes its step, reports and writes --out.
+            ShutdownHookManager.get().addShutdownHook(hold, FileSystem.SHUTDOWN_HOOK_PRIORITY + 40, HOLD_SECONDS, TimeUnit.SECONDS);
+        }
+
+        private void holdSpark() {
+            if (!fitting) {
+                return; // a gradient has nothing to keep: let Spark stop it now
+            }
+            try {
+                // Bounded like the command line's own wait, so a stuck job cannot keep the process alive.
+                closed.await(HOLD_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
@@ -191,6 +220,7 @@ public final class CliBackend implements SparkBackend {
                 @Override
                 public FitResult fit(Map<String, Double> init, Optimizer optimizer, Schedule schedule, Progress progress,
                                      AtomicBoolean interrupt) {
+                    fitting = true;
                     return f.fit(init, optimizer, schedule, progress, interrupt);
                 }
             };
@@ -216,6 +246,7 @@ public final class CliBackend implements SparkBackend {
                 @Override
                 public NetworkFit.Trained fit(Network init, int classes, Optimizer optimizer, Schedule schedule, Progress progress,
                                               AtomicBoolean interrupt) {
+                    fitting = true;
                     return (classifier ? f.withClasses(classes) : f).fit(init, optimizer, schedule, progress, interrupt);
                 }
             };
@@ -223,10 +254,19 @@ public final class CliBackend implements SparkBackend {
 
         @Override
         public void close() {
-            // A joined session outlives the command: its cached blocks must not.
-            opened.forEach(SparkNetworkFit::close);
-            if (owned) {
-                spark.stop();
+            try {
+                // A joined session outlives the command: its cached blocks must not.
+                opened.forEach(SparkNetworkFit::close);
+                if (owned) {
+                    spark.stop();
+                }
+            } finally {
+                closed.countDown();
+                try {
+                    ShutdownHookManager.get().removeShutdownHook(hold);
+                } catch (IllegalStateException shuttingDown) {
+                    // The hook is running (a stop request came) and returns now that the latch is open.
+                }
             }
         }
     }
