@@ -116,6 +116,9 @@ public final class CliBackend implements SparkBackend {
         } catch (DataException | IllegalArgumentException e) {
             throw e;
         } catch (Exception e) {
+            if (spark.sparkContext().isStopped()) {
+                throw SparkSum.unwrap(e, spark.sparkContext()); // the data is not at fault: say what stopped Spark
+            }
             throw new IllegalArgumentException(data + ": " + firstLine(e));
         }
     }

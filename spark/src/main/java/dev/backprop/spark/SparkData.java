@@ -213,7 +213,7 @@ public final class SparkData implements AutoCloseable {
             try {
                 sizes = parts.map(p -> new int[] {p.partition(), p.rows()}).collect();
             } catch (Exception e) { // a data error on an executor: see SparkSum.unwrap
-                throw SparkSum.unwrap(e);
+                throw SparkSum.unwrap(e, parts.context());
             }
             s = new long[partitions() + 1];
             for (int[] x : sizes) {

@@ -147,7 +147,7 @@ public final class SparkNetworkFit implements AutoCloseable {
                     top < 0 ? -1 : v[top], top < 0 ? -1 : base + top, outside < 0 ? -1 : base + outside, outside < 0 ? -1 : v[outside]};
             }).collect();
         } catch (Exception e) { // a data error on an executor: see SparkSum.unwrap
-            throw SparkSum.unwrap(e);
+            throw SparkSum.unwrap(e, data.parts().context());
         }
         long firstBad = -1;
         double badValue = Double.NaN;

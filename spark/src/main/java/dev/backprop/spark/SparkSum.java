@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkContext;
 import org.apache.spark.SparkException;
 
 /**
@@ -222,25 +223,32 @@ public final class SparkSum implements Serializable {
                 return a;
             }, DEPTH);
         } catch (Exception e) { // Scala throws SparkException, a checked exception, undeclared
-            throw unwrap(e);
+            throw unwrap(e, data.parts().context());
         }
     }
 
-    /** The exception a task threw, if Spark's wrapper carries it; else {@code e}. */
-    static RuntimeException unwrap(Exception e) {
+    /**
+     * The exception a task threw, if Spark's wrapper carries it; one line if {@code context} was
+     * stopped under the job (whatever Spark then threw: a failed stage, an internal error, a null
+     * pointer); else {@code e}.
+     */
+    static RuntimeException unwrap(Exception e, SparkContext context) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof dev.backprop.io.DataException || t instanceof IllegalArgumentException) {
                 return (RuntimeException) t;
             }
         }
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        boolean stopped = context.isStopped();
+        for (Throwable t = e; t != null && !stopped; t = t.getCause()) {
             String m = t.getMessage();
-            if (m != null && (m.contains("SparkContext was shut down") || m.contains("SparkContext has been shutdown")
-                    || m.contains("Cannot call methods on a stopped SparkContext"))) {
-                // Ctrl-C or SIGTERM stopped Spark in the middle of a job, or before the next one: no
-                // result, and no stack trace.
-                return new IllegalArgumentException("Spark stopped before the job finished (interrupted)");
-            }
+            stopped = m != null && (m.contains("SparkContext was shut down") || m.contains("SparkContext has been shutdown")
+                    || m.contains("Cannot call methods on a stopped SparkContext"));
+        }
+        if (stopped) {
+            // Ctrl-C or SIGTERM stopped Spark in the middle of a job, or before the next one, or
+            // the cluster ended the application (its reason is in Spark's log, not in the exception).
+            return new IllegalArgumentException(shuttingDown() ? "Spark stopped before the job finished (interrupted)"
+                    : "Spark stopped before the job finished: the cluster ended the application (Spark's log says why)");
         }
         if (e instanceof SparkException) {
             String m = e.getMessage();
@@ -251,6 +259,18 @@ public final class SparkSum implements Serializable {
             }
         }
         return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+    }
+
+    /** Whether this JVM is running its shutdown hooks (Ctrl-C, SIGTERM, System.exit). */
+    static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     @Override

@@ -250,17 +250,19 @@ class SparkSumTest {
     /**
      * SIGTERM or Ctrl-C stops Spark's context from Spark's own shutdown hook, under a job or before
      * the next: each of Spark's ways of saying so becomes one line, not an internal error with a
-     * stack trace (it was, for the job started after the stop).
+     * stack trace (it was, for the job started after the stop). Outside a shutdown (as here) it was
+     * the cluster that ended the application: the line says so rather than "interrupted".
      */
     @Test
     void aStoppedSparkIsOneLineWhateverSparkCallsIt() {
         for (String said : List.of("Job 7 cancelled because SparkContext was shut down", "SparkContext has been shutdown",
                 "Cannot call methods on a stopped SparkContext.")) {
-            RuntimeException e = SparkSum.unwrap(new IllegalStateException("outer", new IllegalStateException(said)));
+            RuntimeException e = SparkSum.unwrap(new IllegalStateException("outer", new IllegalStateException(said)),
+                    Local.spark().sparkContext());
             assertThat(e).as(said).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("Spark stopped before the job finished (interrupted)");
+                    .hasMessage("Spark stopped before the job finished: the cluster ended the application (Spark's log says why)");
         }
-        RuntimeException other = SparkSum.unwrap(new IllegalStateException("something else"));
+        RuntimeException other = SparkSum.unwrap(new IllegalStateException("something else"), Local.spark().sparkContext());
         assertThat(other).isNotInstanceOf(IllegalArgumentException.class);
     }
 }
