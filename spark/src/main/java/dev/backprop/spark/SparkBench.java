@@ -135,7 +135,7 @@ public final class SparkBench {
         double[] job = new double[repeats];
         for (int k = -WARM; k < repeats; k++) {
             long t1 = System.nanoTime();
-            sink += plain.treeAggregate(0, (a, b) -> a + b, (a, b) -> a + b, SparkSum.DEPTH);
+            sink += plain.treeAggregate(0, (a, b) -> a + b, (a, b) -> a + b, SparkSum.depth(partitions, 10));
             if (k >= 0) {
                 job[k] = (System.nanoTime() - t1) / 1e6;
             }

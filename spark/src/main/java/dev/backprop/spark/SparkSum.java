@@ -30,8 +30,11 @@ import org.apache.spark.SparkException;
  */
 public final class SparkSum implements Serializable {
     private static final long serialVersionUID = 1L;
-    /** How deep the aggregation tree is: Spark's default, and enough for thousands of partitions. */
-    static final int DEPTH = 2;
+    /**
+     * Up to this many bytes of partial sums in all (partitions × width × 8) go straight to the
+     * driver; beyond it they are first added in a tree (see {@link #depth}).
+     */
+    static final long DIRECT_BYTES = 16L << 20;
 
     private final String source;
     private final List<String> columns;
@@ -204,7 +207,7 @@ public final class SparkSum implements Serializable {
     }
 
     /**
-     * Adds up {@code f} over the partitions by {@code treeAggregate}. A data error raised on an
+     * Adds up {@code f} over the partitions by {@code treeAggregate} of {@link #depth}. A data error raised on an
      * executor (a cell that is not a number) comes back as its own exception, not wrapped in
      * Spark's report of the failed stage.
      */
@@ -221,10 +224,20 @@ public final class SparkSum implements Serializable {
                     a[k] += b[k];
                 }
                 return a;
-            }, DEPTH);
+            }, depth(data.partitions(), width));
         } catch (Exception e) { // Scala throws SparkException, a checked exception, undeclared
             throw unwrap(e, data.parts().context());
         }
+    }
+
+    /**
+     * The depth of the aggregation tree: 1 (each task's sums go to the driver) while they are small
+     * in all, else 2, Spark's default. A second level costs a shuffle stage: on 32 partitions of the
+     * toy loss it made a step 1.46× slower (BENCHMARKS.md), worth it only when the driver would
+     * otherwise receive megabytes per step (a network's gradient from many partitions).
+     */
+    static int depth(int partitions, int width) {
+        return (long) partitions * width * Double.BYTES <= DIRECT_BYTES ? 1 : 2;
     }
 
     /**

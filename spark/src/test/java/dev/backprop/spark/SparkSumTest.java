@@ -248,6 +248,30 @@ class SparkSumTest {
     }
 
     /**
+     * Partial sums small in all go straight to the driver (depth 1, no shuffle stage); a wide
+     * vector from several partitions (a network's gradient) is added in a tree of depth 2. Both
+     * paths add every partition's vector exactly once.
+     */
+    @Test
+    void theAggregationTreeIsAsDeepAsTheSumsAreWide() {
+        assertThat(SparkSum.depth(32, 10)).isEqualTo(1);
+        assertThat(SparkSum.depth(10_000, 10)).isEqualTo(1);
+        assertThat(SparkSum.depth(8, 300_000)).isEqualTo(2);
+        assertThat(SparkSum.depth(1_000, 10_000)).isEqualTo(2);
+        SparkData d = SparkData.of(frame(points(64, 3), 8), List.of("x"), "points");
+        for (int width : new int[] {3, 300_000}) {
+            double[] r = SparkSum.aggregate(d, width, part -> {
+                double[] v = new double[width];
+                java.util.Arrays.fill(v, part.rows());
+                v[0] = part.partition() + 1;
+                return v;
+            });
+            assertThat(r[0]).as("width %d", width).isEqualTo(36.0); // 1 + 2 + … + 8
+            assertThat(r[width - 1]).as("width %d", width).isEqualTo(64.0);
+        }
+    }
+
+    /**
      * SIGTERM or Ctrl-C stops Spark's context from Spark's own shutdown hook, under a job or before
      * the next: each of Spark's ways of saying so becomes one line, not an internal error with a
      * stack trace (it was, for the job started after the stop). Outside a shutdown (as here) it was
