@@ -311,6 +311,7 @@ final class FitCommand implements Callable<Integer> {
             }
             var optimizer = training.optimizer(0.01);
             var schedule = training.schedule(1000);
+            Training.requireBatchable(schedule, n, ds.origin());
             PrintWriter err = spec.commandLine().getErr();
             warnUnusedColumns(err, f, fit.columns(), ds.names());
             Training.Bar bar = new Training.Bar();

@@ -150,9 +150,7 @@ final class TrainCommand implements Callable<Integer> {
             if (n == 0) {
                 throw new BadInput(ds.origin() + ": no rows of data");
             }
-            if (n > Integer.MAX_VALUE) {
-                throw new BadInput(ds.origin() + ": " + n + " rows; train numbers its rows with an int");
-            }
+            Training.requireBatchable(schedule, n, ds.origin());
             if (xent) {
                 checkLabels(fit.labels(classes == null ? Integer.MAX_VALUE : classes), ds.origin(), start);
             }

@@ -325,6 +325,17 @@ final class Training {
         }
     }
 
+    /**
+     * Refuses, before any step, mini-batches over data of more than 2³¹ − 1 rows (a cluster's):
+     * they are drawn from a permutation of the row numbers; full batches have no such limit.
+     */
+    static void requireBatchable(dev.backprop.fit.Schedule schedule, long rows, String origin) {
+        if (!schedule.fullBatch(rows) && rows > Integer.MAX_VALUE) {
+            throw new BadInput(origin + ": " + Text.count(rows, "row") + "; --batch draws mini-batches from a permutation of "
+                    + "the row numbers, at most " + Text.count(Integer.MAX_VALUE, "row") + "; drop --batch for full batches");
+        }
+    }
+
     /** Says on stderr why a run stopped early, and gives the exit code. */
     static int report(FitResult r, PrintWriter err) {
         if (r.stop() instanceof StopReason.Diverged && !Double.isFinite(r.initialLoss())) {

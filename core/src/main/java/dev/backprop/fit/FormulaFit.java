@@ -238,10 +238,10 @@ public final class FormulaFit {
                          AtomicBoolean interrupt) {
         double[] start = Loop.start(parameters, init);
         // The kernel is chosen for the whole run, so every step of it runs the same code.
-        BatchProgram batch = this.batch.forWork((long) schedule.stepsFor(data.rows()) * schedule.batchFor(data.rows()));
+        BatchProgram batch = this.batch.forWork(schedule.workFor(data.rows()));
         return Loop.run(parameters, start, new SecondOrderProblem() {
             @Override
-            public int rows() {
+            public long rows() {
                 return data.rows();
             }
 

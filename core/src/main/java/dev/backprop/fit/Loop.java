@@ -51,16 +51,21 @@ public final class Loop {
      */
     public static FitResult run(List<String> names, double[] init, Problem problem, Optimizer optimizer,
                          Schedule schedule, Progress progress, AtomicBoolean interrupt) {
-        int n = problem.rows();
+        long n = problem.rows();
         if (n == 0) {
             throw new IllegalArgumentException("the data has no rows");
         }
-        int batch = schedule.batchFor(n);
+        boolean full = schedule.fullBatch(n);
+        if (!full && n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(n + " rows: mini-batches are drawn from a permutation of the row numbers, "
+                    + "at most " + Integer.MAX_VALUE + " rows; use full batches (no batch size) for more");
+        }
+        int batch = full ? 0 : (int) schedule.batchFor(n);
         boolean mean = problem.averaged();
         int total = schedule.stepsFor(n);
         RandomState shuffle = new RandomState(schedule.seed());
         int[] order = null;
-        int pos = n;
+        int pos = full ? 0 : (int) n;
 
         double[] params = init.clone();
         double initialLoss = problem.loss(null, params, null);
@@ -79,14 +84,14 @@ public final class Loop {
                 break;
             }
             int[] rows;
-            if (batch == n) {
+            if (full) {
                 rows = null;
             } else {
                 if (pos >= n) {
-                    order = shuffle.permutation(n);
+                    order = shuffle.permutation((int) n);
                     pos = 0;
                 }
-                int end = Math.min(pos + batch, n);
+                int end = (int) Math.min((long) pos + batch, n);
                 rows = Arrays.copyOfRange(order, pos, end);
                 pos = end;
             }

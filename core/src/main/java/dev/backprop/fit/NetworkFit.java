@@ -203,7 +203,7 @@ public final class NetworkFit {
             private double[] batchY = new double[0];
 
             @Override
-            public int rows() {
+            public long rows() {
                 return n;
             }
 

@@ -7,8 +7,11 @@ package dev.backprop.fit;
  * can put data held elsewhere behind the same loop, and so share its stopping rules.
  */
 public interface Problem {
-    /** The number of points. */
-    int rows();
+    /**
+     * The number of points. More than 2³¹ − 1 (data on a cluster) is allowed for full-batch runs;
+     * mini-batches draw from a permutation of the row numbers, which are ints.
+     */
+    long rows();
 
     /**
      * The loss over {@code rows} (all points, in order, when null) at {@code params}, summed or

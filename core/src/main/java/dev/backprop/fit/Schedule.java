@@ -52,21 +52,33 @@ public record Schedule(int steps, int epochs, int batchSize, long seed) {
     }
 
     /** Points per step for a data set of {@code n} points. */
-    public int batchFor(int n) {
+    public long batchFor(long n) {
         return batchSize == 0 || batchSize >= n ? n : batchSize;
     }
 
+    /** Whether each step sees every one of {@code n} points (in order). */
+    public boolean fullBatch(long n) {
+        return batchFor(n) == n;
+    }
+
     /** Total steps for a data set of {@code n} points. */
-    public int stepsFor(int n) {
+    public int stepsFor(long n) {
         if (steps > 0) {
             return steps;
         }
-        int b = batchFor(n);
-        long perEpoch = (n + (long) b - 1) / b;
+        long b = batchFor(n);
+        long perEpoch = n == 0 ? 0 : (n - 1) / b + 1;
         long total = perEpoch * epochs;
-        if (total > Integer.MAX_VALUE) {
+        if (perEpoch > Integer.MAX_VALUE || total > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(epochs + " epochs of " + perEpoch + " steps are too many steps");
         }
         return (int) total;
+    }
+
+    /** The points all steps see in all, saturating at {@code Long.MAX_VALUE}: what a kernel is chosen by. */
+    public long workFor(long n) {
+        long b = batchFor(n);
+        int s = stepsFor(n);
+        return b != 0 && s > Long.MAX_VALUE / b ? Long.MAX_VALUE : s * b;
     }
 }

@@ -163,6 +163,48 @@ class FitTest {
         assertThatThrownBy(() -> new Schedule(1, 1, 0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Data on a cluster may hold more than 2³¹ − 1 rows: a full-batch run takes them (every step
+     * asks for all rows), mini-batches, drawn from a permutation of int row numbers, are refused.
+     * The problem here is Σ (a − 1)² over 3·10⁹ rows, known in closed form.
+     */
+    @Test
+    void fullBatchesTakeMoreRowsThanAnInt() {
+        long n = 3_000_000_000L;
+        List<int[]> asked = new ArrayList<>();
+        Problem p = new Problem() {
+            @Override
+            public long rows() {
+                return n;
+            }
+
+            @Override
+            public double loss(int[] rows, double[] params, double[] gradient) {
+                asked.add(rows);
+                double d = params[0] - 1;
+                if (gradient != null) {
+                    gradient[0] = 2 * n * d;
+                }
+                return n * d * d;
+            }
+        };
+        // a ← a − α·2n(a − 1) with α·2n = 0.6: the distance to 1 shrinks 0.4× a step.
+        FitResult r = Loop.run(List.of("a"), new double[] {0}, p, Optimizer.gradientDescent(1e-10), Schedule.steps(20),
+                Progress.NONE, new AtomicBoolean());
+        assertThat(r.completed()).isTrue();
+        assertThat(r.params()[0]).isCloseTo(1 - Math.pow(0.4, 20), within(1e-12));
+        assertThat(asked).hasSize(22).allMatch(rows -> rows == null); // 20 steps, the loss before and after
+        assertThatThrownBy(() -> Loop.run(List.of("a"), new double[] {0}, p, Optimizer.gradientDescent(1e-10),
+                Schedule.steps(20).withBatch(1000), Progress.NONE, new AtomicBoolean()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("3000000000 rows: mini-batches are drawn from a permutation of the row numbers, at most 2147483647 rows; "
+                        + "use full batches (no batch size) for more");
+        assertThat(Schedule.epochs(3).stepsFor(n)).isEqualTo(3);
+        assertThat(Schedule.epochs(3).workFor(n)).isEqualTo(9_000_000_000L);
+        assertThat(Schedule.steps(Integer.MAX_VALUE).workFor(Long.MAX_VALUE / 2)).isEqualTo(Long.MAX_VALUE);
+        assertThatThrownBy(() -> Schedule.epochs(1).withBatch(1).stepsFor(n)).hasMessageContaining("too many steps");
+    }
+
     @Test
     void demoLowersTheLossTenfold() {
         Demo.Result d = Demo.run();

@@ -87,25 +87,20 @@ public final class SparkFit implements AutoCloseable {
      * Runs the optimiser from {@code init}, as {@link FormulaFit#fit} does.
      *
      * @throws IllegalArgumentException if {@code init} lacks a parameter or names another, or the
-     *                                  data has no rows or more than a fit can number
+     *                                  data has no rows, or mini-batches are asked of more than 2³¹ − 1 rows
      */
     public FitResult fit(Map<String, Double> init, Optimizer optimizer, Schedule schedule, Progress progress,
                          AtomicBoolean interrupt) {
         double[] start = Loop.start(parameters, init);
-        long total = data.rows();
-        if (total > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(data.origin() + ": " + total + " rows; a fit numbers its rows with an int (at most "
-                    + Integer.MAX_VALUE + ")");
-        }
-        int n = (int) total;
+        long n = data.rows();
         // As FormulaFit: the kernel chosen once for the whole run's work, so every step runs the same code.
         boolean simd = n > 0 && BatchProgram.compile(Formula.compile(source).program(), sum.columns())
-                .forWork((long) schedule.stepsFor(n) * schedule.batchFor(n)).simd();
+                .forWork(schedule.workFor(n)).simd();
         SparkSum s = sum.withSimd(simd);
         List<String> names = s.scalars();
         return Loop.run(parameters, start, new SecondOrderProblem() {
             @Override
-            public int rows() {
+            public long rows() {
                 return n;
             }
 

@@ -209,16 +209,12 @@ public final class SparkNetworkFit implements AutoCloseable {
      * Trains a copy of {@code init}, as {@link NetworkFit#fit(Network, Optimizer, Schedule, Progress, AtomicBoolean)} does
      * (a classifier's progress gets each step's batch accuracy, and its result the accuracy before and after).
      *
-     * @throws IllegalArgumentException if the network's sizes do not match the columns, or the data
-     *                                  has no rows or more than 2³¹ − 1
+     * @throws IllegalArgumentException if the network's sizes do not match the columns, the data
+     *                                  has no rows, or mini-batches are asked of more than 2³¹ − 1
      */
     public NetworkFit.Trained fit(Network init, Optimizer optimizer, Schedule schedule, Progress progress, AtomicBoolean interrupt) {
         requireShape(init);
-        long total = data.rows();
-        if (total > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(data.origin() + ": " + total + " rows; a fit numbers its rows with an int");
-        }
-        int n = (int) total;
+        long n = data.rows();
         int[][] shapes = shapes(init);
         boolean classifier = isClassifier();
         double initialAccuracy = classifier && n > 0 ? accuracy(init) : Double.NaN;
@@ -226,7 +222,7 @@ public final class SparkNetworkFit implements AutoCloseable {
         Progress report = classifier ? (step, steps, l) -> progress.report(step, steps, l, stepAccuracy[0]) : progress;
         FitResult r = Loop.run(NetworkFit.names(init), NetworkFit.flatten(init), new Problem() {
             @Override
-            public int rows() {
+            public long rows() {
                 return n;
             }
 
