@@ -29,7 +29,9 @@ import org.apache.spark.SparkException;
  * SparkSum.Result r = s.gradient(SparkData.of(rows, s.columns(), "data.csv"), Map.of("a", 1.0, "b", 0.0));
  * }</pre>
  *
- * <p>Only the built-in functions travel to the executors: the formula's text is compiled there.
+ * <p>When the sum is not finite, {@link #firstNonFinite} names the first row to blame and the step
+ * that went wrong, in one more job. Only the built-in functions travel to the executors: the
+ * formula's text is compiled there.
  */
 public final class SparkSum implements Serializable {
     private static final long serialVersionUID = 1L;
