@@ -136,8 +136,10 @@ final class GradCommand implements Callable<Integer> {
             Map<String, Double> grad = new LinkedHashMap<>();
             names.forEach(n -> grad.put(n, r.gradient().get(n)));
             if (!print(f, r.n(), r.sum(), r.sum() / r.n(), grad, ds.origin())) {
-                spec.commandLine().getErr().println("backprop: warning: the sum or its gradient is not finite; "
-                        + "run without --spark on a sample of the data to find the first row that makes it so");
+                // One more job, only now: Spark knows no line numbers, so the row is named by its place in Spark's order.
+                ds.firstNonFinite(f, cols, bound.given(), names).ifPresent(bad -> spec.commandLine().getErr().println(
+                        "backprop: warning: " + (bad.row() < 0 ? "" : "row " + (bad.row() + 1) + " (" + ds.origin()
+                                + ", in Spark's order of the rows): ") + bad.message()));
             }
         }
         return 0;

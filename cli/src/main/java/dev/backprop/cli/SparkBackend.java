@@ -8,6 +8,7 @@ import dev.backprop.optim.Optimizer;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,6 +36,14 @@ public interface SparkBackend {
         /** The formula summed over the rows, with {@code columns} bound to columns and the rest to {@code at}. */
         Sum gradient(Formula formula, List<String> columns, Map<String, Double> at);
 
+        /**
+         * The first row at which the formula summed as {@link #gradient} sums it, or its
+         * derivative with respect to one of {@code wrt}, is not finite, and the step that made it
+         * so (as {@link dev.backprop.batch.BatchProgram#firstNonFinite} finds it); empty when
+         * they are all finite. One Spark job: ask only once {@link #gradient} found the sum not finite.
+         */
+        Optional<NonFinite> firstNonFinite(Formula formula, List<String> columns, Map<String, Double> at, Collection<String> wrt);
+
         /** A fit of {@code parameters}, checked as {@link dev.backprop.fit.FormulaFit#of} checks them. */
         Fit fit(Formula formula, Collection<String> parameters);
 
@@ -53,6 +62,17 @@ public interface SparkBackend {
 
     /** A sum over {@code n} rows and its gradient with respect to the scalar inputs. */
     record Sum(long n, double sum, Map<String, Double> gradient) {
+    }
+
+    /**
+     * Where a sum over data on Spark stops being finite.
+     *
+     * @param row     the row, counted from 0 over the partitions in order (Spark's order of the
+     *                rows: the file's order for one CSV file), or -1 when every row is finite and
+     *                only their sum overflows
+     * @param message what went wrong there, e.g. {@code forward pass: step l = log(x) gave NaN}
+     */
+    record NonFinite(long row, String message) {
     }
 
     /** A prepared distributed fit. */

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -199,6 +200,13 @@ public final class CliBackend implements SparkBackend {
             SparkSum s = SparkSum.of(formula, columns);
             SparkSum.Result r = s.gradient(SparkData.of(rows, s.columns(), origin), at);
             return new Sum(r.n(), r.sum(), r.gradient());
+        }
+
+        @Override
+        public Optional<NonFinite> firstNonFinite(Formula formula, List<String> columns, Map<String, Double> at,
+                                                  Collection<String> wrt) {
+            SparkSum s = SparkSum.of(formula, columns);
+            return s.firstNonFinite(SparkData.of(rows, s.columns(), origin), at, wrt).map(b -> new NonFinite(b.row(), b.message()));
         }
 
         @Override

@@ -12,6 +12,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -31,8 +33,10 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Columns are bound by name, as {@code grad --data} binds CSV columns. A numeric column (any
  * Spark numeric type) is read as doubles; a text column (CSV read without a schema) is parsed cell
  * by cell with the command line's own number syntax ({@link Numbers}), so a cell that is not a
- * number fails with the message a CSV file gets, less the line number, which Spark does not know.
- * Any other type (dates, arrays, booleans) is refused by name before any job runs.
+ * number fails with the message a CSV file gets, but naming the row instead of the line, which
+ * Spark does not know: {@code row N in Spark's order of the rows}, counted from 1 over the
+ * partitions in order (for one CSV file, the file's order). Any other type (dates, arrays,
+ * booleans) is refused by name before any job runs.
  */
 public final class SparkData implements AutoCloseable {
     /**
@@ -43,6 +47,12 @@ public final class SparkData implements AutoCloseable {
      * lost means a failed fit instead of recomputed blocks. Off by default.
      */
     static final boolean LOCAL_CHECKPOINT = Boolean.getBoolean("backprop.spark.localCheckpoint");
+    /**
+     * A cell error as the executor words it: it knows its partition and the row's place there
+     * (from 1); the driver turns that into the row's place in the whole data ({@link #failure}).
+     */
+    private static final Pattern LOCAL_ROW = Pattern.compile("^(.*) \\(column (.*), row (\\d+) of Spark's partition (\\d+)\\)$");
+    private final JavaRDD<InternalRow> raw;
     private final JavaRDD<Part> parts;
     private final List<String> columns;
     private final List<String> names;
@@ -83,7 +93,8 @@ public final class SparkData implements AutoCloseable {
         }
     }
 
-    private SparkData(JavaRDD<Part> parts, List<String> columns, List<String> names, String origin) {
+    private SparkData(JavaRDD<InternalRow> raw, JavaRDD<Part> parts, List<String> columns, List<String> names, String origin) {
+        this.raw = raw;
         this.parts = parts;
         this.columns = columns;
         this.names = names;
@@ -125,7 +136,7 @@ public final class SparkData implements AutoCloseable {
         JavaRDD<InternalRow> rows = picked.queryExecution().toRdd().toJavaRDD();
         String[] colNames = cols.toArray(new String[0]);
         JavaRDD<Part> parts = rows.mapPartitionsWithIndex((index, it) -> List.of(toColumns(index, it, colNames, text, origin)).iterator(), true);
-        return new SparkData(parts, cols, all, origin);
+        return new SparkData(rows, parts, cols, all, origin);
     }
 
     /** Turns one partition's rows into columns; the only per-row loop, run once per partition. */
@@ -147,10 +158,11 @@ public final class SparkData implements AutoCloseable {
                         d[c][n] = Numbers.parse(s);
                     } catch (NumberFormatException e) {
                         throw new DataException(origin + ": " + Limits.quote(s) + " " + e.getMessage()
-                                + " (column " + Limits.shortName(names[c]) + ")");
+                                + " (column " + Limits.shortName(names[c]) + ", row " + (n + 1) + " of Spark's partition " + index + ")");
                     }
                 } else if (r.isNullAt(c)) {
-                    throw new DataException(origin + ": '' is not a number (column " + Limits.shortName(names[c]) + ")");
+                    throw new DataException(origin + ": '' is not a number (column " + Limits.shortName(names[c])
+                            + ", row " + (n + 1) + " of Spark's partition " + index + ")");
                 } else {
                     d[c][n] = r.getDouble(c);
                 }
@@ -212,19 +224,63 @@ public final class SparkData implements AutoCloseable {
             List<int[]> sizes;
             try {
                 sizes = parts.map(p -> new int[] {p.partition(), p.rows()}).collect();
-            } catch (Exception e) { // a data error on an executor: see SparkSum.unwrap
-                throw SparkSum.unwrap(e, parts.context());
+            } catch (Exception e) { // a data error on an executor: see failure
+                throw failure(e);
             }
-            s = new long[partitions() + 1];
-            for (int[] x : sizes) {
-                s[x[0] + 1] = x[1];
-            }
-            for (int k = 1; k < s.length; k++) {
-                s[k] += s[k - 1];
-            }
-            starts = s;
+            s = starts(sizes);
         }
         return s;
+    }
+
+    /**
+     * {@link #starts()} from each partition's {@code {partition, rows}}, gathered by a job that
+     * had other work to do; kept, so that {@link #starts()} need not run its own.
+     */
+    long[] starts(List<int[]> sizes) {
+        long[] s = new long[partitions() + 1];
+        for (int[] x : sizes) {
+            s[x[0] + 1] = x[1];
+        }
+        for (int k = 1; k < s.length; k++) {
+            s[k] += s[k - 1];
+        }
+        starts = s;
+        return s;
+    }
+
+    /**
+     * What a failed job over these blocks should throw: {@link SparkSum#unwrap}'s exception, and
+     * for a cell that is not a number, the same error naming the row in the whole data instead of
+     * in its partition. Counting the rows of the partitions before it costs one more job, over
+     * the rows as read (no cell is parsed), run only here: the normal path never pays for it.
+     */
+    RuntimeException failure(Exception e) {
+        RuntimeException r = SparkSum.unwrap(e, parts.context());
+        Matcher m = r instanceof DataException ? LOCAL_ROW.matcher(r.getMessage()) : null;
+        if (m == null || !m.matches()) {
+            return r;
+        }
+        int partition = Integer.parseInt(m.group(4));
+        long row = Long.parseLong(m.group(3));
+        if (partition > 0) {
+            int[] before = new int[partition];
+            Arrays.setAll(before, k -> k);
+            try {
+                List<Long>[] counts = raw.mapPartitions(it -> {
+                    long n = 0;
+                    for (; it.hasNext(); it.next()) {
+                        n++;
+                    }
+                    return List.of(n).iterator();
+                }).collectPartitions(before);
+                for (List<Long> c : counts) {
+                    row += c.get(0);
+                }
+            } catch (Exception counting) {
+                return r; // Spark stopped under us: the row's place in its partition is still true
+            }
+        }
+        return new DataException(m.group(1) + " (column " + m.group(2) + ", row " + row + " in Spark's order of the rows)");
     }
 
     JavaRDD<Part> parts() {

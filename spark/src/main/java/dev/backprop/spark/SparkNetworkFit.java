@@ -146,8 +146,8 @@ public final class SparkNetworkFit implements AutoCloseable {
                 return new double[] {bad < 0 ? -1 : base + bad, bad < 0 ? Double.NaN : v[bad],
                     top < 0 ? -1 : v[top], top < 0 ? -1 : base + top, outside < 0 ? -1 : base + outside, outside < 0 ? -1 : v[outside]};
             }).collect();
-        } catch (Exception e) { // a data error on an executor: see SparkSum.unwrap
-            throw SparkSum.unwrap(e, data.parts().context());
+        } catch (Exception e) { // a data error on an executor: see SparkData.failure
+            throw data.failure(e);
         }
         long firstBad = -1;
         double badValue = Double.NaN;

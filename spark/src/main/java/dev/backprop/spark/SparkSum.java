@@ -2,13 +2,16 @@ package dev.backprop.spark;
 
 import dev.backprop.batch.BatchProgram;
 import dev.backprop.batch.BatchResult;
+import dev.backprop.batch.NonFiniteRow;
 import dev.backprop.formula.Formula;
 import dev.backprop.io.Columns;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkException;
 
@@ -26,7 +29,9 @@ import org.apache.spark.SparkException;
  * SparkSum.Result r = s.gradient(SparkData.of(rows, s.columns(), "data.csv"), Map.of("a", 1.0, "b", 0.0));
  * }</pre>
  *
- * <p>Only the built-in functions travel to the executors: the formula's text is compiled there.
+ * <p>When the sum is not finite, {@link #firstNonFinite} names the first row to blame and the step
+ * that went wrong, in one more job. Only the built-in functions travel to the executors: the
+ * formula's text is compiled there.
  */
 public final class SparkSum implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -138,6 +143,109 @@ public final class SparkSum implements Serializable {
         return aggregate(data, width, f);
     }
 
+    /**
+     * Where a sum stops being finite: a row of the data, counted from 0 over the partitions in
+     * order and each partition's rows in order (Spark's order of the rows; for one CSV file, the
+     * file's order), and what went wrong there, as {@link BatchProgram#firstNonFinite} words it.
+     *
+     * @param row     the row, or -1 when every row is finite and only their sum overflows
+     * @param message what went wrong there, e.g. {@code forward pass: step l = log(x) gave NaN}
+     */
+    public record NonFinite(long row, String message) implements Serializable {
+    }
+
+    /**
+     * The first row whose value, or derivative with respect to any scalar input, is NaN or
+     * infinite, and the step that made it so; as {@link #firstNonFinite(SparkData, Map, Collection)}
+     * with every scalar input.
+     */
+    public Optional<NonFinite> firstNonFinite(SparkData data, Map<String, Double> at) {
+        return firstNonFinite(data, at, scalars);
+    }
+
+    /**
+     * The first row whose value, or derivative with respect to one of {@code wrt}, is NaN or
+     * infinite, and the step that made it so: {@link BatchProgram#firstNonFinite} run on each
+     * partition's block, the earliest row of all kept. Empty when the sum and those derivatives
+     * are finite; row -1 when every row is finite but the sum overflows. One Spark job: a
+     * gradient pass per partition, and in a partition whose sum is not finite a value pass and a
+     * scalar evaluation per row up to the one found; meant for after {@link #gradient} has found
+     * the sum not finite, which it does at no extra cost.
+     *
+     * @throws IllegalArgumentException naming a name of {@code wrt} that is not a scalar input,
+     *         or as {@link #gradient} does
+     */
+    public Optional<NonFinite> firstNonFinite(SparkData data, Map<String, Double> at, Collection<String> wrt) {
+        requireColumns(data);
+        double[] values = values(at);
+        for (String name : wrt) {
+            if (!scalars.contains(name)) {
+                throw new IllegalArgumentException("'" + name + "' is not a scalar input (scalar inputs: " + String.join(", ", scalars) + ")");
+            }
+        }
+        List<String> of = List.copyOf(wrt);
+        String src = source;
+        List<String> cols = columns;
+        List<String> names = scalars;
+        boolean kernel = simd;
+        List<Probe> probes;
+        try {
+            probes = data.parts().map(part -> probe(part, Programs.get(src, cols, kernel, List.of())[0], bind(names, values), of)).collect();
+        } catch (Exception e) { // Scala throws SparkException, a checked exception, undeclared
+            throw data.failure(e);
+        }
+        long[] starts = data.starts(probes.stream().map(p -> new int[] {p.partition(), p.rows()}).toList());
+        long first = -1;
+        String why = null;
+        boolean overflow = false;
+        double[] total = new double[1 + of.size()];
+        for (Probe p : probes) {
+            long row = p.row() >= 0 ? starts[p.partition()] + p.row() : -1;
+            if (row >= 0 && (first < 0 || row < first)) {
+                first = row;
+                why = p.message();
+            }
+            overflow |= p.row() == -1;
+            for (int k = 0; k < total.length; k++) {
+                total[k] += p.sums()[k];
+            }
+        }
+        if (first >= 0) {
+            return Optional.of(new NonFinite(first, why));
+        }
+        // No row is to blame: one partition's sum overflowed, or adding the partitions' finite sums did.
+        return overflow || !Arrays.stream(total).allMatch(Double::isFinite) ? Optional.of(new NonFinite(-1, OVERFLOW)) : Optional.empty();
+    }
+
+    /** {@link BatchProgram#firstNonFinite}'s words for a sum of finite rows that overflows. */
+    private static final String OVERFLOW = "the sum is not finite although every row is: the terms overflow when added";
+
+    /**
+     * One partition's part in {@link #firstNonFinite}: its rows, its first non-finite row (-1:
+     * only its sum overflows; -2: none) and why, and its sum and derivatives when they are finite.
+     */
+    private record Probe(int partition, int rows, int row, String message, double[] sums) implements Serializable {
+    }
+
+    private static Probe probe(SparkData.Part part, BatchProgram p, Map<String, Double> at, List<String> wrt) {
+        Columns c = part.columns();
+        double[] sums = new double[1 + wrt.size()];
+        if (c.rows() == 0) {
+            return new Probe(part.partition(), 0, -2, null, sums);
+        }
+        // A row that is not finite makes the block's sum not finite, so a finite block needs no row-by-row search.
+        BatchResult r = p.gradient(c, at);
+        sums[0] = r.sum();
+        for (int k = 0; k < wrt.size(); k++) {
+            sums[k + 1] = r.gradient().get(wrt.get(k));
+        }
+        if (Arrays.stream(sums).allMatch(Double::isFinite)) {
+            return new Probe(part.partition(), c.rows(), -2, null, sums);
+        }
+        Optional<NonFiniteRow> bad = p.firstNonFinite(c, at, wrt);
+        return new Probe(part.partition(), c.rows(), bad.map(NonFiniteRow::row).orElse(-2), bad.map(NonFiniteRow::message).orElse(null), sums);
+    }
+
     /** Fails on the driver, before any job, for a column the data was not read with. */
     void requireColumns(SparkData data) {
         for (String c : columns) {
@@ -226,7 +334,7 @@ public final class SparkSum implements Serializable {
                 return a;
             }, depth(data.partitions(), width));
         } catch (Exception e) { // Scala throws SparkException, a checked exception, undeclared
-            throw unwrap(e, data.parts().context());
+            throw data.failure(e);
         }
     }
 

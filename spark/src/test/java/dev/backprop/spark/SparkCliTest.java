@@ -156,7 +156,7 @@ class SparkCliTest {
         Files.writeString(empty, "x,y\n");
         Object[][] cases = {
             {csv, "(a*x - z)^2", "no column 'z'|neither a column"},
-            {text, "(a*x - y)^2", "'abc' is not a number \\(column y\\)"},
+            {text, "(a*x - y)^2", "'abc' is not a number \\(column y, row 2 "},
             {empty, "(a*x - y)^2", "no rows of data"},
             {dir.resolve("missing.csv"), "(a*x - y)^2", "no such file"},
         };
@@ -171,7 +171,9 @@ class SparkCliTest {
                 assertThat(r.err().lines().count()).isEqualTo(1);
                 // The single machine's words, less the line and column that Spark does not know,
                 // and less "(only a header)", which Spark cannot tell from a file of no lines.
-                assertThat(r.err()).isEqualTo(one.err().replaceFirst(":\\d+:\\d+:", ":").replace(" (only a header)", ""));
+                // Spark names the row (the file's line 3 is row 2) where one machine names the line.
+                assertThat(r.err()).isEqualTo(one.err().replaceFirst(":\\d+:\\d+:", ":").replace(" (only a header)", "")
+                        .replace("(column y)", "(column y, row 2 in Spark's order of the rows)"));
             }
         }
     }
@@ -272,5 +274,89 @@ class SparkCliTest {
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).startsWith("backprop: table:nowhere: ").doesNotContain("\tat ");
         assertThat(missing.err().lines().count()).isEqualTo(1);
+    }
+
+    /**
+     * 3000 rows of x, y as a CSV file of lines of one width, with {@code x} at row 1234 (the
+     * file's line 1235): split by Spark into 4 partitions when they are made at most 16,000
+     * bytes (see {@link #smallPartitions}), that row in the second.
+     */
+    static Path logCsv(String name, String x) throws IOException {
+        StringBuilder sb = new StringBuilder("x,y\n");
+        for (int i = 0; i < 3000; i++) {
+            double xi = 0.5 + (i % 10) * 0.1;
+            sb.append(i == 1233 ? x : String.format(java.util.Locale.ROOT, "%.4f", xi)).append(',')
+                    .append(String.format(java.util.Locale.ROOT, "%.6f", Math.log(xi) + 0.01 * (i % 7))).append('\n');
+        }
+        Path p = dir.resolve(name);
+        Files.writeString(p, sb);
+        return p;
+    }
+
+    /** Runs {@code body} with CSV files read in partitions of at most 16,000 bytes, so a small file spans several. */
+    static void smallPartitions(Runnable body) {
+        var conf = Local.spark().conf();
+        conf.set("spark.sql.files.maxPartitionBytes", "16000");
+        try {
+            body.run();
+        } finally {
+            conf.unset("spark.sql.files.maxPartitionBytes");
+        }
+    }
+
+    /** Spark jobs started so far in the test session (the commands join it). */
+    static int jobs() {
+        return Local.spark().sparkContext().dagScheduler().numTotalJobs();
+    }
+
+    /**
+     * A sum made NaN by log(-1) at row 1234, in the second of 4 partitions: grad --spark names
+     * the same row and the same step as grad on one machine, at the cost of one more Spark job,
+     * which a finite sum never runs.
+     */
+    @Test
+    void aNonFiniteSumNamesItsFirstRowAsOnOneMachine() throws IOException {
+        Path bad = logCsv("log-bad.csv", "-1.0000");
+        Path good = logCsv("log-good.csv", "1.0000");
+        smallPartitions(() -> {
+            SparkData d = SparkData.of(Local.spark().read().option("header", true).csv(bad.toString()), List.of("x"), "log-bad.csv");
+            assertThat(d.partitions()).isGreaterThanOrEqualTo(3);
+            assertThat(d.starts()[1]).as("row 1234 is past the first partition").isLessThanOrEqualTo(1233);
+            String[] args = {"grad", "(a*log(x) - y)^2", "--at", "a=1", "--digits", "6", "--data"};
+            Run one = run(with(args, bad.toString()));
+            assertThat(one.code()).isZero();
+            assertThat(one.err()).startsWith("backprop: warning: row 1234 (" + bad + " line 1235): ").contains("log(x)");
+
+            int before = jobs();
+            Run fine = run(with(args, good.toString(), "--spark", "local[2]"));
+            int finite = jobs() - before;
+            assertThat(fine.code()).as(fine.err()).isZero();
+            assertThat(fine.err()).isEmpty();
+
+            before = jobs();
+            Run many = run(with(args, bad.toString(), "--spark", "local[2]"));
+            int nonFinite = jobs() - before;
+            assertThat(many.code()).as(many.err()).isZero();
+            assertThat(many.out()).isEqualTo(one.out());
+            assertThat(many.err()).isEqualTo(one.err().replace(" line 1235)", ", in Spark's order of the rows)"));
+            assertThat(nonFinite).as("jobs of a non-finite sum beyond a finite one's").isEqualTo(finite + 1);
+        });
+    }
+
+    /** A cell that is not a number at row 1234, in the second partition: named by that row, one line, exit code 2. */
+    @Test
+    void aBadCellInALaterPartitionIsNamedByItsRow() throws IOException {
+        Path bad = logCsv("log-text.csv", "abc");
+        smallPartitions(() -> {
+            for (String command : List.of("grad", "fit")) {
+                String[] args = {command, "(a*log(x) - y)^2", "--data", bad.toString(), command.equals("grad") ? "--at" : "--init", "a=1"};
+                Run one = run(args);
+                assertThat(one.err()).isEqualTo("backprop: " + bad + ":1235:1: 'abc' is not a number (column x)\n");
+                Run r = run(with(args, "--spark", "local[2]"));
+                assertThat(r.code()).as(r.err()).isEqualTo(2);
+                assertThat(r.out()).isEmpty();
+                assertThat(r.err()).isEqualTo("backprop: " + bad + ": 'abc' is not a number (column x, row 1234 in Spark's order of the rows)\n");
+            }
+        });
     }
 }

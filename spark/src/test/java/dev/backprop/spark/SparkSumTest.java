@@ -202,12 +202,101 @@ class SparkSumTest {
         assertThat(want).isEqualTo(csv + ":3:2: 'abc' is not a number (column y)");
         Dataset<Row> rows = SPARK.read().option("header", true).csv(csv.toString());
         SparkSum s = SparkSum.of(f, List.of("x", "y"));
+        // Spark names the row instead (row 2 of the data, the file's line 3).
         assertThatThrownBy(() -> s.gradient(SparkData.of(rows, s.columns(), csv.toString()), Map.of("a", 1.0)))
-                .isInstanceOf(DataException.class).hasMessage(want.replace(":3:2:", ":"));
+                .isInstanceOf(DataException.class)
+                .hasMessage(want.replace(":3:2:", ":").replace("(column y)", "(column y, row 2 in Spark's order of the rows)"));
         // Text that is numbers is read with the command line's syntax: inf, nan, .5
         Files.writeString(csv, "x,y\n.5,inf\n2,3\n");
         Dataset<Row> ok = SPARK.read().option("header", true).csv(csv.toString());
         assertThat(s.value(SparkData.of(ok, s.columns(), csv.toString()), Map.of("a", 1.0)).sum()).isInfinite();
+    }
+
+    /**
+     * A bad cell past the first partition is named by its row in the whole data: the partition
+     * knows only its own rows, and the driver adds the rows of the partitions before it. A text
+     * cell that is not a number and a null in a numeric column alike.
+     */
+    @Test
+    void aBadCellInALaterPartitionIsNamedByItsRowInTheWholeData() {
+        StructType schema = new StructType().add("x", DataTypes.StringType).add("y", DataTypes.DoubleType);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            rows.add(RowFactory.create(Integer.toString(i), i == 2500 ? null : 1.0));
+        }
+        rows.set(1233, RowFactory.create("abc", 1.0));
+        var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(SPARK.sparkContext());
+        Dataset<Row> frame = SPARK.createDataFrame(sc.parallelize(rows, 3), schema); // 1000 rows a partition, in order
+        SparkSum s = SparkSum.of(Formula.compile("a*x*y"), List.of("x", "y"));
+        // Row 1234 counted from 1 (1233 from 0) lies in the second partition, 234th row there.
+        assertThatThrownBy(() -> s.gradient(SparkData.of(frame, s.columns(), "t"), Map.of("a", 1.0)))
+                .isInstanceOf(DataException.class)
+                .hasMessage("t: 'abc' is not a number (column x, row 1234 in Spark's order of the rows)");
+        rows.set(1233, RowFactory.create("1233", 1.0));
+        Dataset<Row> nulls = SPARK.createDataFrame(sc.parallelize(rows, 3), schema);
+        assertThatThrownBy(() -> s.gradient(SparkData.of(nulls, s.columns(), "t"), Map.of("a", 1.0)))
+                .isInstanceOf(DataException.class)
+                .hasMessage("t: '' is not a number (column y, row 2501 in Spark's order of the rows)");
+    }
+
+    /** 3000 rows of x in [0.5, 1.4] and y, in 3 partitions of 1000, with x = -1 at the rows {@code bad} (from 0). */
+    static Columns logRows(int... bad) {
+        double[] x = new double[3000];
+        double[] y = new double[3000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 0.5 + (i % 10) * 0.1;
+            y[i] = Math.log(x[i]) + 0.01 * (i % 7);
+        }
+        for (int i : bad) {
+            x[i] = -1;
+        }
+        Map<String, double[]> m = new LinkedHashMap<>();
+        m.put("x", x);
+        m.put("y", y);
+        return new Columns(m);
+    }
+
+    /**
+     * The first non-finite row is the batch engine's on the whole data: the same row and the same
+     * step. Row 1233 (from 0) lies 233 rows into the second partition, and row 2100 only 100 rows
+     * into the third: the earliest in the whole data wins, not the earliest within a partition.
+     */
+    @Test
+    void theFirstNonFiniteRowIsTheBatchEnginesRowInTheWholeData() {
+        Formula f = Formula.compile("(a*log(x) - y)^2");
+        Columns data = logRows(2100, 1233);
+        Map<String, Double> at = Map.of("a", 1.0);
+        var want = BatchProgram.compile(f.program(), List.of("x", "y")).firstNonFinite(data, at, List.of("a")).orElseThrow();
+        assertThat(want.row()).isEqualTo(1233);
+        assertThat(want.message()).contains("log(x)").contains("NaN");
+        SparkSum s = SparkSum.of(f, List.of("x", "y"));
+        SparkData d = SparkData.of(frame(data, 3), s.columns(), "rows");
+        assertThat(s.gradient(d, at).sum()).isNaN();
+        assertThat(s.firstNonFinite(d, at)).contains(new SparkSum.NonFinite(1233, want.message()));
+        // The job that found the row also counted each partition's rows: no job of its own for them.
+        assertThat(d.starts()).containsExactly(0, 1000, 2000, 3000);
+
+        SparkData clean = SparkData.of(frame(logRows(), 3), s.columns(), "rows");
+        assertThat(s.firstNonFinite(clean, at)).isEmpty();
+        assertThatThrownBy(() -> s.firstNonFinite(clean, at, List.of("x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'x' is not a scalar input");
+    }
+
+    /**
+     * Every row finite, every partition's sum finite, and their total overflows: no row is to
+     * blame, and the words are the batch engine's for the same data on one machine.
+     */
+    @Test
+    void aSumThatOverflowsOnlyWhenThePartitionsAreAddedBlamesNoRow() {
+        Map<String, double[]> m = new LinkedHashMap<>();
+        m.put("x", new double[] {1e308, 1e308, 1e308});
+        Columns data = new Columns(m);
+        Formula f = Formula.compile("a*x");
+        var want = BatchProgram.compile(f.program(), List.of("x")).firstNonFinite(data, Map.of("a", 1.0), List.of("a")).orElseThrow();
+        assertThat(want.row()).isEqualTo(-1);
+        SparkSum s = SparkSum.of(f, List.of("x"));
+        SparkData d = SparkData.of(frame(data, 3), s.columns(), "big");
+        assertThat(s.firstNonFinite(d, Map.of("a", 1.0))).contains(new SparkSum.NonFinite(-1, want.message()));
     }
 
     @Test
