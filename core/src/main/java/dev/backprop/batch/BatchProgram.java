@@ -281,7 +281,7 @@ public final class BatchProgram {
         BatchResult r = gradient(data, scalarValues);
         boolean finite = Double.isFinite(r.sum()) && wrt.stream().allMatch(n -> Double.isFinite(r.gradient().getOrDefault(n, 0.0)));
         return finite ? java.util.Optional.empty()
-                : java.util.Optional.of(new NonFiniteRow(-1, "the sum is not finite although every row is: the terms overflow when added"));
+                : java.util.Optional.of(new NonFiniteRow(-1, NonFiniteRow.OVERFLOW));
     }
 
     private double[] uniforms(Map<String, Double> scalarValues) {

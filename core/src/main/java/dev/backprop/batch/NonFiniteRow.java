@@ -8,4 +8,6 @@ package dev.backprop.batch;
  * @param message what went wrong there, e.g. {@code forward pass: step l = log(x) gave NaN}
  */
 public record NonFiniteRow(int row, String message) {
+    /** The message of row -1: every row finite, their sum not (also what a sum over a cluster says). */
+    public static final String OVERFLOW = "the sum is not finite although every row is: the terms overflow when added";
 }

@@ -214,11 +214,9 @@ public final class SparkSum implements Serializable {
             return Optional.of(new NonFinite(first, why));
         }
         // No row is to blame: one partition's sum overflowed, or adding the partitions' finite sums did.
-        return overflow || !Arrays.stream(total).allMatch(Double::isFinite) ? Optional.of(new NonFinite(-1, OVERFLOW)) : Optional.empty();
+        return overflow || !Arrays.stream(total).allMatch(Double::isFinite) ? Optional.of(new NonFinite(-1, NonFiniteRow.OVERFLOW)) : Optional.empty();
     }
 
-    /** {@link BatchProgram#firstNonFinite}'s words for a sum of finite rows that overflows. */
-    private static final String OVERFLOW = "the sum is not finite although every row is: the terms overflow when added";
 
     /**
      * One partition's part in {@link #firstNonFinite}: its rows, its first non-finite row (-1:
