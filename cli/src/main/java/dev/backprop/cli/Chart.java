@@ -50,8 +50,8 @@ final class Chart {
         void clip(boolean on);
     }
 
-    /** The chart as SVG text. */
-    static byte[] svg(String title, String xTitle, String yTitle, boolean logY, boolean integerX, List<Line> lines) {
+    /** The chart as SVG text; {@code subtitle} (null: none) goes in smaller type under the title. */
+    static byte[] svg(String title, String subtitle, String xTitle, String yTitle, boolean logY, boolean integerX, List<Line> lines) {
         StringBuilder sb = new StringBuilder();
         sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
@@ -92,13 +92,13 @@ final class Chart {
             public void clip(boolean on) {
                 sb.append(on ? "<g clip-path=\"url(#plot)\">\n" : "</g>\n");
             }
-        }, title, xTitle, yTitle, logY, integerX, lines);
+        }, title, subtitle, xTitle, yTitle, logY, integerX, lines);
         sb.append("</svg>\n");
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The chart as a PNG image. */
-    static byte[] png(String title, String xTitle, String yTitle, boolean logY, boolean integerX, List<Line> lines) {
+    /** The chart as a PNG image; {@code subtitle} (null: none) goes in smaller type under the title. */
+    static byte[] png(String title, String subtitle, String xTitle, String yTitle, boolean logY, boolean integerX, List<Line> lines) {
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -145,7 +145,7 @@ final class Chart {
             public void clip(boolean on) {
                 g.setClip(on ? new java.awt.Rectangle(LEFT, TOP, RIGHT - LEFT, BOTTOM - TOP) : null);
             }
-        }, title, xTitle, yTitle, logY, integerX, lines);
+        }, title, subtitle, xTitle, yTitle, logY, integerX, lines);
         g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
@@ -156,7 +156,7 @@ final class Chart {
         return out.toByteArray();
     }
 
-    private static void draw(Canvas cv, String title, String xTitle, String yTitle, boolean logY, boolean integerX,
+    private static void draw(Canvas cv, String title, String subtitle, String xTitle, String yTitle, boolean logY, boolean integerX,
                              List<Line> lines) {
         double x0 = Double.POSITIVE_INFINITY;
         double x1 = Double.NEGATIVE_INFINITY;
@@ -188,7 +188,12 @@ final class Chart {
         double pad = (y1 - y0) * 0.04;
         y0 -= pad;
         y1 += pad;
-        cv.text(W / 2.0, 25, "middle", true, 15, 0, title);
+        if (subtitle == null) {
+            cv.text(W / 2.0, 25, "middle", true, 15, 0, title);
+        } else { // both lines in the band above the frame, which starts at TOP
+            cv.text(W / 2.0, 20, "middle", true, 15, 0, title);
+            cv.text(W / 2.0, 37, "middle", false, 12, 0, subtitle);
+        }
         cv.text((LEFT + RIGHT) / 2.0, H - 18, "middle", true, 13, 0, xTitle);
         cv.text(24, (TOP + BOTTOM) / 2.0, "middle", true, 13, -90, yTitle);
         final double fx0 = x0;

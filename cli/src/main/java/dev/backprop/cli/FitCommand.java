@@ -282,22 +282,23 @@ final class FitCommand implements Callable<Integer> {
         var schedule = training.schedule(1000);
         PrintWriter err = spec.commandLine().getErr();
         warnUnusedColumns(err, f, fit.columns(), columns.names());
+        // Before the run, so a --target that names no column costs no fit.
+        String[] xy = training.plot == null ? null : curveColumns(fit.columns(), columns.names());
         Training.Bar bar = new Training.Bar();
         return Training.run(stop -> fit.fit(start, optimizer, schedule, bar, stop), r -> {
-            String[] xy = training.plot == null ? null : curveColumns(fit.columns(), columns);
-            java.util.function.Consumer<Path> curve = xy == null ? null : file -> curvePlot(file, fit, xy, columns, start, r.paramMap(), err);
+            java.util.function.Consumer<Path> curve = xy == null ? null
+                    : file -> curvePlot(file, fit, xy, columns, null, start, r.paramMap(), err);
             return finish(r, bar, optimizer, schedule, fit.parameters(), columns.rows(), start, curve);
         });
     }
 
     /**
      * {@code fit --spark}: the same run with the loss and its gradient aggregated on Spark, and the
-     * same report; without the fitted-curve chart, which would need the data on this machine.
+     * same report and charts; the fitted-curve chart draws the data's points from a sample of at
+     * most {@link Training#CHART_ROWS} rows (all of them, and so the single machine's chart, for
+     * data no larger), brought to this machine before the run.
      */
     private int sparkFit(Formula f, Map<String, Double> start, SparkBackend backend) {
-        if (target != null) {
-            throw new BadInput("--target chooses the fitted-curve chart, which --spark does not draw (the data stays on the cluster); drop it");
-        }
         try (SparkBackend.Data ds = backend.open(spark, data)) {
             SparkBackend.Fit fit;
             try {
@@ -314,9 +315,15 @@ final class FitCommand implements Callable<Integer> {
             Training.requireBatchable(schedule, n, ds.origin());
             PrintWriter err = spec.commandLine().getErr();
             warnUnusedColumns(err, f, fit.columns(), ds.names());
+            String[] xy = training.plot == null ? null : curveColumns(fit.columns(), ds.names());
+            // Taken before the run: a stop request then finds nothing left to ask of Spark.
+            SparkBackend.Sample sample = xy == null ? null : fit.sample(Training.CHART_ROWS, schedule.seed());
+            FormulaFit local = sample == null ? null : FormulaFit.of(f, sample.columns(), start.keySet());
+            String note = sample == null ? null : Training.sampleNote(sample, schedule.seed());
             Training.Bar bar = new Training.Bar();
             return Training.run(stop -> fit.fit(start, optimizer, schedule, bar, stop),
-                    r -> finish(r, bar, optimizer, schedule, fit.parameters(), n, start, null));
+                    r -> finish(r, bar, optimizer, schedule, fit.parameters(), n, start, local == null ? null
+                            : file -> curvePlot(file, local, xy, sample.columns(), note, start, r.paramMap(), err)));
         }
     }
 
@@ -502,8 +509,11 @@ final class FitCommand implements Callable<Integer> {
         return m;
     }
 
-    /** The data input and the target for the fitted-curve plot, or null when the formula does not have exactly two columns. */
-    private String[] curveColumns(List<String> used, Columns columns) {
+    /**
+     * The data input and the target for the fitted-curve plot, or null when the formula does not
+     * have exactly two columns; {@code order} is every column of the data, in order.
+     */
+    private String[] curveColumns(List<String> used, List<String> order) {
         if (used.size() != 2) {
             if (target != null) {
                 throw new BadInput("--target: the fitted-curve plot needs a formula with exactly two data columns");
@@ -519,7 +529,6 @@ final class FitCommand implements Callable<Integer> {
         } else if (used.contains("y")) {
             t = "y";
         } else {
-            List<String> order = columns.names();
             t = order.indexOf(used.get(0)) > order.indexOf(used.get(1)) ? used.get(0) : used.get(1);
         }
         String x = used.get(0).equals(t) ? used.get(1) : used.get(0);
@@ -531,9 +540,10 @@ final class FitCommand implements Callable<Integer> {
      * in the target (squared error) the model's prediction ({@link FormulaFit#bestTargets}, exact);
      * for another loss the target where the loss is smallest ({@link FormulaFit#minimisingTargets}:
      * the model's output for |m − y| or Huber), said in the title; none, with a note, where the
-     * loss has no smallest value in the target (cross-entropy).
+     * loss has no smallest value in the target (cross-entropy). {@code data} is every row, or on
+     * Spark a sample that {@code note} (null: none) describes under the title.
      */
-    private static void curvePlot(Path file, FormulaFit fit, String[] xy, Columns data, Map<String, Double> start,
+    private static void curvePlot(Path file, FormulaFit fit, String[] xy, Columns data, String note, Map<String, Double> start,
                                   Map<String, Double> params, PrintWriter err) {
         double[] xs = data.column(xy[0]);
         double[] grid = Training.grid(xs, 300);
@@ -554,7 +564,7 @@ final class FitCommand implements Callable<Integer> {
             s.add(new Plots.Series("initial", grid, initial, true, false, 3));
             s.add(new Plots.Series("fitted", grid, fitted, false, false, 1));
         }
-        Plots.write(file, title, xy[0], xy[1], false, s);
+        Plots.write(file, title, note, xy[0], xy[1], false, s);
     }
 
     private static void demoPlot(Path file, Demo.Result d) {

@@ -46,6 +46,11 @@ final class Plots {
 
     /** Draws the series and writes the chart; points that cannot be drawn on a log axis are left out. */
     static void write(Path file, String title, String xTitle, String yTitle, boolean logY, List<Series> series) {
+        write(file, title, null, xTitle, yTitle, logY, series);
+    }
+
+    /** {@link #write(Path, String, String, String, boolean, List)} with a line under the title (null: none). */
+    static void write(Path file, String title, String subtitle, String xTitle, String yTitle, boolean logY, List<Series> series) {
         checkTarget(file);
         System.setProperty("java.awt.headless", "true");
         // ImageIO's disk cache registers a JVM shutdown hook on first use, which fails while the
@@ -79,8 +84,8 @@ final class Plots {
             java.awt.Color c = PALETTE[(s.group() >= 0 ? s.group() : k) % PALETTE.length];
             lines.add(new Chart.Line(s.name(), x, y, c, s.dashed(), s.points(), !s.points() && x.length <= 60));
         }
-        byte[] bytes = png ? Chart.png(title, xTitle, yTitle, logY, integerX, lines)
-                : Chart.svg(title, xTitle, yTitle, logY, integerX, lines);
+        byte[] bytes = png ? Chart.png(title, subtitle, xTitle, yTitle, logY, integerX, lines)
+                : Chart.svg(title, subtitle, xTitle, yTitle, logY, integerX, lines);
         // Drawn in memory first, then written as a whole (OutputPaths): never a half-written chart.
         OutputPaths.write(file, out -> out.write(bytes));
     }

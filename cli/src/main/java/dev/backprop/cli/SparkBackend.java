@@ -4,6 +4,7 @@ import dev.backprop.fit.FitResult;
 import dev.backprop.fit.Progress;
 import dev.backprop.fit.Schedule;
 import dev.backprop.formula.Formula;
+import dev.backprop.io.Columns;
 import dev.backprop.optim.Optimizer;
 import java.util.Collection;
 import java.util.List;
@@ -75,6 +76,19 @@ public interface SparkBackend {
     record NonFinite(long row, String message) {
     }
 
+    /**
+     * Rows of a data set on Spark brought to this machine (for a chart).
+     *
+     * @param rows    how many rows the data set has
+     * @param columns the rows brought: all {@code rows} of them, or fewer chosen at random
+     */
+    record Sample(long rows, Columns columns) {
+        /** Whether some rows were left out. */
+        boolean partial() {
+            return columns.rows() < rows;
+        }
+    }
+
     /** A prepared distributed fit. */
     interface Fit {
         /** The parameters, in order. */
@@ -86,6 +100,9 @@ public interface SparkBackend {
         /** The number of rows (a Spark job the first time). */
         long rows();
 
+        /** A sample of the rows of {@link #columns()} for a chart, as {@link NetworkTraining#sample}'s. */
+        Sample sample(int most, long seed);
+
         /** Runs core's training loop with the loss aggregated on Spark. */
         FitResult fit(Map<String, Double> init, Optimizer optimizer, Schedule schedule, Progress progress, AtomicBoolean interrupt);
     }
@@ -94,6 +111,13 @@ public interface SparkBackend {
     interface NetworkTraining {
         /** The number of rows (a Spark job the first time). */
         long rows();
+
+        /**
+         * At most {@code most} rows of the input and target columns, brought to this machine in one
+         * Spark job for a chart: all of them, in order, when there are no more; else a random sample,
+         * the same rows for the same {@code seed} (in [0, 2³² − 1]).
+         */
+        Sample sample(int most, long seed);
 
         /** A classifier's label column checked for values below {@code bound} (one Spark job). */
         Labels labels(int bound);

@@ -83,8 +83,7 @@ final class TrainCommand implements Callable<Integer> {
         DataSet.paths(data).forEach(p -> paths.input("--data", p));
         Model start = init == null ? null : loadInit(paths);
         resolve(start);
-        // On Spark the data stays on the cluster: no chart of the network's curve through it.
-        training.checkOutputs(paths, spark == null && !xent && inputs.size() == 1 && targets.size() == 1);
+        training.checkOutputs(paths, curveChart());
         if (start == null && (k < 1 || d < 1)) {
             throw new BadInput("--layers and --width must be at least 1, got " + k + " and " + d);
         }
@@ -114,16 +113,21 @@ final class TrainCommand implements Callable<Integer> {
         var optimizer = training.optimizer(0.01);
         Training.Bar bar = new Training.Bar();
         return Training.run(stop -> fit.fit(first, optimizer, schedule, bar, stop), t -> {
-            java.util.function.Consumer<Path> curve = !xent && inputs.size() == 1 && targets.size() == 1
-                    ? f -> curvePlot(f, columns, t.network()) : null;
+            java.util.function.Consumer<Path> curve = curveChart() ? f -> curvePlot(f, columns, null, t.network()) : null;
             return finish(t, bar, schedule, start, columns.rows(), curve);
         });
     }
 
+    /** Whether --plot also draws the network's curve through the data: for one input and one target, by least squares. */
+    private boolean curveChart() {
+        return training.plot != null && !xent && inputs.size() == 1 && targets.size() == 1;
+    }
+
     /**
      * {@code train --spark}: the same run with each step's loss and gradient aggregated on Spark,
-     * and the same report; without the chart of the network's curve through the data, which would
-     * need the data on this machine.
+     * and the same report and charts; the network's curve is drawn through a sample of at most
+     * {@link Training#CHART_ROWS} rows (all of them, and so the single machine's chart, for data
+     * no larger), brought to this machine before the run.
      */
     private int sparkTrain(Model start) {
         if (data.contains("=") || data.toLowerCase(Locale.ROOT).endsWith(".npy")) {
@@ -160,9 +164,12 @@ final class TrainCommand implements Callable<Integer> {
                     xent ? " with one output for each of " + Text.count(outputs, "class") + "," : ",");
             Network first = start != null ? start.network() : Init.he(new RandomState(training.seed), inputs.size(), d, k, outputs);
             int c = xent ? classes : 0;
+            // Taken before the run: a stop request then finds nothing left to ask of Spark.
+            SparkBackend.Sample sample = curveChart() ? fit.sample(Training.CHART_ROWS, schedule.seed()) : null;
+            String note = sample == null ? null : Training.sampleNote(sample, schedule.seed());
             Training.Bar bar = new Training.Bar();
             return Training.run(stop -> fit.fit(first, c, optimizer, schedule, bar, stop),
-                    t -> finish(t, bar, schedule, start, n, null));
+                    t -> finish(t, bar, schedule, start, n, sample == null ? null : f -> curvePlot(f, sample.columns(), note, t.network())));
         }
     }
 
@@ -427,13 +434,14 @@ final class TrainCommand implements Callable<Integer> {
         return l;
     }
 
-    private void curvePlot(Path file, Columns columns, Network net) {
+    /** The data and the network's curve; {@code columns} is every row, or on Spark a sample that {@code note} (null: none) describes. */
+    private void curvePlot(Path file, Columns columns, String note, Network net) {
         double[] xs = columns.column(inputs.get(0));
         double[] grid = Training.grid(xs, 300);
         double[] curve = net.output(Tensor.of(grid, 1, grid.length)).toArray();
         List<Plots.Series> s = new ArrayList<>();
         s.add(new Plots.Series("data", xs, columns.column(targets.get(0)), false, true, 0));
         s.add(new Plots.Series("network", grid, curve, false, false, 1));
-        Plots.write(file, "Data and the trained network", inputs.get(0), targets.get(0), false, s);
+        Plots.write(file, "Data and the trained network", note, inputs.get(0), targets.get(0), false, s);
     }
 }

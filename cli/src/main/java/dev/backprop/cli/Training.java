@@ -375,6 +375,22 @@ final class Training {
         Plots.write(file, title, "step", "loss (log scale)", true, s);
     }
 
+    /**
+     * The most rows of data a chart of the data draws when the data is on Spark: the single
+     * machine's chart draws every point, which a cluster's data set would bury (and could not
+     * bring to one machine), so Spark brings a seeded random sample of this many.
+     */
+    static final int CHART_ROWS = 2000;
+
+    /**
+     * The line under the title of a chart of {@code sample}: null when it holds every row (the
+     * chart is then the single machine's), else how many of how many rows it shows.
+     */
+    static String sampleNote(SparkBackend.Sample sample, long seed) {
+        return !sample.partial() ? null : "a random sample of " + String.format(Locale.ROOT, "%,d", sample.columns().rows())
+                + " of " + Text.count(sample.rows(), "row") + " (--seed " + seed + ")";
+    }
+
     /** A grid of {@code n} points spanning the values in {@code x}. */
     static double[] grid(double[] x, int n) {
         double lo = Double.POSITIVE_INFINITY;

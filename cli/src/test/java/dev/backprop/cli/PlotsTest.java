@@ -78,4 +78,34 @@ class PlotsTest {
         assertThat(Files.size(svg)).isLessThan(4_000_000);
         assertThat(ms).as("milliseconds to draw").isLessThan(20_000);
     }
+
+    @Test
+    void aSubtitleGoesUnderTheTitleAndNoneLeavesTheChartAsItWas() throws IOException {
+        List<Plots.Series> s = List.of(new Plots.Series("data", new double[] {0, 1, 2}, new double[] {1, 3, 2}, false, true, 0));
+        Path plain = dir.resolve("plain.svg");
+        Path none = dir.resolve("none.svg");
+        Path sub = dir.resolve("sub.svg");
+        Plots.write(plain, "Data", "x", "y", false, s);
+        Plots.write(none, "Data", null, "x", "y", false, s);
+        Plots.write(sub, "Data", "a random sample of 2 of 3 rows", "x", "y", false, s);
+        assertThat(Files.readString(none)).isEqualTo(Files.readString(plain));
+        String svg = Files.readString(sub);
+        int title = svg.indexOf(">Data</text>");
+        int under = svg.indexOf(">a random sample of 2 of 3 rows</text>");
+        assertThat(title).isPositive();
+        assertThat(under).isGreaterThan(title);
+        // The same points, where the frame is: the subtitle takes no room from the plot.
+        String without = Files.readString(plain);
+        assertThat(svg.substring(svg.indexOf("<g fill="))).isEqualTo(without.substring(without.indexOf("<g fill=")));
+    }
+
+    @Test
+    void aSampleIsNamedOnlyWhenRowsAreLeftOut() {
+        java.util.Map<String, double[]> m = new java.util.LinkedHashMap<>();
+        m.put("x", new double[] {1, 2});
+        dev.backprop.io.Columns two = new dev.backprop.io.Columns(m);
+        assertThat(Training.sampleNote(new SparkBackend.Sample(2, two), 0)).isNull();
+        assertThat(Training.sampleNote(new SparkBackend.Sample(1_234_567, two), 7))
+                .isEqualTo("a random sample of 2 of 1,234,567 rows (--seed 7)");
+    }
 }

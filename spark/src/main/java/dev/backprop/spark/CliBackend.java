@@ -229,6 +229,11 @@ public final class CliBackend implements SparkBackend {
                 }
 
                 @Override
+                public Sample sample(int most, long seed) {
+                    return new Sample(f.data().rows(), f.data().sample(most, seed));
+                }
+
+                @Override
                 public FitResult fit(Map<String, Double> init, Optimizer optimizer, Schedule schedule, Progress progress,
                                      AtomicBoolean interrupt) {
                     fitting = true;
@@ -246,6 +251,11 @@ public final class CliBackend implements SparkBackend {
                 @Override
                 public long rows() {
                     return f.rows();
+                }
+
+                @Override
+                public Sample sample(int most, long seed) {
+                    return new Sample(f.rows(), f.sample(most, seed));
                 }
 
                 @Override

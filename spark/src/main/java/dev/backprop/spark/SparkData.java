@@ -4,6 +4,7 @@ import dev.backprop.io.Columns;
 import dev.backprop.io.DataException;
 import dev.backprop.io.Limits;
 import dev.backprop.io.Numbers;
+import dev.backprop.random.RandomState;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -285,6 +286,89 @@ public final class SparkData implements AutoCloseable {
 
     JavaRDD<Part> parts() {
         return parts;
+    }
+
+    /**
+     * At most {@code most} rows of the columns, for a chart: every row, in order, when there are
+     * no more; else {@code most} rows chosen uniformly at random without replacement by
+     * {@link #pick}, in the data's order. One Spark job besides the row count (which a fit has
+     * already run), and only the rows chosen reach the driver.
+     *
+     * @param seed in [0, 2<sup>32</sup> − 1]: the same seed and data give the same rows
+     */
+    public Columns sample(int most, long seed) {
+        long total = rows();
+        long[] starts = starts();
+        long[] picked = total <= most ? null : pick(total, most, seed);
+        List<Part> got;
+        try {
+            got = new ArrayList<>(parts.map(p -> picked == null ? p : new Part(p.partition(), select(p, starts[p.partition()], picked)))
+                    .collect());
+        } catch (Exception e) { // a data error on an executor: see SparkSum.unwrap
+            throw SparkSum.unwrap(e, parts.context());
+        }
+        got.sort(java.util.Comparator.comparingInt(Part::partition));
+        int n = got.stream().mapToInt(Part::rows).sum();
+        Map<String, double[]> m = new LinkedHashMap<>();
+        for (String c : columns) {
+            double[] v = new double[n];
+            int at = 0;
+            for (Part p : got) {
+                p.columns().copyTo(c, 0, v, at, p.rows());
+                at += p.rows();
+            }
+            m.put(c, v);
+        }
+        return new Columns(m);
+    }
+
+    /**
+     * {@code k} distinct row numbers of {@code 0 … total − 1}, each set of {@code k} as likely as
+     * any other, sorted: Floyd's algorithm, whose draws are numpy's {@code randint} (core's
+     * {@link RandomState}), so a few lines of Python give the same rows for the same seed
+     * (spark/src/test/resources/sample/pick.py). It needs memory for {@code k} numbers only, however many rows.
+     */
+    static long[] pick(long total, int k, long seed) {
+        if (k < 0 || k > total) {
+            throw new IllegalArgumentException("cannot pick " + k + " of " + total + " rows");
+        }
+        RandomState rng = new RandomState(seed);
+        java.util.HashSet<Long> chosen = new java.util.HashSet<>();
+        for (long j = total - k; j < total; j++) {
+            long t = rng.randint(0, j + 1);
+            chosen.add(chosen.contains(t) ? j : t);
+        }
+        return chosen.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    /** The rows of {@code part} (whose first global row is {@code first}) that are in the sorted {@code rows}. */
+    private static Columns select(Part part, long first, long[] rows) {
+        int n = part.rows();
+        int lo = lowerBound(rows, first);
+        int hi = lowerBound(rows, first + n);
+        Map<String, double[]> m = new LinkedHashMap<>();
+        for (String name : part.columns().names()) {
+            double[] v = new double[hi - lo];
+            for (int i = lo; i < hi; i++) {
+                part.columns().copyTo(name, (int) (rows[i] - first), v, i - lo, 1);
+            }
+            m.put(name, v);
+        }
+        return new Columns(m);
+    }
+
+    private static int lowerBound(long[] a, long key) {
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < key) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** Releases the cached blocks, if any. */

@@ -177,6 +177,14 @@ public final class SparkNetworkFit implements AutoCloseable {
         return data.rows();
     }
 
+    /**
+     * At most {@code most} rows of the input and target columns on the driver, as
+     * {@link SparkData#sample}: every row when there are no more, else a seeded random sample.
+     */
+    public Columns sample(int most, long seed) {
+        return data.sample(most, seed);
+    }
+
     /** Whether this trains a classifier. */
     public boolean isClassifier() {
         return classes != 0;
