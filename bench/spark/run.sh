@@ -21,6 +21,8 @@ run single 10000000 10
 run single 10000000 10 1
 run spark 'local[2]' "$rows" 32 5
 run spark 'local[1]' "$rows" 32 5
+# The aggregation tree of depth 2 (Spark's default) against the direct sums SparkSum chooses here.
+BACKPROP_SPARK_OPTS=-Dbackprop.spark.depth=2 run spark 'local[2]' "$rows" 32 5
 # The fixed cost of one aggregation: a few rows per partition, so the work is nothing.
 run spark 'local[2]' 1000 2 30
 BACKPROP_SPARK_OPTS=-Dbackprop.spark.localCheckpoint=true run spark 'local[2]' 1000 2 30

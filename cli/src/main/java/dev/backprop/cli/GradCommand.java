@@ -137,9 +137,13 @@ final class GradCommand implements Callable<Integer> {
             names.forEach(n -> grad.put(n, r.gradient().get(n)));
             if (!print(f, r.n(), r.sum(), r.sum() / r.n(), grad, ds.origin())) {
                 // One more job, only now: Spark knows no line numbers, so the row is named by its place in Spark's order.
-                ds.firstNonFinite(f, cols, bound.given(), names).ifPresent(bad -> spec.commandLine().getErr().println(
-                        "backprop: warning: " + (bad.row() < 0 ? "" : "row " + (bad.row() + 1) + " (" + ds.origin()
-                                + ", in Spark's order of the rows): ") + bad.message()));
+                // No row found although the sum printed is not finite: the partitions' finite sums
+                // overflowed in the order Spark added them (the order tasks finished), not in the
+                // search's partition order. That is still an overflow, so still a warning.
+                SparkBackend.NonFinite bad = ds.firstNonFinite(f, cols, bound.given(), names)
+                        .orElse(new SparkBackend.NonFinite(-1, dev.backprop.batch.NonFiniteRow.OVERFLOW));
+                spec.commandLine().getErr().println("backprop: warning: " + (bad.row() < 0 ? "" : "row " + (bad.row() + 1)
+                        + " (" + ds.origin() + ", in Spark's order of the rows): ") + bad.message());
             }
         }
         return 0;

@@ -32,6 +32,22 @@ class SparkOptionTest {
         }
     }
 
+    /**
+     * A cluster's data may pass 2³¹ − 1 rows: full batches take it, --batch (a permutation of int
+     * row numbers) is refused before any step, in the one line Main prints for a BadInput.
+     */
+    @Test
+    void miniBatchesPastAnIntOfRowsAreRefusedUpFront() {
+        long rows = 3_000_000_000L;
+        dev.backprop.fit.Schedule full = dev.backprop.fit.Schedule.epochs(2);
+        Training.requireBatchable(full, rows, "big.parquet");
+        Training.requireBatchable(full.withBatch(64), Integer.MAX_VALUE, "big.parquet");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Training.requireBatchable(full.withBatch(64), rows, "big.parquet"))
+                .isInstanceOf(BadInput.class)
+                .hasMessage("big.parquet: 3,000,000,000 rows; --batch draws mini-batches from a permutation of the row numbers, "
+                        + "at most 2,147,483,647 rows; drop --batch for full batches");
+    }
+
     @Test
     void sparkWithoutDataOrWithTheDemoIsRefused() {
         int[] code = new int[1];

@@ -81,6 +81,10 @@ public final class CliBackend implements SparkBackend {
             }
             return b.getOrCreate();
         } catch (Exception e) { // SparkException is checked in Java's eyes and thrown undeclared
+            if (SparkSum.shuttingDown()) {
+                // Ctrl-C while Spark was starting: Spark's own words ("stopped SparkContext") would blame the master.
+                throw new IllegalArgumentException("Spark stopped before the job finished (interrupted)");
+            }
             throw new IllegalArgumentException("--spark " + master + ": " + firstLine(e));
         }
     }
@@ -170,7 +174,12 @@ public final class CliBackend implements SparkBackend {
             // Spark stops its context, and the executors of local mode, from a hook that Hadoop's
             // hook manager runs at FileSystem's priority + 30; this one runs first and holds them
             // while a fit that was asked to stop finishes its step, reports and writes --out.
-            ShutdownHookManager.get().addShutdownHook(hold, FileSystem.SHUTDOWN_HOOK_PRIORITY + 40, HOLD_SECONDS, TimeUnit.SECONDS);
+            try {
+                ShutdownHookManager.get().addShutdownHook(hold, FileSystem.SHUTDOWN_HOOK_PRIORITY + 40, HOLD_SECONDS, TimeUnit.SECONDS);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C came while the data was being opened: nothing has run, nothing to keep.
+                throw new IllegalArgumentException("Spark stopped before the job finished (interrupted)");
+            }
         }
 
         private void holdSpark() {

@@ -304,8 +304,8 @@ public final class SparkData implements AutoCloseable {
         try {
             got = new ArrayList<>(parts.map(p -> picked == null ? p : new Part(p.partition(), select(p, starts[p.partition()], picked)))
                     .collect());
-        } catch (Exception e) { // a data error on an executor: see SparkSum.unwrap
-            throw SparkSum.unwrap(e, parts.context());
+        } catch (Exception e) { // a data error on an executor: see failure
+            throw failure(e);
         }
         got.sort(java.util.Comparator.comparingInt(Part::partition));
         int n = got.stream().mapToInt(Part::rows).sum();

@@ -339,12 +339,18 @@ public final class SparkSum implements Serializable {
     /**
      * The depth of the aggregation tree: 1 (each task's sums go to the driver) while they are small
      * in all, else 2, Spark's default. A second level costs a shuffle stage: on 32 partitions of the
-     * toy loss it made a step 1.46× slower (BENCHMARKS.md), worth it only when the driver would
+     * toy loss it made a step 1.13–1.48× slower (BENCHMARKS.md), worth it only when the driver would
      * otherwise receive megabytes per step (a network's gradient from many partitions).
      */
     static int depth(int partitions, int width) {
+        if (FORCED_DEPTH > 0) {
+            return FORCED_DEPTH;
+        }
         return (long) partitions * width * Double.BYTES <= DIRECT_BYTES ? 1 : 2;
     }
+
+    /** {@code -Dbackprop.spark.depth=1|2} fixes {@link #depth}, for bench/spark/run.sh to measure both. */
+    private static final int FORCED_DEPTH = Integer.getInteger("backprop.spark.depth", 0);
 
     /**
      * The exception a task threw, if Spark's wrapper carries it; one line if {@code context} was
