@@ -120,7 +120,7 @@ class BatchCliTest {
         Path ragged = dir.resolve("ragged.csv");
         Files.writeString(ragged, "x,y\n1,2\n3\n");
         assertBad(run("grad", "x*y*a", "--data", ragged.toString(), "--at", "a=1"),
-                ragged + ":3: row has 1 cells, the header has 2");
+                ragged + ":3: row has 1 cell, the header has 2");
         Path onlyX = dir.resolve("x.csv");
         Files.writeString(onlyX, "x\n1\n2\n");
         assertBad(run("grad", "x*y*a", "--data", onlyX.toString(), "--at", "a=1"),

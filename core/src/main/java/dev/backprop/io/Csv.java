@@ -198,7 +198,7 @@ public final class Csv {
             }
             if (cells != header.length) {
                 throw new DataException(name + ":" + lineNumber + ": row has " + cells
-                        + " cells, the header has " + header.length);
+                        + (cells == 1 ? " cell" : " cells") + ", the header has " + header.length);
             }
             if (rows == capacity) {
                 int grown = rows > Integer.MAX_VALUE / 2 - 8 ? Integer.MAX_VALUE - 8 : Math.max(16, rows * 2);

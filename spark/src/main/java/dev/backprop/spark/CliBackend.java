@@ -104,20 +104,32 @@ public final class CliBackend implements SparkBackend {
             }
             boolean remote = data.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") && !data.startsWith("file:");
             String format = data.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet") ? "parquet" : "csv";
+            String path = data;
             if (!remote) {
                 Path p = Path.of(data.startsWith("file:") ? java.net.URI.create(data).getPath() : data);
                 if (!Files.exists(p)) {
                     throw new DataException(data + ": no such file");
                 }
+                List<Path> csvs = List.of(p);
                 if (Files.isDirectory(p)) {
-                    format = directoryFormat(p, data);
+                    csvs = directoryFiles(p, data);
+                    format = csvs.get(0).getFileName().toString().endsWith(".parquet") ? "parquet" : "csv";
                 }
+                if (format.equals("csv")) {
+                    for (Path f : csvs) {
+                        checkHeader(f, csvs.size() == 1 && f.equals(p) ? data : f.toString());
+                    }
+                }
+                // Spark reads a path as a glob pattern: a file named "run[1].csv" must not be one.
+                path = GLOB.matcher(data).replaceAll("\\\\$0");
             }
             if (format.equals("parquet")) {
-                return spark.read().parquet(data);
+                return spark.read().parquet(path);
             }
-            return spark.read().option("header", true).option("ignoreLeadingWhiteSpace", true)
-                    .option("ignoreTrailingWhiteSpace", true).csv(data);
+            // FAILFAST: a row with more or fewer cells than the header is an error, as in grad's
+            // own CSV reader, rather than Spark's default of padding it with nulls or cutting it.
+            return spark.read().option("header", true).option("mode", "FAILFAST").option("ignoreLeadingWhiteSpace", true)
+                    .option("ignoreTrailingWhiteSpace", true).csv(path);
         } catch (DataException | IllegalArgumentException e) {
             throw e;
         } catch (Exception e) {
@@ -128,18 +140,66 @@ public final class CliBackend implements SparkBackend {
         }
     }
 
-    private static String directoryFormat(Path dir, String data) throws IOException {
+    /** The characters a Hadoop path pattern gives a meaning to. */
+    private static final java.util.regex.Pattern GLOB = java.util.regex.Pattern.compile("[\\[\\]{}*?\\\\]");
+
+    /**
+     * The data files of a directory (as Spark writes them: part files, with _SUCCESS and hidden
+     * checksums beside them), all of one kind: Spark would read any other file in it as that kind.
+     */
+    private static List<Path> directoryFiles(Path dir, String data) throws IOException {
         try (Stream<Path> files = Files.walk(dir, 2)) {
-            List<String> names = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
-                    .filter(n -> !n.startsWith(".") && !n.startsWith("_")).toList();
-            if (names.stream().anyMatch(n -> n.endsWith(".parquet"))) {
-                return "parquet";
+            List<Path> all = files.filter(Files::isRegularFile).filter(f -> {
+                String n = f.getFileName().toString();
+                return !n.startsWith(".") && !n.startsWith("_");
+            }).sorted().toList();
+            List<Path> parquet = all.stream().filter(f -> f.getFileName().toString().endsWith(".parquet")).toList();
+            List<Path> csv = all.stream().filter(f -> f.getFileName().toString().endsWith(".csv")).toList();
+            if (parquet.isEmpty() && csv.isEmpty()) {
+                throw new DataException(data + ": a directory with no .csv or .parquet file");
             }
-            if (names.stream().anyMatch(n -> n.endsWith(".csv"))) {
-                return "csv";
+            if (!parquet.isEmpty() && !csv.isEmpty()) {
+                throw new DataException(data + ": a directory with both .csv and .parquet files; give a directory of one kind");
             }
-            throw new DataException(data + ": a directory with no .csv or .parquet file");
+            List<Path> kind = parquet.isEmpty() ? csv : parquet;
+            for (Path f : all) {
+                if (!kind.contains(f)) {
+                    throw new DataException(data + ": holds " + dir.relativize(f) + ", which is not a "
+                            + (parquet.isEmpty() ? ".csv" : ".parquet") + " file; Spark would read it as one");
+                }
+            }
+            return kind;
         }
+    }
+
+    /**
+     * A CSV file's header checked as the command line's own reader checks it (an empty file, an
+     * empty or repeated column name), before Spark renames a repeated "x" to "x0", "x1" and the
+     * formula's "x" is reported missing.
+     */
+    private static void checkHeader(Path file, String name) throws IOException {
+        List<String> first = new java.util.ArrayList<>(1);
+        try (var r = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            char[] buf = new char[1 << 16];
+            StringBuilder line = new StringBuilder();
+            int n;
+            boolean ended = false;
+            while (!ended && line.length() < (1 << 20) && (n = r.read(buf)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n' || buf[i] == '\r') {
+                        ended = true;
+                        break;
+                    }
+                    line.append(buf[i]);
+                }
+            }
+            if (ended || line.length() > 0) {
+                first.add(line.toString());
+            }
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new DataException(name + ": not UTF-8 text (near line 1)");
+        }
+        dev.backprop.io.Csv.parse(name, first);
     }
 
     /** An exception's message in one line, without Spark's error-class prefix and SQL state. */

@@ -53,6 +53,8 @@ public final class SparkData implements AutoCloseable {
      * (from 1); the driver turns that into the row's place in the whole data ({@link #failure}).
      */
     private static final Pattern LOCAL_ROW = Pattern.compile("^(.*) \\(column (.*), row (\\d+) of Spark's partition (\\d+)\\)$");
+    /** How Spark's CSV reader, in FAILFAST mode, starts the text of a row that does not fit the header. */
+    private static final String MALFORMED = "Malformed CSV record: ";
     private final JavaRDD<InternalRow> raw;
     private final JavaRDD<Part> parts;
     private final List<String> columns;
@@ -256,6 +258,18 @@ public final class SparkData implements AutoCloseable {
      * the rows as read (no cell is parsed), run only here: the normal path never pays for it.
      */
     RuntimeException failure(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String said = t.getMessage();
+            int at = said == null ? -1 : said.indexOf(MALFORMED);
+            if (at >= 0) {
+                // Spark's FAILFAST CSV reader met a row of another width than the header; it names
+                // the row's text, not its line.
+                String record = said.substring(at + MALFORMED.length()).split(" SQLSTATE|\n", 2)[0].strip();
+                int cells = record.split(",", -1).length;
+                return new DataException(origin + ": the row " + Limits.quote(record) + " has " + cells
+                        + (cells == 1 ? " cell" : " cells") + ", the header has " + names.size());
+            }
+        }
         RuntimeException r = SparkSum.unwrap(e, parts.context());
         Matcher m = r instanceof DataException ? LOCAL_ROW.matcher(r.getMessage()) : null;
         if (m == null || !m.matches()) {

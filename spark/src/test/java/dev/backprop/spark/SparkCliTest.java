@@ -178,6 +178,50 @@ class SparkCliTest {
         }
     }
 
+    /**
+     * What the command line's CSV reader refuses, --spark refuses too, in one line: a row with
+     * more or fewer cells than the header (Spark would cut or pad it), an empty file, a repeated
+     * column name (Spark would rename it x0, x1), a directory mixing kinds or holding another file
+     * (Spark would read it as CSV). A file named like a pattern is read as the file it is.
+     */
+    @Test
+    void csvFilesAreHeldToTheCommandLinesRules() throws IOException {
+        Path sub = Files.createDirectories(dir.resolve("shapes"));
+        Files.writeString(sub.resolve("extra.csv"), "x,y\n1,2,3\n4,5\n");
+        Files.writeString(sub.resolve("short.csv"), "x,y\n1,2\n4\n");
+        Files.writeString(sub.resolve("empty.csv"), "");
+        Files.writeString(sub.resolve("twice.csv"), "x,x,y\n1,2,3\n");
+        Path mixed = Files.createDirectories(sub.resolve("mixed"));
+        Files.writeString(mixed.resolve("a.csv"), "x,y\n1,2\n");
+        Files.writeString(mixed.resolve("b.parquet"), "not really");
+        Path other = Files.createDirectories(sub.resolve("other"));
+        Files.writeString(other.resolve("a.csv"), "x,y\n1,2\n");
+        Files.writeString(other.resolve("notes.txt"), "x\n");
+        Object[][] cases = {
+            {sub.resolve("extra.csv"), "extra.csv: the row '1,2,3' has 3 cells, the header has 2"},
+            {sub.resolve("short.csv"), "short.csv: the row '4' has 1 cell, the header has 2"},
+            {sub.resolve("empty.csv"), "empty.csv: empty file (a header row of column names is needed)"},
+            {sub.resolve("twice.csv"), "twice.csv:1:2: column 'x' appears twice (first as column 1)"},
+            {mixed, "mixed: a directory with both .csv and .parquet files; give a directory of one kind"},
+            {other, "other: holds notes.txt, which is not a .csv file; Spark would read it as one"},
+        };
+        for (Object[] c : cases) {
+            String[] args = {"grad", "(a*x - y)^2", "--data", c[0].toString(), "--at", "a=1", "--spark", "local[2]"};
+            Run r = run(args);
+            assertThat(r.code()).as(r.err()).isEqualTo(2);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).startsWith("backprop: ").endsWith((String) c[1] + "\n");
+            assertThat(r.err().lines().count()).isEqualTo(1);
+        }
+        Path pattern = sub.resolve("run[1]{a}.csv");
+        Files.copy(csv, pattern);
+        String[] args = {"grad", "(a*x - y)^2", "--data", pattern.toString(), "--at", "a=1", "--json"};
+        Run one = run(args);
+        Run r = run(with(args, "--spark", "local[2]"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertJsonClose(r.out(), one.out(), 1e-12);
+    }
+
     /** {@link SparkFitTest#labelled}'s rows (x, y and the class label c) as a CSV file. */
     static Path labelledCsv(String name) throws IOException {
         var c = SparkFitTest.labelled(300, 31);
