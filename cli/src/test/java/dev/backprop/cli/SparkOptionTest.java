@@ -33,6 +33,27 @@ class SparkOptionTest {
     }
 
     /**
+     * A command's --help with its spaces taken out, so a phrase (also without spaces) can be
+     * looked for across picocli's line breaks, which may fall after any punctuation (HOST: PORT).
+     */
+    static String help(String command) {
+        int[] code = new int[1];
+        String[] r = run(code, command, "--help");
+        assertThat(code[0]).isZero();
+        return r[0].replaceAll("\\s+", "");
+    }
+
+    /** ./backprop's class path has no yarn or Kubernetes cluster manager: the help must not offer them there. */
+    @Test
+    void theHelpSendsYarnAndKubernetesToSparkSubmit() {
+        for (String command : new String[] {"grad", "fit", "train"}) {
+            assertThat(help(command)).as(command)
+                    .contains("(local[N]orspark://HOST:PORT;yarnandk8s://throughspark-submit,README\"Onacluster\")")
+                    .doesNotContain("yarn,k8s");
+        }
+    }
+
+    /**
      * A cluster's data may pass 2³¹ − 1 rows: full batches take it, --batch (a permutation of int
      * row numbers) is refused before any step, in the one line Main prints for a BadInput.
      */

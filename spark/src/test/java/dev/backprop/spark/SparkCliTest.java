@@ -262,6 +262,25 @@ class SparkCliTest {
         assertThat(r.err()).startsWith("backprop: --spark needs a master URL").doesNotContain("\tat ");
     }
 
+    /**
+     * Spark's message when the yarn or Kubernetes cluster manager is not on the class path (the
+     * case under ./backprop, whose spark/target/lib has neither); this suite's JVM already runs a
+     * session, which a second master would join instead of failing, so the message is taken as
+     * Spark words it (SparkContext.createTaskScheduler).
+     */
+    @Test
+    void yarnAndKubernetesPointToSparkSubmit() {
+        for (String master : List.of("yarn", "k8s://https://host:6443")) {
+            String m = CliBackend.masterError(master, "Could not parse Master URL: '" + master + "'");
+            assertThat(m).startsWith("--spark " + master + ": this master works when spark/target/backprop-spark.jar "
+                    + "is submitted with the cluster's spark-submit (README \"On a cluster\")").doesNotContain("\n");
+        }
+        assertThat(CliBackend.masterError("nowhere", "Could not parse Master URL: 'nowhere'"))
+                .isEqualTo("--spark nowhere: Could not parse Master URL: 'nowhere'");
+        assertThat(CliBackend.masterError("yarn", "Cannot run program"))
+                .isEqualTo("--spark yarn: Cannot run program");
+    }
+
     @Test
     void aTableOfTheSessionIsNamedByTable() {
         Local.spark().read().option("header", true).option("inferSchema", true).csv(csv.toString()).createOrReplaceTempView("points");
