@@ -183,15 +183,20 @@ final class TrainCommand implements Callable<Integer> {
         return null;
     }
 
-    /** {@link #labels}'s checks and words for labels on Spark, whose rows have no line number. */
+    /**
+     * {@link #labels}'s checks and words for labels on Spark, whose rows have no line number: a row
+     * is counted in Spark's order, as in Spark's other row messages, so it does not read as a line
+     * of the file.
+     */
     private void checkLabels(SparkBackend.Labels l, String origin, Model start) {
         String column = targets.get(0);
         if (l.firstBad() >= 0) {
-            throw new BadInput("row " + (l.firstBad() + 1) + " (" + origin + "): " + Limits.quote(column) + " is "
+            throw new BadInput("row " + (l.firstBad() + 1) + " (" + origin + ", in Spark's order of the rows): " + Limits.quote(column) + " is "
                     + Text.shortest(l.badValue()) + ", not a class label; --loss xent needs whole numbers 0, 1, 2, …");
         }
         if (classes != null && l.max() >= classes) {
-            throw new BadInput("row " + (l.maxRow() + 1) + " (" + origin + "): " + Limits.quote(column) + " is " + l.max() + ", but "
+            throw new BadInput("row " + (l.maxRow() + 1) + " (" + origin + ", in Spark's order of the rows): " + Limits.quote(column)
+                    + " is " + l.max() + ", but "
                     + (start != null ? "--init " + init.substring(1) + " has " : "--classes gives ") + classes
                     + " classes (labels 0…" + (classes - 1) + ")");
         }

@@ -246,8 +246,9 @@ class SparkCliTest {
             assertThat(r.out()).isEmpty();
             assertThat(r.err()).contains((String) c[1]).doesNotContain("\tat ");
             assertThat(r.err().lines().count()).isEqualTo(1);
-            // The single machine's words, less the CSV line number that Spark does not know.
-            assertThat(r.err()).isEqualTo(one.err().replaceFirst(" line \\d+\\)", ")"));
+            // The single machine's words, the CSV line number that Spark does not know replaced by
+            // the row's place in Spark's order (the same row here: one small file, read in order).
+            assertThat(r.err()).isEqualTo(one.err().replaceFirst(" line \\d+\\)", ", in Spark's order of the rows)"));
         }
         Run npy = run("train", "--inputs", "x", "--targets", "y", "--data", "x=x.npy,y=y.npy", "--spark", "local[2]");
         assertThat(npy.code()).isEqualTo(2);
