@@ -45,7 +45,8 @@ final class GradCommand implements Callable<Integer> {
             description = "Values of the inputs (with --data: of the inputs that are not columns); may repeat.")
     List<String> at;
     @Option(names = "--data", paramLabel = "FILE.csv|NAME=FILE.npy[,NAME=FILE.npy...]",
-            description = "Data: a CSV file with a header row of column names, or NumPy .npy files, one per column.")
+            description = "Data: a CSV file with a header row of column names, or NumPy .npy files, one per column; Parquet, "
+                    + "folders of CSV or Parquet files and table:NAME with --spark.")
     String data;
     @Option(names = "--wrt", paramLabel = "NAME[,NAME...]",
             description = "Differentiate with respect to these inputs (default: all; with --data: all --at inputs).")

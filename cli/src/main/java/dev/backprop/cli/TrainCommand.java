@@ -46,7 +46,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "CSV file with a header row of column names, or NAME=FILE.npy,….")
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "CSV file with a header row of column names, "
+            + "or NAME=FILE.npy,…; Parquet, folders of CSV or Parquet files and table:NAME with --spark.")
     String data;
     @Option(names = "--inputs", split = ",", paramLabel = "COLUMN", description = "Input columns, e.g. x1,x2 (default with --init: the saved network's).")
     List<String> inputs;
