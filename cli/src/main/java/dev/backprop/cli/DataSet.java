@@ -5,9 +5,14 @@ import dev.backprop.io.Csv;
 import dev.backprop.io.DataException;
 import dev.backprop.io.Limits;
 import dev.backprop.io.Npy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,11 +38,67 @@ final class DataSet {
      * rows is 0 and its mean undefined, which would print as a result.
      */
     static DataSet read(String arg) {
+        return read(arg, true);
+    }
+
+    /**
+     * Reads {@code --data} for a command that takes {@code --spark} ({@code sparkTaken}) or not:
+     * Parquet and folders, which only Spark reads, are named as such in one line rather than as
+     * text that is not UTF-8 or a folder that is not a file.
+     */
+    static DataSet read(String arg, boolean sparkTaken) {
+        sparkOnly(arg, sparkTaken);
         DataSet ds = parse(arg);
         if (ds.columns.rows() == 0) {
             throw new BadInput(ds.origin + ": no rows of data" + (ds.csv ? " (only a header)" : ""));
         }
         return ds;
+    }
+
+    /** A Parquet file (by its name or its first bytes, "PAR1") or a folder: data for --spark. */
+    private static void sparkOnly(String arg, boolean sparkTaken) {
+        if (arg.isBlank() || arg.contains("=")) {
+            return;
+        }
+        Path p;
+        try {
+            p = Path.of(arg);
+        } catch (InvalidPathException e) {
+            return; // parse names the problem
+        }
+        String how = sparkTaken ? " are read with --spark (e.g. --spark 'local[2]')"
+                : " are read by grad, fit and train with --spark (e.g. --spark 'local[2]'), not here";
+        if (Files.isDirectory(p)) {
+            throw new BadInput(arg + " is a folder; folders of CSV or Parquet files" + how);
+        }
+        if (arg.toLowerCase(Locale.ROOT).endsWith(".parquet") || isParquet(p)) {
+            throw new BadInput(arg + ": Parquet files" + how);
+        }
+    }
+
+    /** Parquet's "PAR1" at both ends (a CSV may well begin with a column named PAR1). */
+    private static boolean isParquet(Path p) {
+        if (!Files.isRegularFile(p)) {
+            return false; // a FIFO would block the open; the CSV reader names it
+        }
+        byte[] magic = "PAR1".getBytes(StandardCharsets.US_ASCII);
+        try (var in = java.nio.channels.FileChannel.open(p)) {
+            long size = in.size();
+            if (size < 12) {
+                return false;
+            }
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(4);
+            java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(4);
+            while (head.hasRemaining() && in.read(head, head.position()) > 0) {
+                // a file channel may read fewer bytes than asked
+            }
+            while (tail.hasRemaining() && in.read(tail, size - 4 + tail.position()) > 0) {
+                // likewise
+            }
+            return Arrays.equals(head.array(), magic) && Arrays.equals(tail.array(), magic);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // the CSV reader reports an unreadable file in its own words
+        }
     }
 
     private static DataSet parse(String arg) {

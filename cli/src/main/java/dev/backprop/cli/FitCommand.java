@@ -47,9 +47,11 @@ final class FitCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FORMULA",
             description = "The loss at one point: text, @path or - (standard input), e.g. \"(a*sin(b*x) - y)^2\".")
     String formula;
-    @Option(names = "--demo", description = "Fit the toy model to data generated from known parameters plus noise.")
+    @Option(names = "--demo", description = "Fit the toy model to data generated from known parameters plus noise "
+            + "(not with --spark: the demo makes its own small data).")
     boolean demo;
-    @Option(names = "--data", paramLabel = "FILE", description = "CSV file with a header row of column names, or NAME=FILE.npy,….")
+    @Option(names = "--data", paramLabel = "FILE", description = "CSV file with a header row of column names, or NAME=FILE.npy,…; "
+            + "Parquet, folders of CSV or Parquet files and table:NAME with --spark.")
     String data;
     @Option(names = "--init", paramLabel = "NAME=VALUE,…|@FILE",
             description = "Parameters to fit and where to start; @params.json reads what --out wrote. May repeat.")
@@ -61,7 +63,7 @@ final class FitCommand implements Callable<Integer> {
             + "found by a short search, and their loss curves on one chart (--plot).")
     boolean compare;
     @Option(names = "--spark", paramLabel = "MASTER",
-            description = "Fit on Apache Spark (local[2], spark://HOST:7077, yarn, k8s://…): each step's loss and gradient "
+            description = "Fit on Apache Spark (local[N] or spark://HOST:PORT; yarn and k8s:// through spark-submit, README \"On a cluster\"): each step's loss and gradient "
                     + "summed over the partitions; --data may then be CSV, Parquet, a directory of them, or table:NAME.")
     String spark;
     @Mixin

@@ -45,7 +45,8 @@ final class GradCommand implements Callable<Integer> {
             description = "Values of the inputs (with --data: of the inputs that are not columns); may repeat.")
     List<String> at;
     @Option(names = "--data", paramLabel = "FILE.csv|NAME=FILE.npy[,NAME=FILE.npy...]",
-            description = "Data: a CSV file with a header row of column names, or NumPy .npy files, one per column.")
+            description = "Data: a CSV file with a header row of column names, or NumPy .npy files, one per column; Parquet, "
+                    + "folders of CSV or Parquet files and table:NAME with --spark.")
     String data;
     @Option(names = "--wrt", paramLabel = "NAME[,NAME...]",
             description = "Differentiate with respect to these inputs (default: all; with --data: all --at inputs).")
@@ -56,7 +57,7 @@ final class GradCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
     @Option(names = "--spark", paramLabel = "MASTER",
-            description = "With --data: sum on Apache Spark (local[2], spark://HOST:7077, yarn, k8s://…); --data may then be "
+            description = "With --data: sum on Apache Spark (local[N] or spark://HOST:PORT; yarn and k8s:// through spark-submit, README \"On a cluster\"); --data may then be "
                     + "CSV, Parquet, a directory of them, or table:NAME.")
     String spark;
 

@@ -62,7 +62,7 @@ final class HessianCommand implements Callable<Integer> {
             m.put("value", e.value());
             Text.warnNonFinite(spec.commandLine().getErr(), e.firstNonFinite());
         } else {
-            DataSet ds = DataSet.read(data);
+            DataSet ds = DataSet.read(data, false);
             GradCommand.Bound bound = GradCommand.bind(f, ds, args.at);
             List<String> names = GradCommand.wrtScalars(f, bound.columns(), wrt);
             BatchResult r = BatchProgram.compile(f.program(), bound.columns()).gradient(ds.columns, bound.given());

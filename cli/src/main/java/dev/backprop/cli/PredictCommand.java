@@ -64,7 +64,7 @@ final class PredictCommand implements Callable<Integer> {
         } catch (DataException e) {
             throw new BadInput("--model " + e.getMessage());
         }
-        DataSet ds = DataSet.read(data);
+        DataSet ds = DataSet.read(data, false);
         for (String c : m.inputs()) {
             if (!ds.columns.has(c)) {
                 throw new BadInput(ds.sourceFor(c) + " has no column " + Limits.quote(c) + ", an input of the network in " + model

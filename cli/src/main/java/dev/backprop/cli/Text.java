@@ -41,10 +41,11 @@ final class Text {
     /**
      * A count and its noun, singular or plural as the count asks, with thousands separated:
      * {@code 1 row}, {@code 2 rows}, {@code 1,000,000 rows}. The plural adds "s" (or "es" after s,
-     * x, ch, sh).
+     * x, ch, sh), except after a "ch" said as "k" (epoch), which takes "s" alone.
      */
     static String count(long n, String singular) {
-        String plural = singular.matches(".*(s|x|ch|sh)") ? singular + "es" : singular + "s";
+        boolean hardCh = singular.endsWith("epoch");
+        String plural = !hardCh && singular.matches(".*(s|x|ch|sh)") ? singular + "es" : singular + "s";
         return String.format(Locale.ROOT, "%,d", n) + " " + (n == 1 ? singular : plural);
     }
 

@@ -46,7 +46,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "CSV file with a header row of column names, or NAME=FILE.npy,….")
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "CSV file with a header row of column names, "
+            + "or NAME=FILE.npy,…; Parquet, folders of CSV or Parquet files and table:NAME with --spark.")
     String data;
     @Option(names = "--inputs", split = ",", paramLabel = "COLUMN", description = "Input columns, e.g. x1,x2 (default with --init: the saved network's).")
     List<String> inputs;
@@ -66,7 +67,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "@FILE", description = "Start from a network saved by --out (e.g. @net.json) instead of He initialisation.")
     String init;
     @Option(names = "--spark", paramLabel = "MASTER",
-            description = "Train on Apache Spark (local[2], spark://HOST:7077, yarn, k8s://…): each step's loss and gradient "
+            description = "Train on Apache Spark (local[N] or spark://HOST:PORT; yarn and k8s:// through spark-submit, README \"On a cluster\"): each step's loss and gradient "
                     + "summed over the partitions; --data may then be CSV, Parquet, a directory of them, or table:NAME.")
     String spark;
     @Mixin
@@ -183,15 +184,20 @@ final class TrainCommand implements Callable<Integer> {
         return null;
     }
 
-    /** {@link #labels}'s checks and words for labels on Spark, whose rows have no line number. */
+    /**
+     * {@link #labels}'s checks and words for labels on Spark, whose rows have no line number: a row
+     * is counted in Spark's order, as in Spark's other row messages, so it does not read as a line
+     * of the file.
+     */
     private void checkLabels(SparkBackend.Labels l, String origin, Model start) {
         String column = targets.get(0);
         if (l.firstBad() >= 0) {
-            throw new BadInput("row " + (l.firstBad() + 1) + " (" + origin + "): " + Limits.quote(column) + " is "
+            throw new BadInput("row " + (l.firstBad() + 1) + " (" + origin + ", in Spark's order of the rows): " + Limits.quote(column) + " is "
                     + Text.shortest(l.badValue()) + ", not a class label; --loss xent needs whole numbers 0, 1, 2, …");
         }
         if (classes != null && l.max() >= classes) {
-            throw new BadInput("row " + (l.maxRow() + 1) + " (" + origin + "): " + Limits.quote(column) + " is " + l.max() + ", but "
+            throw new BadInput("row " + (l.maxRow() + 1) + " (" + origin + ", in Spark's order of the rows): " + Limits.quote(column)
+                    + " is " + l.max() + ", but "
                     + (start != null ? "--init " + init.substring(1) + " has " : "--classes gives ") + classes
                     + " classes (labels 0…" + (classes - 1) + ")");
         }

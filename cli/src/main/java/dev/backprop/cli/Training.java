@@ -45,7 +45,8 @@ final class Training {
     Integer epochs;
     @Option(names = "--batch", description = "Points per step (default: 32 for sgd, every point otherwise).")
     Integer batch;
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the mini-batch shuffling, numpy's permutation (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the mini-batch shuffling, numpy's permutation; with --spark --plot it also chooses the chart's "
+            + "2,000-row sample (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--beta", description = "Momentum β, also Adam's β (default: 0.9).")
     Double beta;

@@ -159,7 +159,37 @@ class BadInputCliTest {
         assertBad(run("fit", "(a*x - y)^2", "--data", sine(dir).toString(), "--init", "@"), "--init '@' names no file");
         assertBad(run("grad", "x*y", "--at", "x=1,y=2", "--wrt", ""), "--wrt names no input");
         assertBad(run("grad", "x*y", "--at", "x=1,y=2", "--wrt", " , "), "--wrt names no input");
-        assertBad(run("grad", "x", "--at", "x=1", "--data", dir.toString()), dir + ": is a folder, not a file");
+        assertBad(run("grad", "x", "--at", "x=1", "--data", dir.toString()),
+                dir + " is a folder; folders of CSV or Parquet files are read with --spark (e.g. --spark 'local[2]')");
+    }
+
+    /**
+     * Parquet (named so, or starting with Parquet's magic bytes "PAR1") and folders are what
+     * --spark reads; without it the CSV reader called them text that is not UTF-8 and a folder that
+     * is not a file. Commands without --spark say which commands read them.
+     */
+    @Test
+    void parquetAndFoldersPointToSpark(@TempDir Path dir) throws IOException {
+        Path parquet = dir.resolve("x.parquet");
+        Files.write(parquet, "PAR1\u0015\u0004\u0000\u0000\u0000\u0000\u0000\u0008PAR1".getBytes(StandardCharsets.ISO_8859_1));
+        Path unnamed = dir.resolve("rows.bin");
+        Files.copy(parquet, unnamed);
+        String spark = ": Parquet files are read with --spark (e.g. --spark 'local[2]')";
+        for (Path p : List.of(parquet, unnamed)) {
+            Result grad = run("grad", "a*x", "--data", p.toString(), "--at", "a=1");
+            assertBad(grad, p + spark);
+            assertThat(grad.err()).hasLineCount(1);
+            assertBad(run("fit", "(a*x - y)^2", "--data", p.toString(), "--init", "a=1"), p + spark);
+            assertBad(run("train", "--data", p.toString(), "--inputs", "x", "--targets", "y"), p + spark);
+        }
+        assertBad(run("train", "--data", dir.toString(), "--inputs", "x", "--targets", "y"),
+                dir + " is a folder; folders of CSV or Parquet files are read with --spark");
+        assertBad(run("hessian", "a*x", "--data", parquet.toString(), "--at", "a=1"),
+                parquet + ": Parquet files are read by grad, fit and train with --spark (e.g. --spark 'local[2]'), not here");
+        Path csv = dir.resolve("PAR1.csv");
+        Files.writeString(csv, "PAR1,y\n1,2\n");
+        Result header = run("grad", "a*PAR1", "--data", csv.toString(), "--at", "a=1", "--json");
+        assertThat(header.code()).as(header.err()).isZero();
     }
 
     @Test

@@ -275,11 +275,20 @@ class CommandLineEdgesTest {
     // ------------------------------------------------------------ words and numbers in messages
 
     @Test
-    void countsAreSingularOrPluralAndGrouped() {
+    void countsAreSingularOrPluralAndGrouped() throws IOException {
         assertThat(Text.count(1, "row")).isEqualTo("1 row");
         assertThat(Text.count(0, "row")).isEqualTo("0 rows");
         assertThat(Text.count(1234567, "row")).isEqualTo("1,234,567 rows");
         assertThat(Text.count(2, "batch")).isEqualTo("2 batches");
+        assertThat(Text.count(2, "epoch")).isEqualTo("2 epochs");
+        assertThat(Text.count(1, "epoch")).isEqualTo("1 epoch");
+        assertThat(Text.count(3, "class")).isEqualTo("3 classes");
+        assertThat(Text.count(2, "match")).isEqualTo("2 matches");
+        assertThat(Text.count(2, "box")).isEqualTo("2 boxes");
+        assertThat(Text.count(2, "wish")).isEqualTo("2 wishes");
+        Result train = run("train", "--data", sineCsv().toString(), "--inputs", "x", "--targets", "y",
+                "--width", "2", "--layers", "1", "--epochs", "2");
+        assertThat(train.out()).contains(", 2 epochs, ").doesNotContain("epoches");
         Result deep = run("deep", "--layers", "1", "--width", "1");
         assertThat(deep.out()).contains("K = 1 hidden layer of D = 1 unit,");
         Result init = run("init", "--layers", "1", "--width", "1", "--n", "1");

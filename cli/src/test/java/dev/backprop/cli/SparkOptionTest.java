@@ -33,6 +33,44 @@ class SparkOptionTest {
     }
 
     /**
+     * A command's --help with its spaces taken out, so a phrase (also without spaces) can be
+     * looked for across picocli's line breaks, which may fall after any punctuation (HOST: PORT).
+     */
+    static String help(String command) {
+        int[] code = new int[1];
+        String[] r = run(code, command, "--help");
+        assertThat(code[0]).isZero();
+        return r[0].replaceAll("\\s+", "");
+    }
+
+    /** ./backprop's class path has no yarn or Kubernetes cluster manager: the help must not offer them there. */
+    @Test
+    void theHelpSendsYarnAndKubernetesToSparkSubmit() {
+        for (String command : new String[] {"grad", "fit", "train"}) {
+            assertThat(help(command)).as(command)
+                    .contains("(local[N]orspark://HOST:PORT;yarnandk8s://throughspark-submit,README\"Onacluster\")")
+                    .doesNotContain("yarn,k8s");
+        }
+    }
+
+    /** What --spark changes in the other options is said in their own help lines. */
+    @Test
+    void theHelpSaysWhatSparkChangesInOtherOptions() {
+        for (String command : new String[] {"grad", "fit", "train"}) {
+            assertThat(help(command)).as(command).contains("Parquet,foldersofCSVorParquetfilesandtable:NAMEwith--spark.");
+        }
+        for (String command : new String[] {"fit", "train"}) {
+            assertThat(help(command)).as(command).contains("--seed=<seed>Seedofthemini-batchshuffling,numpy'spermutation;"
+                    + "with--spark--plotitalsochoosesthechart's2,000-rowsample(default:0).");
+        }
+        assertThat(help("fit")).contains("plusnoise(notwith--spark:thedemomakesitsownsmalldata).");
+        int[] code = new int[1];
+        String[] r = run(code, "fit", "--demo", "--spark", "local[2]");
+        assertThat(code[0]).isEqualTo(2);
+        assertThat(r[1]).startsWith("backprop: --spark fits FORMULA to --data on Spark; --demo makes its own small data");
+    }
+
+    /**
      * A cluster's data may pass 2³¹ − 1 rows: full batches take it, --batch (a permutation of int
      * row numbers) is refused before any step, in the one line Main prints for a BadInput.
      */

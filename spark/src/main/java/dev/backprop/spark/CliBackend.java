@@ -72,7 +72,7 @@ public final class CliBackend implements SparkBackend {
 
     private static SparkSession session(String master) {
         if (master.isBlank()) {
-            throw new IllegalArgumentException("--spark needs a master URL: local[2], spark://HOST:7077, yarn, k8s://HOST:PORT");
+            throw new IllegalArgumentException("--spark needs a master URL: local[2] or spark://HOST:7077 (yarn and k8s:// through spark-submit)");
         }
         try {
             SparkSession.Builder b = SparkSession.builder().appName("backprop");
@@ -85,8 +85,23 @@ public final class CliBackend implements SparkBackend {
                 // Ctrl-C while Spark was starting: Spark's own words ("stopped SparkContext") would blame the master.
                 throw new IllegalArgumentException("Spark stopped before the job finished (interrupted)");
             }
-            throw new IllegalArgumentException("--spark " + master + ": " + firstLine(e));
+            throw new IllegalArgumentException(masterError(master, firstLine(e)));
         }
+    }
+
+    /**
+     * Spark's words for a master it could not start, except for yarn and k8s://: their cluster
+     * managers come with a cluster's Spark under spark-submit, not in the jars ./backprop puts on
+     * the class path, so Spark's "Could not parse Master URL" would send the user to check a URL
+     * that is right.
+     */
+    static String masterError(String master, String sparkMessage) {
+        boolean clusterManager = master.startsWith("yarn") || master.startsWith("k8s://");
+        if (clusterManager && sparkMessage.startsWith("Could not parse Master URL")) {
+            return "--spark " + master + ": this master works when spark/target/backprop-spark.jar is submitted with the "
+                    + "cluster's spark-submit (README \"On a cluster\"); ./backprop --spark takes local[N] and spark://HOST:PORT";
+        }
+        return "--spark " + master + ": " + sparkMessage;
     }
 
     /**

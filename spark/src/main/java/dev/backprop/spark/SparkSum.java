@@ -371,9 +371,11 @@ public final class SparkSum implements Serializable {
         }
         if (stopped) {
             // Ctrl-C or SIGTERM stopped Spark in the middle of a job, or before the next one, or
-            // the cluster ended the application (its reason is in Spark's log, not in the exception).
+            // the master could not be reached (Spark gives up after about a minute) or the cluster
+            // ended the application. The exception does not say which, and ./backprop turns
+            // Spark's log off, so the line names both and points to no log.
             return new IllegalArgumentException(shuttingDown() ? "Spark stopped before the job finished (interrupted)"
-                    : "Spark stopped before the job finished: the cluster ended the application (Spark's log says why)");
+                    : "Spark stopped before the job finished: the master could not be reached or the cluster ended the application");
         }
         if (e instanceof SparkException) {
             String m = e.getMessage();

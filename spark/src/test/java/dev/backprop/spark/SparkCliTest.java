@@ -290,8 +290,9 @@ class SparkCliTest {
             assertThat(r.out()).isEmpty();
             assertThat(r.err()).contains((String) c[1]).doesNotContain("\tat ");
             assertThat(r.err().lines().count()).isEqualTo(1);
-            // The single machine's words, less the CSV line number that Spark does not know.
-            assertThat(r.err()).isEqualTo(one.err().replaceFirst(" line \\d+\\)", ")"));
+            // The single machine's words, the CSV line number that Spark does not know replaced by
+            // the row's place in Spark's order (the same row here: one small file, read in order).
+            assertThat(r.err()).isEqualTo(one.err().replaceFirst(" line \\d+\\)", ", in Spark's order of the rows)"));
         }
         Run npy = run("train", "--inputs", "x", "--targets", "y", "--data", "x=x.npy,y=y.npy", "--spark", "local[2]");
         assertThat(npy.code()).isEqualTo(2);
@@ -304,6 +305,25 @@ class SparkCliTest {
         Run r = run("grad", "a*x", "--data", csv.toString(), "--at", "a=1", "--spark", "");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).startsWith("backprop: --spark needs a master URL").doesNotContain("\tat ");
+    }
+
+    /**
+     * Spark's message when the yarn or Kubernetes cluster manager is not on the class path (the
+     * case under ./backprop, whose spark/target/lib has neither); this suite's JVM already runs a
+     * session, which a second master would join instead of failing, so the message is taken as
+     * Spark words it (SparkContext.createTaskScheduler).
+     */
+    @Test
+    void yarnAndKubernetesPointToSparkSubmit() {
+        for (String master : List.of("yarn", "k8s://https://host:6443")) {
+            String m = CliBackend.masterError(master, "Could not parse Master URL: '" + master + "'");
+            assertThat(m).startsWith("--spark " + master + ": this master works when spark/target/backprop-spark.jar "
+                    + "is submitted with the cluster's spark-submit (README \"On a cluster\")").doesNotContain("\n");
+        }
+        assertThat(CliBackend.masterError("nowhere", "Could not parse Master URL: 'nowhere'"))
+                .isEqualTo("--spark nowhere: Could not parse Master URL: 'nowhere'");
+        assertThat(CliBackend.masterError("yarn", "Cannot run program"))
+                .isEqualTo("--spark yarn: Cannot run program");
     }
 
     @Test
