@@ -71,6 +71,9 @@ final class DataSet {
         if (Files.isDirectory(p)) {
             throw new BadInput(arg + " is a folder; folders of CSV or Parquet files" + how);
         }
+        if (!Files.exists(p)) {
+            return; // the reader says "no such file", whatever the name
+        }
         if (arg.toLowerCase(Locale.ROOT).endsWith(".parquet") || isParquet(p)) {
             throw new BadInput(arg + ": Parquet files" + how);
         }

@@ -63,7 +63,7 @@ final class FitCommand implements Callable<Integer> {
             + "found by a short search, and their loss curves on one chart (--plot).")
     boolean compare;
     @Option(names = "--spark", paramLabel = "MASTER",
-            description = "Fit on Apache Spark (local[N] or spark://HOST:PORT; yarn and k8s:// through spark-submit, README \"On a cluster\"): each step's loss and gradient "
+            description = "Fit on Apache Spark (local[N], or a standalone cluster's master URL; YARN and Kubernetes masters through spark-submit, README \"On a cluster\"): each step's loss and gradient "
                     + "summed over the partitions; --data may then be CSV, Parquet, a directory of them, or table:NAME.")
     String spark;
     @Mixin

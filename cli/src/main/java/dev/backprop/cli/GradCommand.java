@@ -57,7 +57,7 @@ final class GradCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output; doubles round-trip exactly.")
     boolean json;
     @Option(names = "--spark", paramLabel = "MASTER",
-            description = "With --data: sum on Apache Spark (local[N] or spark://HOST:PORT; yarn and k8s:// through spark-submit, README \"On a cluster\"); --data may then be "
+            description = "With --data: sum on Apache Spark (local[N], or a standalone cluster's master URL; YARN and Kubernetes masters through spark-submit, README \"On a cluster\"); --data may then be "
                     + "CSV, Parquet, a directory of them, or table:NAME.")
     String spark;
 

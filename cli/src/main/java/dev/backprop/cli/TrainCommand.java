@@ -67,7 +67,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "@FILE", description = "Start from a network saved by --out (e.g. @net.json) instead of He initialisation.")
     String init;
     @Option(names = "--spark", paramLabel = "MASTER",
-            description = "Train on Apache Spark (local[N] or spark://HOST:PORT; yarn and k8s:// through spark-submit, README \"On a cluster\"): each step's loss and gradient "
+            description = "Train on Apache Spark (local[N], or a standalone cluster's master URL; YARN and Kubernetes masters through spark-submit, README \"On a cluster\"): each step's loss and gradient "
                     + "summed over the partitions; --data may then be CSV, Parquet, a directory of them, or table:NAME.")
     String spark;
     @Mixin

@@ -186,6 +186,8 @@ class BadInputCliTest {
                 dir + " is a folder; folders of CSV or Parquet files are read with --spark");
         assertBad(run("hessian", "a*x", "--data", parquet.toString(), "--at", "a=1"),
                 parquet + ": Parquet files are read by grad, fit and train with --spark (e.g. --spark 'local[2]'), not here");
+        Path absent = dir.resolve("absent.parquet");
+        assertBad(run("grad", "a*x", "--data", absent.toString(), "--at", "a=1"), absent + ": no such file");
         Path csv = dir.resolve("PAR1.csv");
         Files.writeString(csv, "PAR1,y\n1,2\n");
         Result header = run("grad", "a*PAR1", "--data", csv.toString(), "--at", "a=1", "--json");

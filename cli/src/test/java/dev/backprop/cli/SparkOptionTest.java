@@ -48,7 +48,7 @@ class SparkOptionTest {
     void theHelpSendsYarnAndKubernetesToSparkSubmit() {
         for (String command : new String[] {"grad", "fit", "train"}) {
             assertThat(help(command)).as(command)
-                    .contains("(local[N]orspark://HOST:PORT;yarnandk8s://throughspark-submit,README\"Onacluster\")")
+                    .contains("(local[N],orastandalonecluster'smasterURL;YARNandKubernetesmastersthroughspark-submit,README\"Onacluster\")")
                     .doesNotContain("yarn,k8s");
         }
     }
