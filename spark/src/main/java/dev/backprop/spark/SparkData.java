@@ -41,13 +41,17 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class SparkData implements AutoCloseable {
     /**
-     * {@code -Dbackprop.spark.localCheckpoint=true}: cached blocks are also local checkpoints, so a
-     * job no longer ships the query plan that made them (measured on local[2]: a fifth to a half of
-     * the fixed cost of a step on 8 partitions, nothing measurable on 2; see BENCHMARKS.md), at the
-     * price of Spark's fault tolerance: an executor
-     * lost means a failed fit instead of recomputed blocks. Off by default.
+     * Whether cached blocks are also local checkpoints, so that a job no longer ships the query
+     * plan that made them: a third less fixed cost per step on 32 partitions (BENCHMARKS.md), at the
+     * price of Spark's recomputation of lost blocks (a lost executor means a failed fit). On by
+     * default in local mode, where the executor is this JVM and a block spills to disk rather than
+     * being lost, so nothing is given up; off on a cluster. {@code -Dbackprop.spark.localCheckpoint=
+     * true|false} decides instead.
      */
-    static final boolean LOCAL_CHECKPOINT = Boolean.getBoolean("backprop.spark.localCheckpoint");
+    static boolean localCheckpoint(org.apache.spark.SparkContext context) {
+        String v = System.getProperty("backprop.spark.localCheckpoint");
+        return v == null ? context.isLocal() : Boolean.parseBoolean(v);
+    }
     /**
      * A cell error as the executor words it: it knows its partition and the row's place there
      * (from 1); the driver turns that into the row's place in the whole data ({@link #failure}).
@@ -206,7 +210,7 @@ public final class SparkData implements AutoCloseable {
     public synchronized SparkData cache() {
         if (!cached) {
             parts.persist(StorageLevel.MEMORY_AND_DISK());
-            if (LOCAL_CHECKPOINT) {
+            if (localCheckpoint(parts.context())) {
                 parts.rdd().localCheckpoint();
             }
             cached = true;

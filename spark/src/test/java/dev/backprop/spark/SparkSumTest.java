@@ -363,6 +363,37 @@ class SparkSumTest {
     }
 
     /**
+     * Local checkpoints: on in local mode (nothing to recompute a block from that the JVM would not
+     * also lose), unless the property says otherwise; the cluster path (off) runs in
+     * spark/cluster-check. A checkpointed set sums as before.
+     */
+    @Test
+    void blocksAreLocalCheckpointsInLocalMode() {
+        var sc = SPARK.sparkContext();
+        assertThat(SparkData.localCheckpoint(sc)).isTrue();
+        String was = System.getProperty("backprop.spark.localCheckpoint");
+        try {
+            System.setProperty("backprop.spark.localCheckpoint", "false");
+            assertThat(SparkData.localCheckpoint(sc)).isFalse();
+        } finally {
+            if (was == null) {
+                System.clearProperty("backprop.spark.localCheckpoint");
+            } else {
+                System.setProperty("backprop.spark.localCheckpoint", was);
+            }
+        }
+        Columns data = points(500, 17);
+        Formula f = Formula.compile("(a*sin(b*x) - y)^2");
+        SparkSum s = SparkSum.of(f, List.of("x", "y"));
+        Map<String, Double> at = Map.of("a", 1.2, "b", 0.9);
+        try (SparkData d = SparkData.of(frame(data, 4), s.columns(), "points").cache()) {
+            for (int k = 0; k < 2; k++) { // the first job makes the checkpoint, the second reads it
+                assertSame(f, data, s.gradient(d, at), at);
+            }
+        }
+    }
+
+    /**
      * SIGTERM or Ctrl-C stops Spark's context from Spark's own shutdown hook, under a job or before
      * the next: each of Spark's ways of saying so becomes one line, not an internal error with a
      * stack trace (it was, for the job started after the stop). Outside a shutdown (as here) it was
