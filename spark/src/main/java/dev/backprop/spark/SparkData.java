@@ -320,7 +320,7 @@ public final class SparkData implements AutoCloseable {
         long[] picked = total <= most ? null : pick(total, most, seed);
         List<Part> got;
         try {
-            got = new ArrayList<>(parts.map(p -> picked == null ? p : new Part(p.partition(), select(p, starts[p.partition()], picked)))
+            got = new ArrayList<>(parts.map(p -> picked == null ? p : new Part(p.partition(), SparkSum.select(p, starts[p.partition()], picked.length, i -> picked[i])))
                     .collect());
         } catch (Exception e) { // a data error on an executor: see failure
             throw failure(e);
@@ -357,36 +357,6 @@ public final class SparkData implements AutoCloseable {
             chosen.add(chosen.contains(t) ? j : t);
         }
         return chosen.stream().mapToLong(Long::longValue).sorted().toArray();
-    }
-
-    /** The rows of {@code part} (whose first global row is {@code first}) that are in the sorted {@code rows}. */
-    private static Columns select(Part part, long first, long[] rows) {
-        int n = part.rows();
-        int lo = lowerBound(rows, first);
-        int hi = lowerBound(rows, first + n);
-        Map<String, double[]> m = new LinkedHashMap<>();
-        for (String name : part.columns().names()) {
-            double[] v = new double[hi - lo];
-            for (int i = lo; i < hi; i++) {
-                part.columns().copyTo(name, (int) (rows[i] - first), v, i - lo, 1);
-            }
-            m.put(name, v);
-        }
-        return new Columns(m);
-    }
-
-    private static int lowerBound(long[] a, long key) {
-        int lo = 0;
-        int hi = a.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] < key) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     /** Releases the cached blocks, if any. */

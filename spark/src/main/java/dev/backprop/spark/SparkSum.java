@@ -282,28 +282,34 @@ public final class SparkSum implements Serializable {
 
     /** The rows of {@code batch} (sorted global row numbers) that fall in this partition. */
     static Columns select(SparkData.Part part, long[] starts, int[] batch) {
-        long from = starts[part.partition()];
-        long to = starts[part.partition() + 1];
-        int lo = lowerBound(batch, from);
-        int hi = lowerBound(batch, to);
+        return select(part, starts[part.partition()], batch.length, i -> batch[i]);
+    }
+
+    /**
+     * The rows of {@code part}, whose first global row is {@code first}, among {@code count} sorted
+     * global row numbers {@code row(0)}, …: a mini-batch's (ints) or a chart's sample (longs).
+     */
+    static Columns select(SparkData.Part part, long first, int count, java.util.function.IntToLongFunction row) {
+        int lo = lowerBound(count, row, first);
+        int hi = lowerBound(count, row, first + part.rows());
         Columns all = part.columns();
         Map<String, double[]> m = new LinkedHashMap<>();
         for (String name : all.names()) {
             double[] dst = new double[hi - lo];
             for (int i = lo; i < hi; i++) {
-                all.copyTo(name, (int) (batch[i] - from), dst, i - lo, 1);
+                all.copyTo(name, (int) (row.applyAsLong(i) - first), dst, i - lo, 1);
             }
             m.put(name, dst);
         }
         return new Columns(m);
     }
 
-    private static int lowerBound(int[] a, long key) {
+    private static int lowerBound(int count, java.util.function.IntToLongFunction a, long key) {
         int lo = 0;
-        int hi = a.length;
+        int hi = count;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (a[mid] < key) {
+            if (a.applyAsLong(mid) < key) {
                 lo = mid + 1;
             } else {
                 hi = mid;
